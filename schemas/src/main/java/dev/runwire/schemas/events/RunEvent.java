@@ -1,0 +1,66 @@
+package dev.runwire.schemas.events;
+
+import com.google.gson.annotations.SerializedName;
+import java.time.Instant;
+import java.util.Map;
+
+/** The outcome of one execution (one task of it, for a sharded drift check). */
+public record RunEvent(
+    String apiVersion,
+    String requestId,
+    String executionId,
+    String mode,
+    Outcome status,
+    Instant startedAt,
+    Instant finishedAt,
+    long durationMs,
+    Counts counts,
+    Map<String, String> outputs,
+    int taskIndex,
+    int taskCount,
+    int targets,
+    int exitCode,
+    EventError error)
+    implements RunwireEvent {
+
+  public static final String TYPE = "dev.runwire.run.v1";
+
+  public RunEvent {
+    apiVersion = apiVersion == null ? "runwire.dev/v1" : apiVersion;
+    outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
+  }
+
+  @Override
+  public String ceType() {
+    return TYPE;
+  }
+
+  @Override
+  public String schemaName() {
+    return "run-event";
+  }
+
+  public enum Outcome {
+    @SerializedName("succeeded")
+    SUCCEEDED,
+    @SerializedName("failed")
+    FAILED,
+    @SerializedName("drifted")
+    DRIFTED;
+
+    public String wire() {
+      return name().toLowerCase(java.util.Locale.ROOT);
+    }
+  }
+
+  /** How many steps ended which way. */
+  public record Counts(
+      int steps,
+      int created,
+      int updated,
+      int deleted,
+      int unchanged,
+      int drifted,
+      int failed,
+      int skipped) {}
+}
