@@ -21,9 +21,6 @@ public final class FieldDiffs {
   /** Shown for a desired value that depends on a resource that does not exist yet. */
   public static final String KNOWN_AFTER_APPLY = "(known after apply)";
 
-  /** Shown for a value that is not set. */
-  public static final String ABSENT = "(absent)";
-
   private FieldDiffs() {}
 
   /** The differing managed fields; {@code actual == null} means the resource does not exist. */
@@ -66,10 +63,10 @@ public final class FieldDiffs {
 
   public static String display(Object value) {
     if (value == null) {
-      return ABSENT;
+      return null; // the event leaves "actual" / "desired" out
     }
     if (value instanceof Collection<?> items) {
-      return items.stream().map(FieldDiffs::display).collect(Collectors.joining(",", "[", "]"));
+      return items.stream().map(String::valueOf).collect(Collectors.joining(",", "[", "]"));
     }
     return value.toString();
   }

@@ -57,7 +57,7 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
   }
 
   /** Why destroy keeps the resource, or {@code null} to delete it. */
-  protected String keepOnDestroy(StepContext ctx) {
+  protected String keepOnDestroy(R actual, StepContext ctx) {
     return null;
   }
 
@@ -189,7 +189,7 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
     if (!seen.exists()) {
       return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), "already absent");
     }
-    String keep = keepOnDestroy(ctx);
+    String keep = keepOnDestroy(seen.resource(), ctx);
     if (keep != null) {
       return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), keep);
     }

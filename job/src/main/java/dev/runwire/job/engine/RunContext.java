@@ -9,18 +9,26 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class RunContext {
 
   private final ProvisioningRequest request;
+  private final String executionId;
   private final RetryPolicy retry;
   private final WaitPolicy waits;
   private final Map<StepKind, Map<String, String>> outputs = new ConcurrentHashMap<>();
 
-  public RunContext(ProvisioningRequest request, RetryPolicy retry, WaitPolicy waits) {
+  public RunContext(
+      ProvisioningRequest request, String executionId, RetryPolicy retry, WaitPolicy waits) {
     this.request = request;
+    this.executionId = executionId;
     this.retry = retry;
     this.waits = waits;
   }
 
   public ProvisioningRequest request() {
     return request;
+  }
+
+  /** The Cloud Run job execution (or a local id) this run belongs to. */
+  public String executionId() {
+    return executionId;
   }
 
   public RetryPolicy retry() {

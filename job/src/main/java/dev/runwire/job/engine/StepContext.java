@@ -27,6 +27,10 @@ public final class StepContext {
     return run.request().mode();
   }
 
+  public String executionId() {
+    return run.executionId();
+  }
+
   public StepKind kind() {
     return kind;
   }

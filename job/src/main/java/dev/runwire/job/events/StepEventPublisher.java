@@ -4,7 +4,9 @@ import dev.runwire.job.engine.Step;
 import dev.runwire.job.engine.StepListener;
 import dev.runwire.job.engine.StepOutcome;
 import dev.runwire.schemas.cloud.EventSink;
+import dev.runwire.schemas.events.EventError;
 import dev.runwire.schemas.events.StepEvent;
+import dev.runwire.schemas.events.StepEvent.Action;
 import dev.runwire.schemas.events.StepEvent.Status;
 import dev.runwire.schemas.events.StepEvent.TargetRef;
 import java.time.Duration;
@@ -40,7 +42,7 @@ public final class StepEventPublisher implements StepListener {
             step.kind().wire(),
             step.resource(),
             target,
-            null,
+            Action.NONE,
             Status.STARTED,
             attempt,
             at,
@@ -70,7 +72,14 @@ public final class StepEventPublisher implements StepListener {
             Duration.between(startedAt, endedAt).toMillis(),
             outcome.diff(),
             outcome.outputs(),
-            outcome.message(),
-            outcome.error()));
+            clip(outcome.message()),
+            outcome.error() == null
+                ? null
+                : new EventError(outcome.error().code(), clip(outcome.error().message()))));
+  }
+
+  /** Messages are capped at 4096 characters by the schema; API errors can be longer. */
+  private static String clip(String text) {
+    return text == null || text.length() <= 4000 ? text : text.substring(0, 4000) + "...";
   }
 }

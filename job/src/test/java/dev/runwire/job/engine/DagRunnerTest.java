@@ -186,6 +186,7 @@ class DagRunnerTest {
   static RunContext context(ProvisioningRequest request) {
     return new RunContext(
         request,
+        "test-execution",
         RetryPolicy.standard(),
         WaitPolicy.of(Duration.ofMillis(1), Duration.ofSeconds(10)));
   }

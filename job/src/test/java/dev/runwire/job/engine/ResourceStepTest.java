@@ -104,7 +104,7 @@ class ResourceStepTest {
     }
 
     @Override
-    protected String keepOnDestroy(StepContext ctx) {
+    protected String keepOnDestroy(Box actual, StepContext ctx) {
       return ctx.request().allowDataLoss() ? null : "kept: allowDataLoss is false";
     }
   }
