@@ -137,8 +137,7 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
                   ? "Set allowDataLoss: true to delete and recreate it, or keep the current value."
                   : "Delete it yourself, or keep the current value."));
     }
-    deleter().delete(seen.resource(), ctx);
-    ctx.waits().until(() -> observe(ctx), o -> !o.exists(), ctx.deadline(), resource() + " gone");
+    delete(seen.resource(), ctx);
     create(ctx);
     Observation<R> created = settledExisting(ctx, "recreated");
     return new StepOutcome.Succeeded(
@@ -207,8 +206,7 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
     if (!(this instanceof Deleter<?>)) {
       return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), "not runwire's to delete");
     }
-    deleter().delete(seen.resource(), ctx);
-    ctx.waits().until(() -> observe(ctx), o -> !o.exists(), ctx.deadline(), resource() + " gone");
+    delete(seen.resource(), ctx);
     return new StepOutcome.Succeeded(
         Action.DELETE, List.of(new FieldDiff("exists", "true", "false")), Map.of(), "deleted");
   }
@@ -227,6 +225,18 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
         throw e;
       }
     }
+  }
+
+  /** Deletes and waits until it is gone; "not found" means another execution got there first. */
+  private void delete(R resource, StepContext ctx) {
+    try {
+      deleter().delete(resource, ctx);
+    } catch (RuntimeException e) {
+      if (!ApiErrors.isNotFound(e)) {
+        throw e;
+      }
+    }
+    ctx.waits().until(() -> observe(ctx), o -> !o.exists(), ctx.deadline(), resource() + " gone");
   }
 
   /** Waits while the resource is being created or changed (by us or by an earlier execution). */

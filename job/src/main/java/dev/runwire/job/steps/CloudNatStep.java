@@ -177,7 +177,14 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
 
   /** One list call over the region's routers: another NAT must not already cover our subnet. */
   private void checkNoClash(StepContext ctx) {
-    for (Router r : ctx.call(() -> clients.routers().list(project, region).iterateAll())) {
+    List<Router> routers =
+        ctx.call(
+            () -> {
+              List<Router> all = new ArrayList<>();
+              clients.routers().list(project, region).iterateAll().forEach(all::add);
+              return all;
+            });
+    for (Router r : routers) {
       if (!Names.last(r.getNetwork()).equals(network)) {
         continue;
       }
