@@ -3,15 +3,11 @@ locals {
   example_region         = length(var.allowed_regions) > 0 ? var.allowed_regions[0] : var.region
 
   # A read-only plan request: safe to paste, it changes nothing and publishes the diff as events.
-  example_request = jsonencode({
+  # Literal apart from its target, so the tests can check it against the request schema.
+  example_request_spec = {
     apiVersion = "runwire.dev/v1"
     requestId  = "example-plan-1"
     mode       = "plan"
-    target = {
-      project = local.example_target_project
-      region  = local.example_region
-      network = "default"
-    }
     service = {
       name = "my-service"
     }
@@ -25,7 +21,14 @@ locals {
         range = "10.124.0.0/26"
       }
     }
-  })
+  }
+  example_request = jsonencode(merge(local.example_request_spec, {
+    target = {
+      project = local.example_target_project
+      region  = local.example_region
+      network = "default"
+    }
+  }))
 }
 
 output "requests_topic" {

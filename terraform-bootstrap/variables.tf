@@ -66,6 +66,11 @@ variable "allowed_regions" {
     condition     = alltrue([for r in var.allowed_regions : can(regex("^[a-z]+-[a-z]+[0-9]+$", r))])
     error_message = "Every entry of allowed_regions must be a region such as \"europe-west1\" (not a zone)."
   }
+
+  validation {
+    condition     = length(distinct(var.allowed_regions)) == length(var.allowed_regions)
+    error_message = "allowed_regions lists a region twice: list each region once."
+  }
 }
 
 variable "runtime_service_accounts" {
@@ -373,5 +378,10 @@ variable "drift_check_regions" {
   validation {
     condition     = alltrue([for r in var.drift_check_regions : can(regex("^[a-z]+-[a-z]+[0-9]+$", r))])
     error_message = "Every entry of drift_check_regions must be a region such as \"europe-west1\"."
+  }
+
+  validation {
+    condition     = length(distinct(var.drift_check_regions)) == length(var.drift_check_regions) && length(var.drift_check_regions) <= 64
+    error_message = "drift_check_regions must list each region once, at most 64 regions (a drift-check scope's limit)."
   }
 }
