@@ -32,6 +32,9 @@ final class MessagePublishedDecoder {
   /** Room for the envelope around the base64 data: attributes, ids, subscription name. */
   private static final int ENVELOPE_OVERHEAD_BYTES = 64 * 1024;
 
+  /** The events' schemas allow message ids of up to 256 characters. */
+  private static final int MAX_ID_LENGTH = 256;
+
   private final int maxMessageBytes;
 
   MessagePublishedDecoder(int maxMessageBytes) {
@@ -55,7 +58,7 @@ final class MessagePublishedDecoder {
   }
 
   Decoding decode(CloudEvent event) {
-    String eventId = event.getId();
+    String eventId = boundedId(event.getId());
     if (!MESSAGE_PUBLISHED.equals(event.getType())) {
       return unreadable(
           eventId,
@@ -118,9 +121,10 @@ final class MessagePublishedDecoder {
     }
     JsonObject message = messageElement.getAsJsonObject();
     String messageId = stringOrNull(message, "messageId");
-    if (messageId == null) {
+    if (messageId == null || messageId.isBlank()) {
       messageId = eventId;
     }
+    messageId = boundedId(messageId);
     JsonElement dataElement = message.get("data");
     if (dataElement == null || dataElement.isJsonNull()) {
       return unreadable(
@@ -244,6 +248,11 @@ final class MessagePublishedDecoder {
       return "null";
     }
     return "a " + (tree.getAsJsonPrimitive().isString() ? "string" : "scalar");
+  }
+
+  /** Pub/Sub ids are short decimal strings; anything else is cut to what events may carry. */
+  private static String boundedId(String id) {
+    return id.length() <= MAX_ID_LENGTH ? id : id.substring(0, MAX_ID_LENGTH);
   }
 
   private static int base64Length(int bytes) {
