@@ -121,17 +121,39 @@ final class CloudRunJobLauncher implements AutoCloseable {
    * @throws ApiException when the Run API refuses or fails
    */
   Outcome launch(Launch launch) {
-    Optional<Execution> running = oldestRunning(launch.requestId());
+    Optional<Execution> running =
+        calling(Call.LIST_EXECUTIONS, () -> oldestRunning(launch.requestId()));
     if (running.isPresent()) {
       return new Outcome.AlreadyRunning(running.get().getName(), running.get().getTaskCount());
     }
-    Execution started = run(launch);
-    Optional<Execution> winner = oldestRunning(launch.requestId());
+    Execution started = calling(Call.RUN_JOB, () -> run(launch));
+    Optional<Execution> winner = recheck(launch.requestId());
     if (winner.isPresent() && !winner.get().getName().equals(started.getName())) {
       cancelQuietly(started.getName());
       return new Outcome.AlreadyRunning(winner.get().getName(), winner.get().getTaskCount());
     }
     return new Outcome.Started(started.getName(), launch.taskCount());
+  }
+
+  /**
+   * The race check after starting. The execution already runs, so a failure here is logged by the
+   * caller's accepted event, not turned into a launch failure: reporting "not started" for a
+   * running execution would be wrong.
+   */
+  private Optional<Execution> recheck(String requestId) {
+    try {
+      return oldestRunning(requestId);
+    } catch (ApiException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static <T> T calling(Call call, java.util.function.Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (ApiException e) {
+      throw new CallFailed(call, e);
+    }
   }
 
   /** The oldest execution of the job that has not completed and serves {@code requestId}. */
@@ -255,6 +277,26 @@ final class CloudRunJobLauncher implements AutoCloseable {
   public void close() {
     jobs.close();
     executions.close();
+  }
+
+  /** The Run API calls a launch makes; a failure's fix depends on which one failed. */
+  enum Call {
+    LIST_EXECUTIONS,
+    RUN_JOB
+  }
+
+  /** A Run API call failed; the cause is the client's {@link ApiException}. */
+  static final class CallFailed extends RuntimeException {
+    private final Call call;
+
+    CallFailed(Call call, Throwable cause) {
+      super(call + " failed: " + cause.getMessage(), cause);
+      this.call = call;
+    }
+
+    Call call() {
+      return call;
+    }
   }
 
   /** A {@code jobs:run} operation that came back already failed. */

@@ -37,6 +37,17 @@ sealed interface LaunchFailure {
       return new Transient(code == null ? "UNKNOWN" : code.name(), detail);
     }
     String jobName = job.toString();
+    if (code == StatusCode.Code.PERMISSION_DENIED
+        && callOf(error) == CloudRunJobLauncher.Call.LIST_EXECUTIONS) {
+      return new Permanent(
+          code.name(),
+          "the function's service account may not list the executions of "
+              + jobName
+              + " (the duplicate check needs it): "
+              + detail,
+          "grant roles/run.viewer on the job to the function's service account (it needs"
+              + " run.executions.list)");
+    }
     return switch (code) {
       case NOT_FOUND ->
           new Permanent(
@@ -87,6 +98,15 @@ sealed interface LaunchFailure {
               "Cloud Run refused to run " + jobName + ": " + detail,
               "check the job and the function's configuration, then publish the request again");
     };
+  }
+
+  private static CloudRunJobLauncher.Call callOf(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof CloudRunJobLauncher.CallFailed failed) {
+        return failed.call();
+      }
+    }
+    return CloudRunJobLauncher.Call.RUN_JOB;
   }
 
   private static StatusCode.Code codeOf(Throwable error) {

@@ -52,6 +52,19 @@ class LaunchFailureTest {
     assertTrue(failure.fix().contains("--region=europe-west1"));
   }
 
+  @Test
+  void permissionDeniedOnTheDuplicateCheckNamesTheListPermission() {
+    Exception error =
+        new CloudRunJobLauncher.CallFailed(
+            CloudRunJobLauncher.Call.LIST_EXECUTIONS,
+            apiError(StatusCode.Code.PERMISSION_DENIED, "run.executions.list denied"));
+
+    LaunchFailure.Permanent failure = permanent(error);
+
+    assertTrue(failure.fix().contains("run.executions.list"), failure.fix());
+    assertTrue(failure.reason().endsWith("run.executions.list denied"), failure.reason());
+  }
+
   @ParameterizedTest
   @EnumSource(
       value = StatusCode.Code.class,
