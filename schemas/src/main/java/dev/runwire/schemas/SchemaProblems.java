@@ -1,0 +1,381 @@
+package dev.runwire.schemas;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import dev.harrel.jsonschema.Error;
+import dev.runwire.schemas.events.RejectedEvent.Problem;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Turns the schema library's errors into runwire problems: one per real violation, at the pointer
+ * of the offending (or missing) field, saying what is wrong and what would be right.
+ *
+ * <p>The library also reports the failing branches of {@code if} (which are not violations) and one
+ * summary error per enclosing {@code allOf}/{@code if}; those are dropped. A subschema may carry
+ * {@code x-runwire-message}, which replaces the generic message for errors raised by its own
+ * keywords: that is how the cross-field rules (egress mode, scope, allowDataLoss) say something a
+ * person understands.
+ */
+final class SchemaProblems {
+
+  static final String MESSAGE_KEYWORD = "x-runwire-message";
+
+  private static final Set<String> SUMMARY_KEYWORDS =
+      Set.of("if", "then", "else", "allOf", "anyOf", "oneOf", "$ref", "$dynamicRef");
+
+  private final java.util.Map<String, JsonObject> documents;
+  private final JsonElement instance;
+
+  SchemaProblems(java.util.Map<String, JsonObject> documents, JsonElement instance) {
+    this.documents = documents;
+    this.instance = instance;
+  }
+
+  List<Problem> translate(List<Error> errors) {
+    Set<Problem> problems = new LinkedHashSet<>();
+    Set<String> forbidden = new LinkedHashSet<>();
+    for (Error error : errors) {
+      String keyword = keyword(error);
+      if (SUMMARY_KEYWORDS.contains(keyword)
+          || error.getEvaluationPath().contains("/if/")
+          || error.getEvaluationPath().endsWith("/if")) {
+        continue;
+      }
+      if (keyword.equals("not") || keyword.equals("false")) {
+        forbidden.add(error.getInstanceLocation());
+      }
+      problems.addAll(translate(error));
+    }
+    // Inside a field that must not be there at all, the field's own shape does not matter.
+    List<Problem> kept = new ArrayList<>();
+    for (Problem problem : problems) {
+      boolean inside = false;
+      for (String root : forbidden) {
+        inside |= problem.pointer().startsWith(root + "/");
+      }
+      if (!inside) {
+        kept.add(problem);
+      }
+    }
+    return List.copyOf(kept);
+  }
+
+  /** The library reports a {@code false} subschema with a null keyword. */
+  private static String keyword(Error error) {
+    return error.getKeyword() == null ? "false" : error.getKeyword();
+  }
+
+  private List<Problem> translate(Error error) {
+    String pointer = error.getInstanceLocation();
+    JsonObject schema = subschema(error.getSchemaLocation());
+    JsonElement value = at(pointer);
+    String keyword = keyword(error);
+    String custom = schema != null ? string(schema, MESSAGE_KEYWORD) : null;
+
+    if (keyword.equals("required")) {
+      return missing(pointer, schema, custom);
+    }
+    if (custom != null) {
+      return List.of(new Problem(pointer, custom));
+    }
+    String message;
+    switch (keyword) {
+      case "false":
+        message = unknownField(error.getSchemaLocation(), pointer);
+        break;
+      case "const":
+        message = "must be " + schema.get("const") + ", not " + show(value) + hint(schema, "; ");
+        break;
+      case "enum":
+        message =
+            show(value) + " is not allowed; use one of: " + list(schema.getAsJsonArray("enum"));
+        break;
+      case "type":
+        message =
+            "must be "
+                + article(schema.get("type"))
+                + ", not "
+                + kind(value)
+                + (value != null && value.isJsonPrimitive() ? " " + show(value) : "")
+                + hint(schema, ". ");
+        break;
+      case "pattern":
+        message = show(value) + " is not valid" + hint(schema, ": ") + suggestion(schema, value);
+        break;
+      case "minLength":
+      case "maxLength":
+        message =
+            "is "
+                + value.getAsString().length()
+                + " characters; "
+                + (keyword.equals("minLength") ? "at least " : "at most ")
+                + schema.get(keyword)
+                + " allowed"
+                + hint(schema, ". ");
+        break;
+      case "minimum":
+        message =
+            show(value) + " is below the minimum " + schema.get("minimum") + hint(schema, ". ");
+        break;
+      case "maximum":
+        message =
+            show(value) + " is above the maximum " + schema.get("maximum") + hint(schema, ". ");
+        break;
+      case "minItems":
+        message = "needs at least " + schema.get("minItems") + " item(s)" + hint(schema, ": ");
+        break;
+      case "maxItems":
+        message = "has more than " + schema.get("maxItems") + " items" + hint(schema, ": ");
+        break;
+      case "uniqueItems":
+        message = "has repeated items; list each one once";
+        break;
+      case "not":
+        message = "is not allowed here";
+        break;
+      default:
+        message = error.getError();
+    }
+    return List.of(new Problem(pointer, message));
+  }
+
+  /** One problem per missing field, at the field's own pointer. */
+  private List<Problem> missing(String pointer, JsonObject schema, String custom) {
+    List<Problem> out = new ArrayList<>();
+    JsonElement here = at(pointer);
+    JsonArray required = schema == null ? null : schema.getAsJsonArray("required");
+    if (required == null) {
+      return List.of(new Problem(pointer, custom != null ? custom : "a required field is missing"));
+    }
+    for (JsonElement name : required) {
+      String field = name.getAsString();
+      if (here != null && here.isJsonObject() && here.getAsJsonObject().has(field)) {
+        continue;
+      }
+      String message = custom;
+      if (message == null) {
+        JsonObject property = propertySchema(schema, field);
+        message = "is required" + (property == null ? "" : summary(property));
+      }
+      out.add(new Problem(pointer + "/" + escape(field), message));
+    }
+    return out;
+  }
+
+  /** A {@code false} subschema: under additionalProperties it means an unknown field. */
+  private String unknownField(String schemaLocation, String pointer) {
+    String name = pointer.substring(pointer.lastIndexOf('/') + 1);
+    if (schemaLocation.endsWith("/additionalProperties")
+        || schemaLocation.endsWith("/unevaluatedProperties")) {
+      JsonObject parent = subschema(schemaLocation.substring(0, schemaLocation.lastIndexOf('/')));
+      String allowed =
+          parent != null && parent.has("properties")
+              ? String.join(", ", parent.getAsJsonObject("properties").keySet())
+              : "none";
+      return "unknown field '" + unescape(name) + "'; the fields allowed here are: " + allowed;
+    }
+    return "is not allowed here";
+  }
+
+  private JsonObject propertySchema(JsonObject schema, String field) {
+    JsonObject properties = schema.getAsJsonObject("properties");
+    if (properties == null || !properties.has(field) || !properties.get(field).isJsonObject()) {
+      return null;
+    }
+    JsonObject property = properties.getAsJsonObject(field);
+    if (!property.has("description") && property.has("$ref")) {
+      JsonObject target = subschema(resolveRef(property.get("$ref").getAsString()));
+      return target == null ? property : target;
+    }
+    return property;
+  }
+
+  private String resolveRef(String ref) {
+    // Only local refs (#/$defs/...) are used by runwire's schemas; resolve against any document.
+    for (String base : documents.keySet()) {
+      if (subschema(base + ref) != null) {
+        return base + ref;
+      }
+    }
+    return ref;
+  }
+
+  /** The subschema a schema location points at, or {@code null}. */
+  private JsonObject subschema(String location) {
+    int hash = location.indexOf('#');
+    String base = hash < 0 ? location : location.substring(0, hash);
+    String fragment = hash < 0 ? "" : location.substring(hash + 1);
+    JsonElement node = documents.get(base);
+    if (node == null) {
+      return null;
+    }
+    for (String token : fragment.split("/")) {
+      if (token.isEmpty()) {
+        continue;
+      }
+      token = unescape(token);
+      if (node.isJsonObject()) {
+        node = node.getAsJsonObject().get(token);
+      } else if (node.isJsonArray() && token.chars().allMatch(Character::isDigit)) {
+        int i = Integer.parseInt(token);
+        JsonArray array = node.getAsJsonArray();
+        node = i < array.size() ? array.get(i) : null;
+      } else {
+        node = null;
+      }
+      if (node == null) {
+        return null;
+      }
+    }
+    return node.isJsonObject() ? node.getAsJsonObject() : null;
+  }
+
+  /** The instance value at a JSON pointer, or {@code null}. */
+  private JsonElement at(String pointer) {
+    JsonElement node = instance;
+    for (String token : pointer.split("/")) {
+      if (token.isEmpty()) {
+        continue;
+      }
+      token = unescape(token);
+      if (node != null && node.isJsonObject()) {
+        node = node.getAsJsonObject().get(token);
+      } else if (node != null && node.isJsonArray() && token.chars().allMatch(Character::isDigit)) {
+        JsonArray array = node.getAsJsonArray();
+        int i = token.length() > 9 ? Integer.MAX_VALUE : Integer.parseInt(token);
+        node = i < array.size() ? array.get(i) : null;
+      } else {
+        return null;
+      }
+    }
+    return node;
+  }
+
+  /** What a missing field should hold: its values, or the first sentence of its description. */
+  private static String summary(JsonObject property) {
+    if (property.has("enum")) {
+      return "; use one of: " + list(property.getAsJsonArray("enum"));
+    }
+    if (property.has("const")) {
+      return "; use " + property.get("const");
+    }
+    String description = string(property, "description");
+    if (description == null) {
+      return "";
+    }
+    int end = description.indexOf(". ");
+    return ": " + (end < 0 ? description : description.substring(0, end + 1));
+  }
+
+  private static String hint(JsonObject schema, String separator) {
+    String description = schema == null ? null : string(schema, "description");
+    return description == null ? "" : separator + description;
+  }
+
+  /**
+   * For a name with the wrong shape, offers the nearest name that has the right one ("My_Service" →
+   * "my-service"), when there is one.
+   */
+  private static String suggestion(JsonObject schema, JsonElement value) {
+    if (value == null || !value.isJsonPrimitive() || !schema.has("pattern")) {
+      return "";
+    }
+    String candidate =
+        value
+            .getAsString()
+            .toLowerCase(Locale.ROOT)
+            .replaceAll("[^a-z0-9-]+", "-")
+            .replaceAll("-{2,}", "-")
+            .replaceAll("^[^a-z]+", "");
+    try {
+      Pattern pattern = Pattern.compile(schema.get("pattern").getAsString());
+      for (int length = Math.min(candidate.length(), 128); length > 0; length--) {
+        String cut = candidate.substring(0, length).replaceAll("-+$", "");
+        if (!cut.isEmpty() && pattern.matcher(cut).matches()) {
+          return " (e.g. \"" + cut + "\")";
+        }
+      }
+    } catch (PatternSyntaxException e) {
+      return "";
+    }
+    return "";
+  }
+
+  private static String string(JsonObject object, String key) {
+    JsonElement value = object.get(key);
+    return value != null && value.isJsonPrimitive() ? value.getAsString() : null;
+  }
+
+  private static String list(JsonArray values) {
+    List<String> out = new ArrayList<>();
+    values.forEach(v -> out.add(v.isJsonPrimitive() ? v.getAsString() : v.toString()));
+    return String.join(", ", out);
+  }
+
+  private static String article(JsonElement type) {
+    if (type == null) {
+      return "another type";
+    }
+    if (type.isJsonArray()) {
+      List<String> names = new ArrayList<>();
+      type.getAsJsonArray().forEach(t -> names.add(article(t)));
+      return String.join(" or ", names);
+    }
+    String name = type.getAsString();
+    return (name.equals("integer") || name.equals("object") || name.equals("array") ? "an " : "a ")
+        + name;
+  }
+
+  private static String kind(JsonElement value) {
+    if (value == null || value.isJsonNull()) {
+      return "null";
+    }
+    if (value.isJsonObject()) {
+      return "an object";
+    }
+    if (value.isJsonArray()) {
+      return "an array";
+    }
+    JsonPrimitive primitive = value.getAsJsonPrimitive();
+    if (primitive.isBoolean()) {
+      return "a boolean";
+    }
+    if (primitive.isNumber()) {
+      return "a number";
+    }
+    return "a string";
+  }
+
+  /** A value as shown in a message: JSON text, at most 64 characters, no control characters. */
+  static String show(JsonElement value) {
+    if (value == null) {
+      return "(absent)";
+    }
+    String text = value.isJsonPrimitive() || value.isJsonNull() ? value.toString() : kind(value);
+    StringBuilder out = new StringBuilder();
+    for (int i = 0; i < text.length() && out.length() < 64; i++) {
+      char c = text.charAt(i);
+      out.append(c < 0x20 || c == 0x7f ? '?' : c);
+    }
+    if (text.length() > 64) {
+      out.append("...");
+    }
+    return out.toString();
+  }
+
+  private static String escape(String token) {
+    return token.replace("~", "~0").replace("/", "~1");
+  }
+
+  private static String unescape(String token) {
+    return token.replace("~1", "/").replace("~0", "~");
+  }
+}

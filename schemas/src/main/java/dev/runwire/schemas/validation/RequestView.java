@@ -1,0 +1,90 @@
+package dev.runwire.schemas.validation;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import dev.runwire.schemas.events.RejectedEvent.Problem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Read access to a request tree for the semantic rules. A field is visible only when it is present,
+ * has the expected JSON type, and the schema reported nothing at or below it: a rule runs only on
+ * the parts the schema passed.
+ */
+final class RequestView {
+
+  private final JsonObject root;
+  private final List<String> flagged;
+
+  RequestView(JsonObject root, List<Problem> earlierProblems) {
+    this.root = root;
+    this.flagged = new ArrayList<>();
+    for (Problem problem : earlierProblems) {
+      flagged.add(problem.pointer());
+    }
+  }
+
+  Optional<String> string(String pointer) {
+    return primitive(pointer).filter(JsonPrimitive::isString).map(JsonPrimitive::getAsString);
+  }
+
+  Optional<Integer> integer(String pointer) {
+    return primitive(pointer)
+        .filter(JsonPrimitive::isNumber)
+        .flatMap(
+            p -> {
+              try {
+                return Optional.of(p.getAsBigDecimal().intValueExact());
+              } catch (ArithmeticException | NumberFormatException e) {
+                return Optional.empty();
+              }
+            });
+  }
+
+  Optional<Boolean> bool(String pointer) {
+    return primitive(pointer).filter(JsonPrimitive::isBoolean).map(JsonPrimitive::getAsBoolean);
+  }
+
+  List<String> strings(String pointer) {
+    Optional<JsonElement> element = element(pointer);
+    List<String> out = new ArrayList<>();
+    if (element.isPresent() && element.get().isJsonArray()) {
+      JsonArray array = element.get().getAsJsonArray();
+      for (JsonElement item : array) {
+        if (item.isJsonPrimitive() && item.getAsJsonPrimitive().isString()) {
+          out.add(item.getAsString());
+        }
+      }
+    }
+    return out;
+  }
+
+  boolean has(String pointer) {
+    return element(pointer).isPresent();
+  }
+
+  private Optional<JsonPrimitive> primitive(String pointer) {
+    return element(pointer)
+        .filter(JsonElement::isJsonPrimitive)
+        .map(JsonElement::getAsJsonPrimitive);
+  }
+
+  private Optional<JsonElement> element(String pointer) {
+    for (String bad : flagged) {
+      if (bad.equals(pointer) || bad.startsWith(pointer + "/")) {
+        return Optional.empty();
+      }
+    }
+    JsonElement node = root;
+    for (String token : pointer.substring(1).split("/")) {
+      if (node == null || !node.isJsonObject()) {
+        return Optional.empty();
+      }
+      node = node.getAsJsonObject().get(token);
+    }
+    return node == null || node.isJsonNull() ? Optional.empty() : Optional.of(node);
+  }
+}
