@@ -3,6 +3,7 @@ package dev.runwire.job;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.drift.DriftSweep;
 import dev.runwire.job.drift.ListedInventory;
+import dev.runwire.job.engine.ApiErrors;
 import dev.runwire.job.engine.RetryPolicy;
 import dev.runwire.job.engine.RunResult;
 import dev.runwire.job.engine.WaitPolicy;
@@ -16,6 +17,7 @@ import dev.runwire.schemas.cloud.EventSink;
 import dev.runwire.schemas.events.EventError;
 import dev.runwire.schemas.events.RejectedEvent;
 import dev.runwire.schemas.events.RunEvent;
+import dev.runwire.schemas.events.StepEvent.Status;
 import dev.runwire.schemas.validation.RequestValidator;
 import dev.runwire.schemas.validation.ValidationResult;
 import java.io.IOException;
@@ -32,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * The Cloud Run job's entry point. The request comes from {@code RUNWIRE_REQUEST}, or from a file
@@ -229,7 +232,7 @@ public final class RunwireJob {
       }
     } catch (RuntimeException e) {
       // Not a step's failure (those are outcomes): e.g. the sweep's list call was refused.
-      crash = dev.runwire.job.engine.ApiErrors.toEventError(e);
+      crash = ApiErrors.toEventError(e);
       err.println("runwire-job failed: " + crash.code() + ": " + crash.message());
     } finally {
       pool.shutdownNow();
@@ -251,7 +254,7 @@ public final class RunwireJob {
   private static EventError firstError(List<RunResult> results, List<String> unchecked) {
     for (RunResult result : results) {
       for (var entry : result.outcomes().entrySet()) {
-        if (entry.getValue().status() == dev.runwire.schemas.events.StepEvent.Status.FAILED) {
+        if (entry.getValue().status() == Status.FAILED) {
           EventError e = entry.getValue().error();
           return new EventError(e.code(), entry.getKey().wire() + ": " + e.message());
         }
@@ -305,7 +308,7 @@ public final class RunwireJob {
         + (config.jobName() == null ? "runwire-job" : config.jobName());
   }
 
-  private static java.util.concurrent.ThreadFactory daemonThreads() {
+  private static ThreadFactory daemonThreads() {
     return r -> {
       Thread t = new Thread(r, "runwire-step");
       t.setDaemon(true);

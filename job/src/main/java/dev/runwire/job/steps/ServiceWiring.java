@@ -17,6 +17,7 @@ import dev.runwire.schemas.MessageCodec;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.ProvisioningRequest.EgressMode;
 import dev.runwire.schemas.ProvisioningRequest.Route;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -170,7 +171,7 @@ final class ServiceWiring {
   /** What {@link #restore} would change. */
   List<String> wiredFields(Service s) {
     Spec actual = actual(s, null);
-    List<String> fields = new java.util.ArrayList<>();
+    List<String> fields = new ArrayList<>();
     if (!actual.vpcConnector().isEmpty() || !actual.networkInterfaces().isEmpty()) {
       fields.add("vpcAccess");
     }
