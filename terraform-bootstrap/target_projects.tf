@@ -79,7 +79,9 @@ locals {
     "secretmanager.versions.access"      = "redis auth secret"
 
     # The Cloud Run service: vpcAccess, egress, ingress, Redis env, annotation of the last applied
-    # request; the IAM policy for allowUnauthenticated; list for the drift-check sweep.
+    # request; created when the request gives an image and the service is absent; the IAM policy
+    # for allowUnauthenticated; list for the drift-check sweep.
+    "run.services.create"       = "cloud run service (request with an image, service absent)"
     "run.services.get"          = "cloud run service, verify"
     "run.services.list"         = "drift-check sweep"
     "run.services.update"       = "cloud run service"
