@@ -103,7 +103,7 @@ locals {
   job_role_id = "${replace(local.prefix, "-", "_")}_job"
 
   # key => [project, role]
-  job_predefined_bindings = { for pair in setproduct(var.target_projects, local.job_predefined_roles) : join("/", pair) => pair }
+  job_predefined_bindings = { for pair in setproduct(var.target_projects, local.job_predefined_roles) : join("/", pair) => tolist(pair) }
   job_custom_bindings     = { for project in var.target_projects : project => tolist([project, format("projects/%s/roles/%s", project, local.job_role_id)]) }
   job_project_roles       = var.use_predefined_roles ? local.job_predefined_bindings : local.job_custom_bindings
 }
