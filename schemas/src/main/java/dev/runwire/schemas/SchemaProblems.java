@@ -108,7 +108,7 @@ final class SchemaProblems {
                 + hint(schema, ". ");
         break;
       case "pattern":
-        message = show(value) + " is not valid" + hint(schema, ": ") + suggestion(schema, value);
+        message = show(value) + " is not valid" + parenthesised(schema) + suggestion(schema, value);
         break;
       case "minLength":
       case "maxLength":
@@ -180,9 +180,57 @@ final class SchemaProblems {
           parent != null && parent.has("properties")
               ? String.join(", ", parent.getAsJsonObject("properties").keySet())
               : "none";
-      return "unknown field '" + unescape(name) + "'; the fields allowed here are: " + allowed;
+      String field = unescape(name);
+      String near =
+          parent != null && parent.has("properties")
+              ? nearest(field, parent.getAsJsonObject("properties").keySet())
+              : null;
+      return "unknown field '"
+          + field
+          + "'"
+          + (near == null ? "" : " (did you mean '" + near + "'?)")
+          + "; the fields allowed here are: "
+          + allowed;
     }
     return "is not allowed here";
+  }
+
+  /** The allowed field a misspelt one most likely meant: same letters ignoring case, or close. */
+  private static String nearest(String field, Set<String> allowed) {
+    String best = null;
+    int bestDistance = 3;
+    for (String candidate : allowed) {
+      String a = field.toLowerCase(Locale.ROOT);
+      String b = candidate.toLowerCase(Locale.ROOT);
+      int distance = a.length() > 40 ? 99 : editDistance(a, b);
+      if (a.equals(b) || a.startsWith(b) && b.length() >= 4 || b.contains(a) && a.length() >= 4) {
+        distance = 0;
+      }
+      if (distance < bestDistance) {
+        best = candidate;
+        bestDistance = distance;
+      }
+    }
+    return best;
+  }
+
+  private static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] swap = previous;
+      previous = current;
+      current = swap;
+    }
+    return previous[b.length()];
   }
 
   private JsonObject propertySchema(JsonObject schema, String field) {
@@ -271,8 +319,13 @@ final class SchemaProblems {
     if (description == null) {
       return "";
     }
-    int end = description.indexOf(". ");
-    return ": " + (end < 0 ? description : description.substring(0, end + 1));
+    // First sentence only; "e.g. x" does not end one.
+    return ": " + description.split("(?<=\\.)\\s+(?=[A-Z])", 2)[0];
+  }
+
+  private static String parenthesised(JsonObject schema) {
+    String description = string(schema, "description");
+    return description == null ? "" : " (" + description.replaceAll("\\.$", "") + ")";
   }
 
   private static String hint(JsonObject schema, String separator) {
@@ -300,7 +353,7 @@ final class SchemaProblems {
       for (int length = Math.min(candidate.length(), 128); length > 0; length--) {
         String cut = candidate.substring(0, length).replaceAll("-+$", "");
         if (!cut.isEmpty() && pattern.matcher(cut).matches()) {
-          return " (e.g. \"" + cut + "\")";
+          return "; did you mean \"" + cut + "\"?";
         }
       }
     } catch (PatternSyntaxException e) {

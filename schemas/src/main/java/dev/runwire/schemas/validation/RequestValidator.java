@@ -120,7 +120,15 @@ public final class RequestValidator {
     if (!problems.isEmpty()) {
       return ValidationResult.rejected(problems, read.requestId());
     }
-    ProvisioningRequest request = MessageCodec.fromTree(tree, ProvisioningRequest.class);
+    ProvisioningRequest request;
+    try {
+      request = MessageCodec.fromTree(tree, ProvisioningRequest.class);
+    } catch (RuntimeException e) {
+      // The schema admits only what the records can hold; reaching this means the two disagree.
+      return ValidationResult.rejected(
+          List.of(new Problem("", "the request passed the schema but could not be read: " + e)),
+          read.requestId());
+    }
     return ValidationResult.accepted(request);
   }
 

@@ -66,6 +66,11 @@ final class RequestView {
     return element(pointer).isPresent();
   }
 
+  /** True when the request does not contain the field at all (so its default applies). */
+  boolean isAbsent(String pointer) {
+    return raw(pointer) == null;
+  }
+
   private Optional<JsonPrimitive> primitive(String pointer) {
     return element(pointer)
         .filter(JsonElement::isJsonPrimitive)
@@ -78,13 +83,19 @@ final class RequestView {
         return Optional.empty();
       }
     }
+    JsonElement node = raw(pointer);
+    return node == null || node.isJsonNull() ? Optional.empty() : Optional.of(node);
+  }
+
+  /** The field whatever its type or schema verdict; pointers here never need escaping. */
+  private JsonElement raw(String pointer) {
     JsonElement node = root;
     for (String token : pointer.substring(1).split("/")) {
       if (node == null || !node.isJsonObject()) {
-        return Optional.empty();
+        return null;
       }
       node = node.getAsJsonObject().get(token);
     }
-    return node == null || node.isJsonNull() ? Optional.empty() : Optional.of(node);
+    return node;
   }
 }

@@ -132,7 +132,7 @@ final class StrictJsonReader {
             ? readObject(reader, pointer, depth)
             : readArray(reader, pointer, depth);
       case STRING:
-        return new JsonPrimitive(reader.nextString());
+        return readString(reader.nextString(), pointer);
       case NUMBER:
         return readNumber(reader.nextString(), pointer);
       case BOOLEAN:
@@ -189,6 +189,29 @@ final class StrictJsonReader {
     }
     reader.endArray();
     return array;
+  }
+
+  /**
+   * No runwire field holds a line break or control character, and the schema library's regular
+   * expressions let {@code $} match before a final line break ({@code "my-service\n"} would pass a
+   * name pattern), so such strings are stopped here.
+   */
+  private JsonElement readString(String value, String pointer) {
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029) {
+        problems.add(
+            new Problem(
+                pointer,
+                "contains a control character or line break (U+"
+                    + String.format("%04X", (int) c)
+                    + " at position "
+                    + i
+                    + "); remove it"));
+        break;
+      }
+    }
+    return new JsonPrimitive(value);
   }
 
   private JsonElement readNumber(String literal, String pointer) {
