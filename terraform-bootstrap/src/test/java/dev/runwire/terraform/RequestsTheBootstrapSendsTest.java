@@ -101,7 +101,7 @@ class RequestsTheBootstrapSendsTest {
     String expected = GSON.toJson(sortedKeys(request));
 
     Matcher message =
-        Pattern.compile("topics publish \\S+ --message='(\\{.*?})'")
+        Pattern.compile("topics publish projects/\\S+ --message='(\\{.*?})'")
             .matcher(TerraformModule.read(module.directory().resolve("README.md")));
     assertTrue(message.find(), "the README shows no gcloud pubsub topics publish example");
     assertEquals(expected, message.group(1));
