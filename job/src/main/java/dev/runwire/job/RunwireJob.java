@@ -19,6 +19,7 @@ import dev.runwire.schemas.events.RejectedEvent;
 import dev.runwire.schemas.events.RunEvent;
 import dev.runwire.schemas.events.StepEvent.Status;
 import dev.runwire.schemas.validation.RequestValidator;
+import dev.runwire.schemas.validation.ValidateCommand;
 import dev.runwire.schemas.validation.ValidationResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -100,14 +101,14 @@ public final class RunwireJob {
             "no request: set " + JobConfig.REQUEST + " or pass a mode and a file\n" + USAGE);
         return INVALID;
       }
+    } else if (args.length == 2 && args[0].equals("validate")) {
+      return ValidateCommand.run(args[1], stdin, out);
     } else if (args.length == 2) {
-      if (!args[0].equals("validate")) {
-        try {
-          cliMode = Mode.fromWire(args[0]);
-        } catch (IllegalArgumentException e) {
-          err.println(e.getMessage() + "\n" + USAGE);
-          return INVALID;
-        }
+      try {
+        cliMode = Mode.fromWire(args[0]);
+      } catch (IllegalArgumentException e) {
+        err.println(e.getMessage() + "\n" + USAGE);
+        return INVALID;
       }
       try {
         text =
@@ -117,9 +118,6 @@ public final class RunwireJob {
       } catch (IOException e) {
         err.println("cannot read " + args[1] + ": " + e.getMessage());
         return INVALID;
-      }
-      if (args[0].equals("validate")) {
-        return validateOnly(text);
       }
     } else {
       err.println(USAGE);
@@ -149,16 +147,6 @@ public final class RunwireJob {
       return INVALID;
     }
     return execute(config, request);
-  }
-
-  private int validateOnly(String text) {
-    ValidationResult result = RequestValidator.standard().validate(text);
-    if (result.valid()) {
-      out.println("valid");
-      return OK;
-    }
-    result.problems().forEach(p -> err.println(p));
-    return INVALID;
   }
 
   private static List<String> refusals(JobConfig config, ProvisioningRequest request) {
