@@ -62,7 +62,7 @@ final class SchemaProblems {
         inside |= problem.pointer().startsWith(root + "/");
       }
       if (!inside) {
-        kept.add(problem);
+        kept.add(new Problem(safe(problem.pointer()), safe(problem.message())));
       }
     }
     return List.copyOf(kept);
@@ -420,6 +420,23 @@ final class SchemaProblems {
     }
     if (text.length() > 64) {
       out.append("...");
+    }
+    return out.toString();
+  }
+
+  /**
+   * Pointers and messages quote the sender's keys and values: escape control characters and line
+   * separators so that a hostile key cannot forge lines in a log.
+   */
+  static String safe(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
     }
     return out.toString();
   }
