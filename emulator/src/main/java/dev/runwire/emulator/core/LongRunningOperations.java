@@ -1,0 +1,112 @@
+package dev.runwire.emulator.core;
+
+import com.google.gson.JsonArray;
+import com.google.longrunning.Operation;
+import com.google.protobuf.Any;
+import com.google.protobuf.Message;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The {@code google.longrunning.Operation}s of every API that uses them (Redis, VPC Access, Run),
+ * served at {@code /v1|v2/projects/P/locations/L/operations/ID}. Metadata and response travel as
+ * {@code Any} with the {@code @type} the client's stub registers. Callers hold the state lock.
+ */
+public final class LongRunningOperations {
+
+  private record Entry(String api, Operation.Builder operation) {}
+
+  private final CloudCore core;
+  private final Map<String, Entry> operations = new LinkedHashMap<>();
+
+  LongRunningOperations(CloudCore core) {
+    this.core = core;
+  }
+
+  void registerRoutes(Routes routes) {
+    for (String version : new String[] {"v1", "v2"}) {
+      routes.sharedPoll(
+          "/" + version + "/projects/{project}/locations/{location}/operations/{operation}",
+          this::apiOf,
+          request -> Reply.of(require(operationName(request))));
+    }
+  }
+
+  /** Starts an operation under {@code parent} ({@code projects/P/locations/L}); not done. */
+  public String start(String api, String parent, Message metadata) {
+    String name = parent + "/operations/" + core.ids().operationId();
+    Operation.Builder op = Operation.newBuilder().setName(name).setMetadata(Any.pack(metadata));
+    operations.put(name, new Entry(api, op));
+    return name;
+  }
+
+  public void updateMetadata(String name, Message metadata) {
+    Entry e = operations.get(name);
+    if (e != null) {
+      e.operation().setMetadata(Any.pack(metadata));
+    }
+  }
+
+  public void succeed(String name, Message metadata, Message response) {
+    Entry e = operations.get(name);
+    if (e != null) {
+      e.operation().setMetadata(Any.pack(metadata)).setDone(true).setResponse(Any.pack(response));
+    }
+  }
+
+  public void fail(String name, Message metadata, ApiException error) {
+    Entry e = operations.get(name);
+    if (e != null) {
+      e.operation().setMetadata(Any.pack(metadata)).setDone(true).setError(error.toStatus());
+    }
+  }
+
+  public Operation get(String name) {
+    Entry e = operations.get(name);
+    return e == null ? null : e.operation().build();
+  }
+
+  public boolean isDone(String name) {
+    Entry e = operations.get(name);
+    return e == null || e.operation().getDone();
+  }
+
+  public Operation require(String name) {
+    Operation op = get(name);
+    if (op == null) {
+      throw ApiException.notFoundMessage("Operation '" + name + "' was not found");
+    }
+    return op;
+  }
+
+  /** A reply that shows the operation as it is once the request's inline steps have run. */
+  public Reply reply(String name) {
+    return Reply.later(() -> get(name));
+  }
+
+  public void reset() {
+    operations.clear();
+  }
+
+  public JsonArray snapshot() {
+    JsonArray out = new JsonArray();
+    for (Entry e : operations.values()) {
+      out.add(core.json().toTree(e.operation()));
+    }
+    return out;
+  }
+
+  private String apiOf(ApiRequest request) {
+    Entry e = core.locked(() -> operations.get(operationName(request)));
+    return e == null ? "operations" : e.api();
+  }
+
+  private static String operationName(ApiRequest request) {
+    return "projects/"
+        + request.var("project")
+        + "/locations/"
+        + request.var("location")
+        + "/operations/"
+        + request.var("operation");
+  }
+}

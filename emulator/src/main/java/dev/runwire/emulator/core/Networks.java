@@ -1,0 +1,44 @@
+package dev.runwire.emulator.core;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The VPC networks of every project, as far as other surfaces need them: Redis checks its
+ * authorized network and reserved range, Run checks a Direct VPC egress subnet, VPC Access a
+ * connector range. {@link DefaultNetworks} knows only each project's {@code default} auto-mode
+ * network; the Compute surface replaces it with the networks it serves.
+ *
+ * <p>Called with the state lock held.
+ */
+public interface Networks {
+
+  /** Does network {@code network} (a short name) exist in {@code project}? */
+  boolean networkExists(String project, String network);
+
+  /** The subnetwork {@code name} of {@code project} in {@code region}, if it exists. */
+  Optional<Subnet> subnet(String project, String region, String name);
+
+  /** Every CIDR range in use in the network: subnets, connector ranges, Redis reserved ranges. */
+  List<AddressRange> rangesInUse(String project, String network);
+
+  /** Records {@code cidr} as used in the network by {@code owner} (a full resource name). */
+  void reserve(String project, String network, String cidr, String owner, String purpose);
+
+  /** Frees every range {@code owner} reserved. */
+  void release(String owner);
+
+  /** Back to a new project's state. */
+  void reset();
+
+  /** A subnetwork: its IPv4 primary range and the network it belongs to (short names). */
+  record Subnet(String project, String region, String name, String network, String ipCidrRange) {
+
+    public String selfLinkName() {
+      return "projects/" + project + "/regions/" + region + "/subnetworks/" + name;
+    }
+  }
+
+  /** A range in use in a network, who uses it and for what. */
+  record AddressRange(String cidr, String owner, String purpose) {}
+}

@@ -1,0 +1,278 @@
+package dev.runwire.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.api.gax.rpc.AbortedException;
+import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.InvalidArgumentException;
+import com.google.api.gax.rpc.NotFoundException;
+import com.google.cloud.redis.v1.CloudRedisClient;
+import com.google.cloud.redis.v1.Instance;
+import com.google.cloud.redis.v1.LocationName;
+import com.google.protobuf.FieldMask;
+import dev.runwire.emulator.core.RecordedRequest;
+import dev.runwire.emulator.core.RequestKind;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+class RedisContractTest {
+
+  private static final String PARENT = LocationName.of("demo-project", "us-central1").toString();
+
+  private static LocalCloud cloud;
+  private static CloudRedisClient redis;
+
+  @BeforeAll
+  static void start() {
+    cloud = LocalCloud.builder().profile("instant").start();
+    assumeTrue(
+        !cloud.redisServer().startsWith("none"),
+        "redis-server is not installed: " + cloud.redisServer());
+    redis = Clients.redis(cloud);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (redis != null) {
+      redis.close();
+    }
+    cloud.close();
+  }
+
+  @BeforeEach
+  void clean() {
+    cloud.reset();
+    cloud.resetLog();
+    cloud.faults().clear();
+  }
+
+  private static Instance basic(int gb) {
+    return Instance.newBuilder().setTier(Instance.Tier.BASIC).setMemorySizeGb(gb).build();
+  }
+
+  @Test
+  void createdInstanceIsARealRedisThatEnforcesAuth() throws Exception {
+    Instance created =
+        redis
+            .createInstanceAsync(PARENT, "cache", basic(1).toBuilder().setAuthEnabled(true).build())
+            .get();
+
+    assertEquals(Instance.State.READY, created.getState());
+    assertEquals("127.0.0.1", created.getHost());
+    assertTrue(created.getPort() > 0);
+    assertEquals("us-central1-a", created.getCurrentLocationId());
+    assertEquals("projects/demo-project/global/networks/default", created.getAuthorizedNetwork());
+    assertTrue(created.getReservedIpRange().endsWith("/29"), created.getReservedIpRange());
+    String auth = redis.getInstanceAuthString(created.getName()).getAuthString();
+    assertFalse(auth.isEmpty());
+    try (Jedis jedis = new Jedis(created.getHost(), created.getPort())) {
+      JedisDataException noAuth = assertThrows(JedisDataException.class, jedis::ping);
+      assertTrue(noAuth.getMessage().contains("NOAUTH"), noAuth.getMessage());
+      jedis.auth(auth);
+      assertEquals("PONG", jedis.ping());
+    }
+    assertFalse(cloud.state().toString().contains(auth), "the AUTH string must not be in state");
+  }
+
+  @Test
+  void secondCreateWithTheSameIdIsAlreadyExists() throws Exception {
+    redis.createInstanceAsync(PARENT, "dup", basic(1)).get();
+
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> redis.createInstanceAsync(PARENT, "dup", basic(1)).get());
+    // gax's REST transport maps every 409 to AbortedException; the body says ALREADY_EXISTS.
+    assertTrue(e.getCause() instanceof AbortedException, e.getCause().toString());
+    assertTrue(ErrorBodies.of(e).contains("\"status\":\"ALREADY_EXISTS\""), ErrorBodies.of(e));
+  }
+
+  @Test
+  void missingInstanceIsNotFound() {
+    assertThrows(NotFoundException.class, () -> redis.getInstance(PARENT + "/instances/nope"));
+  }
+
+  @Test
+  void outOfRangeMemoryIsRefusedNamingTheField() {
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> redis.createInstanceAsync(PARENT, "big", basic(301)).get());
+    assertTrue(e.getCause() instanceof InvalidArgumentException, e.getCause().toString());
+    assertTrue(ErrorBodies.of(e).contains("instance.memorySizeGb"), ErrorBodies.of(e));
+  }
+
+  @Test
+  void reservedRangeOverlappingTheNetworkIsRefused() throws Exception {
+    ExecutionException autoMode =
+        assertThrows(
+            ExecutionException.class,
+            () ->
+                redis
+                    .createInstanceAsync(
+                        PARENT,
+                        "r1",
+                        basic(1).toBuilder().setReservedIpRange("10.128.0.0/29").build())
+                    .get());
+    assertTrue(
+        ErrorBodies.of(autoMode).contains("instance.reservedIpRange"), ErrorBodies.of(autoMode));
+
+    redis
+        .createInstanceAsync(
+            PARENT, "r2", basic(1).toBuilder().setReservedIpRange("192.168.10.0/29").build())
+        .get();
+    ExecutionException clash =
+        assertThrows(
+            ExecutionException.class,
+            () ->
+                redis
+                    .createInstanceAsync(
+                        PARENT,
+                        "r3",
+                        basic(1).toBuilder().setReservedIpRange("192.168.10.0/28").build())
+                    .get());
+    assertTrue(ErrorBodies.of(clash).contains("instances/r2"), ErrorBodies.of(clash));
+  }
+
+  @Test
+  void listCoversEveryRegionWithDashAndPages() throws Exception {
+    redis.createInstanceAsync(PARENT, "a1", basic(1)).get();
+    redis.createInstanceAsync(PARENT, "a2", basic(1)).get();
+    redis
+        .createInstanceAsync(LocationName.of("demo-project", "europe-west1"), "b1", basic(1))
+        .get();
+
+    var all =
+        redis.listInstances(
+            com.google.cloud.redis.v1.ListInstancesRequest.newBuilder()
+                .setParent("projects/demo-project/locations/-")
+                .setPageSize(1)
+                .build());
+    List<String> names =
+        StreamSupport.stream(all.iterateAll().spliterator(), false).map(Instance::getName).toList();
+    assertEquals(3, names.size(), names.toString());
+    long pages =
+        cloud.requestLog().stream()
+            .filter(r -> r.path().endsWith("/locations/-/instances"))
+            .count();
+    assertEquals(3, pages);
+    assertEquals(
+        2,
+        StreamSupport.stream(redis.listInstances(PARENT).iterateAll().spliterator(), false)
+            .count());
+  }
+
+  @Test
+  void patchThroughMethodOverrideResizesTheRealServer() throws Exception {
+    Instance created = redis.createInstanceAsync(PARENT, "grow", basic(1)).get();
+
+    Instance updated =
+        redis
+            .updateInstanceAsync(
+                FieldMask.newBuilder().addPaths("memory_size_gb").addPaths("display_name").build(),
+                created.toBuilder().setMemorySizeGb(2).setDisplayName("bigger").build())
+            .get();
+
+    assertEquals(2, updated.getMemorySizeGb());
+    assertEquals("bigger", redis.getInstance(created.getName()).getDisplayName());
+    assertTrue(
+        cloud.requestLog().stream()
+            .anyMatch(r -> r.method().equals("PATCH") && r.kind() == RequestKind.MUTATION));
+    try (Jedis jedis = new Jedis(created.getHost(), created.getPort())) {
+      assertEquals(String.valueOf(2L << 30), jedis.configGet("maxmemory").get("maxmemory"));
+    }
+  }
+
+  @Test
+  void patchOfAFieldThatNeedsReplacementIsRefused() throws Exception {
+    Instance created = redis.createInstanceAsync(PARENT, "fixed", basic(1)).get();
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () ->
+                redis
+                    .updateInstanceAsync(
+                        FieldMask.newBuilder().addPaths("auth_enabled").build(),
+                        created.toBuilder().setAuthEnabled(true).build())
+                    .get());
+    assertTrue(ErrorBodies.of(e).contains("updateMask"), ErrorBodies.of(e));
+  }
+
+  @Test
+  void deleteStopsTheServer() throws Exception {
+    Instance created = redis.createInstanceAsync(PARENT, "gone", basic(1)).get();
+
+    redis.deleteInstanceAsync(created.getName()).get();
+
+    assertThrows(NotFoundException.class, () -> redis.getInstance(created.getName()));
+    try (Socket s = new Socket()) {
+      assertThrows(
+          java.io.IOException.class,
+          () -> s.connect(new InetSocketAddress("127.0.0.1", created.getPort()), 500));
+    }
+  }
+
+  @Test
+  void injectedTransientErrorIsRetriedByTheClient() throws Exception {
+    redis.createInstanceAsync(PARENT, "flaky", basic(1)).get();
+    cloud.resetLog();
+    cloud.faults().failNext("redis", 1);
+
+    try (CloudRedisClient retrying = Clients.redisRetryingReads(cloud)) {
+      Instance got = retrying.getInstance(PARENT + "/instances/flaky");
+
+      assertEquals(PARENT + "/instances/flaky", got.getName());
+    }
+    List<Integer> statuses = cloud.requestLog().stream().map(RecordedRequest::status).toList();
+    assertEquals(List.of(503, 200), statuses);
+    assertEquals(1, cloud.counters().get("redis").errors());
+  }
+
+  @Test
+  void transientErrorReachesAClientThatDoesNotRetry() throws Exception {
+    redis.createInstanceAsync(PARENT, "flaky2", basic(1)).get();
+    cloud.faults().failNext("redis", 1);
+
+    ApiException e =
+        assertThrows(ApiException.class, () -> redis.getInstance(PARENT + "/instances/flaky2"));
+    assertEquals(503, e.getStatusCode().getCode().getHttpStatusCode());
+  }
+
+  @Test
+  void operationFailureForANamedInstanceEndsTheCreateWithAnError() {
+    cloud.faults().failOperation(PARENT + "/instances/doomed", "injected failure");
+
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> redis.createInstanceAsync(PARENT, "doomed", basic(1)).get());
+    assertTrue(e.getMessage().contains("injected failure"), e.getMessage());
+    assertThrows(NotFoundException.class, () -> redis.getInstance(PARENT + "/instances/doomed"));
+  }
+
+  @Test
+  void requestsAreLoggedAndCountedPerKind() throws Exception {
+    redis.createInstanceAsync(PARENT, "counted", basic(1)).get();
+    redis.getInstance(PARENT + "/instances/counted");
+
+    var c = cloud.counters().get("redis");
+    assertEquals(1, c.mutations());
+    assertTrue(c.reads() >= 1);
+    RecordedRequest first = cloud.requestLog().get(0);
+    assertEquals("POST", first.method());
+    assertTrue(first.query().contains("instanceId=counted"), first.query());
+  }
+}
