@@ -6,6 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.harrel.jsonschema.InvalidSchemaException;
+import dev.harrel.jsonschema.Validator;
+import dev.harrel.jsonschema.ValidatorFactory;
+import dev.harrel.jsonschema.providers.GsonNode;
 import dev.runwire.schemas.events.RejectedEvent.Problem;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +36,28 @@ class MessageSchemasTest {
         MessageSchemas.class.getResourceAsStream(MessageSchemas.resourcePath(name))) {
       assertEquals(inModule, new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
+  }
+
+  @ParameterizedTest
+  @MethodSource("names")
+  void schemaIsValidAgainstTheDraft202012MetaSchema(String name) {
+    // MessageSchemas skips this check at start-up; a schema that fails it throws here.
+    Validator strict =
+        new ValidatorFactory().withJsonNodeFactory(new GsonNode.Factory()).createValidator();
+    assertEquals(
+        "https://runwire.dev/schemas/" + name + ".schema.json",
+        strict.registerSchema(schemas.schemaText(name)).toString());
+  }
+
+  @Test
+  void aBrokenSchemaFailsTheMetaSchemaCheck() {
+    Validator strict =
+        new ValidatorFactory().withJsonNodeFactory(new GsonNode.Factory()).createValidator();
+    assertThrows(
+        InvalidSchemaException.class,
+        () ->
+            strict.registerSchema(
+                "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"objekt\"}"));
   }
 
   @ParameterizedTest
