@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -31,10 +32,10 @@ final class SchemaProblems {
   private static final Set<String> SUMMARY_KEYWORDS =
       Set.of("if", "then", "else", "allOf", "anyOf", "oneOf", "$ref", "$dynamicRef");
 
-  private final java.util.Map<String, JsonObject> documents;
+  private final Map<String, JsonObject> documents;
   private final JsonElement instance;
 
-  SchemaProblems(java.util.Map<String, JsonObject> documents, JsonElement instance) {
+  SchemaProblems(Map<String, JsonObject> documents, JsonElement instance) {
     this.documents = documents;
     this.instance = instance;
   }
@@ -49,7 +50,8 @@ final class SchemaProblems {
           || error.getEvaluationPath().endsWith("/if")) {
         continue;
       }
-      if (keyword.equals("not") || keyword.equals("false")) {
+      if ((keyword.equals("not") || keyword.equals("false"))
+          && !error.getInstanceLocation().isEmpty()) {
         forbidden.add(error.getInstanceLocation());
       }
       problems.addAll(translate(error));
@@ -85,6 +87,9 @@ final class SchemaProblems {
     }
     if (custom != null) {
       return List.of(new Problem(pointer, custom));
+    }
+    if (schema == null && !keyword.equals("false")) {
+      return List.of(new Problem(pointer, error.getError()));
     }
     String message;
     switch (keyword) {

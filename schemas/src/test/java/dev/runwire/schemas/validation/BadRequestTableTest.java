@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.runwire.schemas.events.RejectedEvent.Problem;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -521,10 +520,5 @@ class BadRequestTableTest {
   private static Arguments bad(
       String scenario, String json, String pointer, String fragment, boolean valid) {
     return Arguments.of(scenario, json.getBytes(StandardCharsets.UTF_8), pointer, fragment, valid);
-  }
-
-  @SuppressWarnings("unused")
-  private static Problem problem(String pointer, String message) {
-    return new Problem(pointer, message);
   }
 }
