@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import dev.runwire.schemas.Examples;
 import dev.runwire.schemas.events.RejectedEvent.Problem;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +43,52 @@ class HostileInputTest {
     }
     // Most mutations break something; a fuzzer that only produces valid input tests nothing.
     assertTrue(rejected > 2000, "only " + rejected + " of 3000 mutations were rejected");
+  }
+
+  @Test
+  void everyFieldOfEveryExampleReplacedByEveryKindOfValueIsHandled() {
+    List<String> values =
+        List.of(
+            "null",
+            "true",
+            "0",
+            "-1",
+            "1.5",
+            "1e300",
+            "\"\"",
+            "\"x\"",
+            "[]",
+            "[1,\"a\"]",
+            "{}",
+            "{\"x\":1}",
+            "\"10.8.0.0/28\"",
+            "\"" + "a".repeat(500) + "\"");
+    int checked = 0;
+    for (var file : Examples.list("valid")) {
+      String example = "valid/" + file.getFileName();
+      JsonObject tree = JsonParser.parseString(Examples.read(example)).getAsJsonObject();
+      for (String pointer : pointers(tree, "")) {
+        byte[] removed = Examples.without(example, pointer).getBytes(StandardCharsets.UTF_8);
+        assertWellFormed(validator.validate(removed), removed);
+        for (String value : values) {
+          byte[] input = Examples.with(example, pointer, value).getBytes(StandardCharsets.UTF_8);
+          assertWellFormed(validator.validate(input), input);
+          checked++;
+        }
+      }
+    }
+    assertTrue(checked > 1000, "only " + checked + " variations");
+  }
+
+  private static List<String> pointers(JsonElement node, String prefix) {
+    List<String> out = new ArrayList<>();
+    if (node.isJsonObject()) {
+      for (String key : node.getAsJsonObject().keySet()) {
+        out.add(prefix + "/" + key);
+        out.addAll(pointers(node.getAsJsonObject().get(key), prefix + "/" + key));
+      }
+    }
+    return out;
   }
 
   @Test
