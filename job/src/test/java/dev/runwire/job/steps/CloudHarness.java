@@ -29,20 +29,28 @@ final class CloudHarness implements AutoCloseable {
 
   final LocalCloud cloud;
   final CloudClients clients;
-  final WaitPolicy waits =
-      new WaitPolicy(
-          Duration.ofMillis(10),
-          Duration.ofMillis(100),
-          1.5,
-          Duration.ofSeconds(60),
-          Sleeper.REAL,
-          Clock.systemUTC());
+  WaitPolicy waits = waitsFor(Duration.ofSeconds(60));
   final RetryPolicy retry =
       new RetryPolicy(4, Duration.ofMillis(20), Duration.ofMillis(200), Sleeper.REAL, () -> 0.5);
 
   CloudHarness() {
     this.cloud = LocalCloud.builder().profile("instant").start();
     this.clients = new CloudClients(CloudEndpoints.local(cloud.baseUrl(), null), waits);
+  }
+
+  /** Each step's deadline from now on (a short one makes a "cannot reach" test quick). */
+  void stepTimeout(Duration timeout) {
+    waits = waitsFor(timeout);
+  }
+
+  private static WaitPolicy waitsFor(Duration stepTimeout) {
+    return new WaitPolicy(
+        Duration.ofMillis(10),
+        Duration.ofMillis(100),
+        1.5,
+        stepTimeout,
+        Sleeper.REAL,
+        Clock.systemUTC());
   }
 
   Inventory inventory() {
@@ -63,6 +71,17 @@ final class CloudHarness implements AutoCloseable {
                 factory().steps(alone, request),
                 new RunContext(request, "test", retry, waits));
     return result.outcome(kind);
+  }
+
+  /** Runs {@code kinds} one after the other, each depending on the one before. */
+  RunResult runSteps(ProvisioningRequest request, StepKind... kinds) {
+    List<Plan.Node> nodes = new java.util.ArrayList<>();
+    for (int i = 0; i < kinds.length; i++) {
+      nodes.add(new Plan.Node(kinds[i], i == 0 ? Set.of() : Set.of(kinds[i - 1])));
+    }
+    Plan plan = new Plan(nodes);
+    return DagRunner.sequential(StepListener.NONE, Clock.systemUTC())
+        .run(plan, factory().steps(plan, request), new RunContext(request, "test", retry, waits));
   }
 
   /** Runs the request's whole plan, one step at a time. */
