@@ -87,7 +87,7 @@ final class FirewallStep extends ResourceStep<Firewall, FirewallStep.Spec>
         .setDirection("INGRESS")
         .addSourceRanges(sourceRange)
         .addAllowed(Allowed.newBuilder().setIPProtocol("tcp").addPorts(String.valueOf(port)))
-        .setDescription("runwire: Cloud Run egress to Redis")
+        .setDescription(Names.CREATED_BY + "Cloud Run egress to Redis")
         .build();
   }
 
@@ -119,6 +119,11 @@ final class FirewallStep extends ResourceStep<Firewall, FirewallStep.Spec>
             .build();
     ctx.call(
         () -> ctx.await(clients.firewalls().patchAsync(request), "firewall " + name + " patched"));
+  }
+
+  @Override
+  protected String keepOnDestroy(Firewall firewall, StepContext ctx) {
+    return Names.keepUnlessCreatedByRunwire(firewall.getDescription());
   }
 
   @Override
