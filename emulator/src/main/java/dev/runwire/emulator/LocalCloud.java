@@ -3,12 +3,12 @@ package dev.runwire.emulator;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.runwire.emulator.compute.ComputeSurface;
 import dev.runwire.emulator.core.ApiCounters;
 import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.ApiSurface;
 import dev.runwire.emulator.core.CloudCore;
 import dev.runwire.emulator.core.Connectors;
-import dev.runwire.emulator.core.DefaultNetworks;
 import dev.runwire.emulator.core.Faults;
 import dev.runwire.emulator.core.HttpFront;
 import dev.runwire.emulator.core.ImageCommands;
@@ -74,10 +74,11 @@ public final class LocalCloud implements AutoCloseable {
 
     // The one place that lists the surfaces and wires the seams between them. The Compute
     // surface replaces DefaultNetworks, the VPC Access surface Connectors.NONE.
-    this.networks = new DefaultNetworks();
+    ComputeSurface compute = new ComputeSurface(core);
+    this.networks = compute.networks();
     Connectors connectors = Connectors.NONE;
     this.redis = new RedisSurface(core, networks);
-    this.surfaces = List.of(redis);
+    this.surfaces = List.of(redis, compute);
 
     List<LatencyKey> keys = new ArrayList<>();
     surfaces.forEach(s -> keys.addAll(s.latencyKeys()));
