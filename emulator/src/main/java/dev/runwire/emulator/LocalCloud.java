@@ -17,6 +17,7 @@ import dev.runwire.emulator.core.LatencyProfile;
 import dev.runwire.emulator.core.Networks;
 import dev.runwire.emulator.core.RecordedRequest;
 import dev.runwire.emulator.redis.RedisSurface;
+import dev.runwire.emulator.vpcaccess.VpcAccessSurface;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -76,9 +77,10 @@ public final class LocalCloud implements AutoCloseable {
     // surface replaces DefaultNetworks, the VPC Access surface Connectors.NONE.
     ComputeSurface compute = new ComputeSurface(core);
     this.networks = compute.networks();
-    Connectors connectors = Connectors.NONE;
+    VpcAccessSurface vpcAccess = new VpcAccessSurface(core, networks);
+    Connectors connectors = vpcAccess.connectors();
     this.redis = new RedisSurface(core, networks);
-    this.surfaces = List.of(redis, compute);
+    this.surfaces = List.of(redis, compute, vpcAccess);
 
     List<LatencyKey> keys = new ArrayList<>();
     surfaces.forEach(s -> keys.addAll(s.latencyKeys()));
