@@ -17,6 +17,8 @@ import dev.runwire.emulator.core.LatencyProfile;
 import dev.runwire.emulator.core.Networks;
 import dev.runwire.emulator.core.RecordedRequest;
 import dev.runwire.emulator.redis.RedisSurface;
+import dev.runwire.emulator.run.RunSurface;
+import dev.runwire.emulator.secretmanager.SecretManagerSurface;
 import dev.runwire.emulator.vpcaccess.VpcAccessSurface;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -73,14 +75,16 @@ public final class LocalCloud implements AutoCloseable {
     core.faults().reseed(b.seed);
     b.faultSetup.forEach(setup -> setup.accept(core.faults()));
 
-    // The one place that lists the surfaces and wires the seams between them. The Compute
-    // surface replaces DefaultNetworks, the VPC Access surface Connectors.NONE.
+    // The one place that lists the surfaces and wires the seams between them: the Compute
+    // surface is the Networks seam, the VPC Access surface the Connectors seam.
     ComputeSurface compute = new ComputeSurface(core);
     this.networks = compute.networks();
     VpcAccessSurface vpcAccess = new VpcAccessSurface(core, networks);
     Connectors connectors = vpcAccess.connectors();
+    SecretManagerSurface secrets = new SecretManagerSurface(core);
     this.redis = new RedisSurface(core, networks);
-    this.surfaces = List.of(redis, compute, vpcAccess);
+    RunSurface run = new RunSurface(core, networks, connectors, secrets);
+    this.surfaces = List.of(redis, run, secrets, compute, vpcAccess);
 
     List<LatencyKey> keys = new ArrayList<>();
     surfaces.forEach(s -> keys.addAll(s.latencyKeys()));

@@ -1,0 +1,178 @@
+package dev.runwire.demo;
+
+import dev.runwire.schemas.events.StepEvent;
+import dev.runwire.schemas.events.StepEvent.Action;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The state of every step of one request, built from its step events. A step appears when its first
+ * event arrives (or up front, as waiting, when the caller knows the plan); events of other requests
+ * are ignored. Thread-safe: the event feed writes while the view reads.
+ */
+final class ProgressBoard {
+
+  enum State {
+    WAITING("waiting"),
+    RUNNING("running"),
+    DONE("done"),
+    FAILED("failed"),
+    SKIPPED("skipped"),
+    DRIFTED("drifted");
+
+    final String word;
+
+    State(String word) {
+      this.word = word;
+    }
+
+    boolean finished() {
+      return this != WAITING && this != RUNNING;
+    }
+  }
+
+  /**
+   * One step as the view shows it.
+   *
+   * @param detail what to say under the row: the error, the drifted fields, the step's message
+   */
+  record Row(
+      String key,
+      String step,
+      String service,
+      State state,
+      Action action,
+      int attempt,
+      Instant startedAt,
+      Instant finishedAt,
+      Long durationMs,
+      String detail) {
+
+    /** How long the step ran, or has been running at {@code now}. */
+    Duration elapsed(Instant now) {
+      if (durationMs != null && state.finished()) {
+        return Duration.ofMillis(durationMs);
+      }
+      if (startedAt == null) {
+        return null;
+      }
+      Instant end = finishedAt != null ? finishedAt : now;
+      return Duration.between(startedAt, end).isNegative()
+          ? Duration.ZERO
+          : Duration.between(startedAt, end);
+    }
+
+    /** "created", "updated", "deleted", "unchanged" for a done step, else empty. */
+    String outcome() {
+      if (action == null || state == State.WAITING || state == State.RUNNING) {
+        return "";
+      }
+      return switch (action) {
+        case CREATE -> state == State.DONE ? "created" : "create";
+        case UPDATE -> state == State.DONE ? "updated" : "update";
+        case DELETE -> state == State.DONE ? "deleted" : "delete";
+        case NONE -> state == State.DONE ? "unchanged" : "";
+      };
+    }
+  }
+
+  private final String requestId;
+  private final Instant origin;
+  private final Map<String, Row> rows = new LinkedHashMap<>();
+
+  /**
+   * @param origin time zero of the view (when the request was published)
+   */
+  ProgressBoard(String requestId, Instant origin) {
+    this.requestId = requestId;
+    this.origin = origin;
+  }
+
+  String requestId() {
+    return requestId;
+  }
+
+  Instant origin() {
+    return origin;
+  }
+
+  /** Shows {@code steps} as waiting before any of their events arrive. */
+  synchronized void expect(List<String> steps) {
+    for (String step : steps) {
+      rows.putIfAbsent(
+          step, new Row(step, step, null, State.WAITING, null, 0, null, null, null, ""));
+    }
+  }
+
+  /** Applies a step event; returns false when it is about another request. */
+  synchronized boolean apply(StepEvent event) {
+    if (!requestId.equals(event.requestId())) {
+      return false;
+    }
+    String service = event.target() == null ? null : event.target().service();
+    String key = event.step() + (service == null ? "" : "@" + service);
+    if (!rows.containsKey(key) && rows.containsKey(event.step())) {
+      key = event.step(); // expected up front without a target
+    }
+    Row old = rows.get(key);
+    State state =
+        switch (event.status()) {
+          case STARTED -> State.RUNNING;
+          case SUCCEEDED -> State.DONE;
+          case FAILED -> State.FAILED;
+          case SKIPPED -> State.SKIPPED;
+          case DRIFTED -> State.DRIFTED;
+        };
+    if (old != null
+        && old.state().finished()
+        && state == State.RUNNING
+        && event.attempt() <= old.attempt()) {
+      return true; // a late duplicate of a started event: the step already ended
+    }
+    Instant startedAt =
+        event.startedAt() != null ? event.startedAt() : old == null ? null : old.startedAt();
+    if (startedAt == null && state == State.RUNNING) {
+      startedAt = Instant.now();
+    }
+    rows.put(
+        key,
+        new Row(
+            key,
+            event.step(),
+            service,
+            state,
+            event.action() != null ? event.action() : old == null ? null : old.action(),
+            event.attempt(),
+            startedAt,
+            event.finishedAt(),
+            event.durationMs(),
+            detail(event)));
+    return true;
+  }
+
+  synchronized List<Row> rows() {
+    return List.copyOf(new ArrayList<>(rows.values()));
+  }
+
+  /** True when more than one service appears, so rows must name theirs. */
+  synchronized boolean manyServices() {
+    return rows.values().stream().map(Row::service).filter(s -> s != null).distinct().count() > 1;
+  }
+
+  private static String detail(StepEvent event) {
+    if (event.error() != null) {
+      return event.error().code() + ": " + event.error().message();
+    }
+    if (!event.diff().isEmpty()) {
+      return event.diff().stream()
+          .map(d -> d.field() + ": " + d.actual() + " -> " + d.desired())
+          .collect(Collectors.joining("; "));
+    }
+    return event.message() == null ? "" : event.message();
+  }
+}

@@ -1,0 +1,323 @@
+package dev.runwire.function;
+
+import com.google.api.gax.retrying.RetrySettings;
+import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.StatusCode;
+import com.google.cloud.run.v2.CancelExecutionRequest;
+import com.google.cloud.run.v2.Container;
+import com.google.cloud.run.v2.EnvVar;
+import com.google.cloud.run.v2.Execution;
+import com.google.cloud.run.v2.ExecutionsClient;
+import com.google.cloud.run.v2.ExecutionsSettings;
+import com.google.cloud.run.v2.JobName;
+import com.google.cloud.run.v2.JobsClient;
+import com.google.cloud.run.v2.JobsSettings;
+import com.google.cloud.run.v2.ListExecutionsRequest;
+import com.google.cloud.run.v2.RunJobRequest;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
+import com.google.longrunning.Operation;
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.util.Timestamps;
+import dev.runwire.schemas.cloud.CloudEndpoints;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs the runwire job through the Cloud Run Admin API v2, at most once per running request.
+ *
+ * <p>Idempotency across function instances uses the Run API itself, not instance memory: every
+ * execution this launcher starts carries {@value #REQUEST_ID_ENV} (and {@value #MESSAGE_ID_ENV}) in
+ * its container override env, and Cloud Run applies overrides to the execution's task template, so
+ * {@code executions.list} shows them in {@code template.containers[].env}. Before running, the
+ * launcher lists the job's executions and, if one that has not completed carries the same request
+ * id, reports it instead of starting another. An execution started by hand with {@code gcloud run
+ * jobs execute --update-env-vars RUNWIRE_REQUEST=...} is recognised by the requestId inside {@value
+ * #REQUEST_ENV}.
+ *
+ * <p>Two instances that check at the same moment can both start an execution. After starting, the
+ * launcher therefore lists again: if an older running execution carries the same request id, the
+ * newer one (its own) is cancelled and the older one reported. Both instances see both executions,
+ * so exactly one survives.
+ */
+final class CloudRunJobLauncher implements AutoCloseable {
+
+  static final String REQUEST_ENV = "RUNWIRE_REQUEST";
+  static final String REQUEST_ID_ENV = "RUNWIRE_REQUEST_ID";
+  static final String MESSAGE_ID_ENV = "RUNWIRE_MESSAGE_ID";
+
+  /** Cloud Run's limit on one env value. */
+  static final int MAX_ENV_VALUE_BYTES = 32_768;
+
+  private static final int LIST_PAGE_SIZE = 100;
+
+  /** Bounds the scan on a job with a very long execution history (about 20 list calls). */
+  private static final int MAX_EXECUTIONS_SCANNED = 2_000;
+
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+  private final JobName job;
+  private final JobsClient jobs;
+  private final ExecutionsClient executions;
+
+  CloudRunJobLauncher(JobName job, JobsClient jobs, ExecutionsClient executions) {
+    this.job = job;
+    this.jobs = jobs;
+    this.executions = executions;
+  }
+
+  static CloudRunJobLauncher create(JobName job, CloudEndpoints endpoints) {
+    try {
+      JobsSettings.Builder jobSettings =
+          endpoints.configure(CloudEndpoints.Api.RUN, JobsSettings.newHttpJsonBuilder());
+      // jobs:run is not idempotent: one attempt, bounded; a failure is retried by redelivery.
+      jobSettings.runJobSettings().setRetrySettings(singleAttempt());
+      ExecutionsSettings.Builder executionSettings =
+          endpoints.configure(CloudEndpoints.Api.RUN, ExecutionsSettings.newHttpJsonBuilder());
+      executionSettings
+          .listExecutionsSettings()
+          .setRetrySettings(
+              executionSettings.listExecutionsSettings().getRetrySettings().toBuilder()
+                  .setTotalTimeoutDuration(CALL_TIMEOUT)
+                  .build());
+      executionSettings.cancelExecutionSettings().setRetrySettings(singleAttempt());
+      return new CloudRunJobLauncher(
+          job,
+          JobsClient.create(jobSettings.build()),
+          ExecutionsClient.create(executionSettings.build()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the Cloud Run Admin API clients", e);
+    }
+  }
+
+  /** What to run: the request (compact JSON, at most {@link #MAX_ENV_VALUE_BYTES}) and its ids. */
+  record Launch(String requestId, String messageId, String requestJson, int taskCount) {}
+
+  /** The execution that now serves the request. */
+  sealed interface Outcome {
+    String execution();
+
+    int taskCount();
+
+    record Started(String execution, int taskCount) implements Outcome {}
+
+    /** The request was already running; nothing new was started. */
+    record AlreadyRunning(String execution, int taskCount) implements Outcome {}
+  }
+
+  JobName job() {
+    return job;
+  }
+
+  /**
+   * Starts an execution unless one is running for the same request. Returns once Cloud Run has
+   * answered {@code jobs:run}, not when the execution finishes.
+   *
+   * @throws ApiException when the Run API refuses or fails
+   */
+  Outcome launch(Launch launch) {
+    Optional<Execution> running =
+        calling(Call.LIST_EXECUTIONS, () -> oldestRunning(launch.requestId()));
+    if (running.isPresent()) {
+      return new Outcome.AlreadyRunning(running.get().getName(), running.get().getTaskCount());
+    }
+    Execution started = calling(Call.RUN_JOB, () -> run(launch));
+    Optional<Execution> winner = recheck(launch.requestId());
+    if (winner.isPresent() && !winner.get().getName().equals(started.getName())) {
+      cancelQuietly(started.getName());
+      return new Outcome.AlreadyRunning(winner.get().getName(), winner.get().getTaskCount());
+    }
+    return new Outcome.Started(started.getName(), launch.taskCount());
+  }
+
+  /**
+   * The race check after starting. The execution already runs, so a failure here is logged by the
+   * caller's accepted event, not turned into a launch failure: reporting "not started" for a
+   * running execution would be wrong.
+   */
+  private Optional<Execution> recheck(String requestId) {
+    try {
+      return oldestRunning(requestId);
+    } catch (ApiException e) {
+      return Optional.empty();
+    }
+  }
+
+  private static <T> T calling(Call call, java.util.function.Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (ApiException e) {
+      throw new CallFailed(call, e);
+    }
+  }
+
+  /** The oldest execution of the job that has not completed and serves {@code requestId}. */
+  Optional<Execution> oldestRunning(String requestId) {
+    List<Execution> matching = new ArrayList<>();
+    int scanned = 0;
+    ListExecutionsRequest request =
+        ListExecutionsRequest.newBuilder()
+            .setParent(job.toString())
+            .setPageSize(LIST_PAGE_SIZE)
+            .build();
+    for (Execution execution : executions.listExecutions(request).iterateAll()) {
+      if (++scanned > MAX_EXECUTIONS_SCANNED) {
+        break;
+      }
+      if (!execution.hasCompletionTime() && requestId.equals(requestIdOf(execution))) {
+        matching.add(execution);
+      }
+    }
+    return matching.stream()
+        .min(
+            Comparator.<Execution>comparingLong(e -> Timestamps.toNanos(e.getCreateTime()))
+                .thenComparing(Execution::getName));
+  }
+
+  private Execution run(Launch launch) {
+    RunJobRequest.Overrides.ContainerOverride container =
+        RunJobRequest.Overrides.ContainerOverride.newBuilder()
+            .addEnv(env(REQUEST_ENV, launch.requestJson()))
+            .addEnv(env(REQUEST_ID_ENV, launch.requestId()))
+            .addEnv(env(MESSAGE_ID_ENV, launch.messageId()))
+            .build();
+    RunJobRequest request =
+        RunJobRequest.newBuilder()
+            .setName(job.toString())
+            .setOverrides(
+                RunJobRequest.Overrides.newBuilder()
+                    .addContainerOverrides(container)
+                    .setTaskCount(launch.taskCount()))
+            .build();
+    Operation operation = jobs.runJobCallable().call(request);
+    if (operation.hasError()) {
+      throw new RunOperationFailed(
+          operation.getError().getCode(), operation.getError().getMessage());
+    }
+    return executionOf(operation);
+  }
+
+  /** {@code jobs:run}'s operation carries the Execution as metadata, and as response when done. */
+  private static Execution executionOf(Operation operation) {
+    try {
+      if (operation.hasMetadata() && operation.getMetadata().is(Execution.class)) {
+        return operation.getMetadata().unpack(Execution.class);
+      }
+      if (operation.hasResponse() && operation.getResponse().is(Execution.class)) {
+        return operation.getResponse().unpack(Execution.class);
+      }
+    } catch (InvalidProtocolBufferException e) {
+      throw new IllegalStateException("jobs:run answered an unreadable Execution", e);
+    }
+    throw new IllegalStateException(
+        "jobs:run answered operation " + operation.getName() + " without the Execution");
+  }
+
+  private void cancelQuietly(String execution) {
+    try {
+      executions
+          .cancelExecutionCallable()
+          .call(CancelExecutionRequest.newBuilder().setName(execution).build());
+    } catch (ApiException e) {
+      // The duplicate runs to completion; the job's steps are idempotent, so it changes nothing.
+    }
+  }
+
+  /** The request an execution serves: its marker env, else the requestId inside the request. */
+  static String requestIdOf(Execution execution) {
+    String fromRequest = null;
+    for (Container container : execution.getTemplate().getContainersList()) {
+      for (EnvVar env : container.getEnvList()) {
+        if (env.getName().equals(REQUEST_ID_ENV) && !env.getValue().isEmpty()) {
+          return env.getValue();
+        }
+        if (env.getName().equals(REQUEST_ENV)) {
+          fromRequest = requestIdInside(env.getValue());
+        }
+      }
+    }
+    return fromRequest;
+  }
+
+  private static String requestIdInside(String requestJson) {
+    try {
+      JsonElement tree = JsonParser.parseString(requestJson);
+      if (tree.isJsonObject()) {
+        JsonElement id = tree.getAsJsonObject().get("requestId");
+        if (id != null && id.isJsonPrimitive()) {
+          return id.getAsString();
+        }
+      }
+    } catch (RuntimeException e) {
+      // not a request we can read: not ours to deduplicate
+    }
+    return null;
+  }
+
+  private static EnvVar env(String name, String value) {
+    return EnvVar.newBuilder().setName(name).setValue(value == null ? "" : value).build();
+  }
+
+  private static RetrySettings singleAttempt() {
+    return RetrySettings.newBuilder()
+        .setMaxAttempts(1)
+        .setTotalTimeoutDuration(CALL_TIMEOUT)
+        .setInitialRpcTimeoutDuration(CALL_TIMEOUT)
+        .setMaxRpcTimeoutDuration(CALL_TIMEOUT)
+        .setRpcTimeoutMultiplier(1.0)
+        .build();
+  }
+
+  @Override
+  public void close() {
+    jobs.close();
+    executions.close();
+  }
+
+  /** The Run API calls a launch makes; a failure's fix depends on which one failed. */
+  enum Call {
+    LIST_EXECUTIONS,
+    RUN_JOB
+  }
+
+  /** A Run API call failed; the cause is the client's {@link ApiException}. */
+  static final class CallFailed extends RuntimeException {
+    private final Call call;
+
+    CallFailed(Call call, Throwable cause) {
+      super(call + " failed: " + cause.getMessage(), cause);
+      this.call = call;
+    }
+
+    Call call() {
+      return call;
+    }
+  }
+
+  /** A {@code jobs:run} operation that came back already failed. */
+  static final class RunOperationFailed extends RuntimeException {
+    private final StatusCode.Code code;
+
+    RunOperationFailed(int rpcCode, String message) {
+      super(message);
+      this.code = codeOf(rpcCode);
+    }
+
+    StatusCode.Code code() {
+      return code;
+    }
+
+    private static StatusCode.Code codeOf(int rpcCode) {
+      com.google.rpc.Code code = com.google.rpc.Code.forNumber(rpcCode);
+      if (code == null || code == com.google.rpc.Code.UNRECOGNIZED) {
+        return StatusCode.Code.UNKNOWN;
+      }
+      return StatusCode.Code.valueOf(code.name());
+    }
+  }
+}

@@ -1,0 +1,175 @@
+package dev.runwire.job;
+
+import dev.runwire.job.engine.StepKind;
+import dev.runwire.schemas.cloud.CloudEndpoints;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+/**
+ * The job's configuration, read once from the environment. Every bad value is reported (by variable
+ * name, with the fix) instead of guessed around; see {@link #problems()}.
+ *
+ * @param allowedProjects empty = any project
+ * @param allowedRegions empty = any region
+ * @param parallelism how many steps may run at once; 1 runs them one by one in {@code stepOrder}
+ * @param stepOrder the order of a one-by-one run (the plan's order for steps not listed)
+ */
+public record JobConfig(
+    String request,
+    String eventsTopic,
+    CloudEndpoints endpoints,
+    Set<String> allowedProjects,
+    Set<String> allowedRegions,
+    Duration stepTimeout,
+    Duration pollInitialDelay,
+    int parallelism,
+    List<StepKind> stepOrder,
+    String jobName,
+    String executionId,
+    int taskIndex,
+    int taskCount,
+    int taskAttempt,
+    List<String> problems) {
+
+  public static final String REQUEST = "RUNWIRE_REQUEST";
+  public static final String EVENTS_TOPIC = "RUNWIRE_EVENTS_TOPIC";
+  public static final String ALLOWED_PROJECTS = "RUNWIRE_ALLOWED_PROJECTS";
+  public static final String ALLOWED_REGIONS = "RUNWIRE_ALLOWED_REGIONS";
+  public static final String STEP_TIMEOUT = "RUNWIRE_STEP_TIMEOUT";
+  public static final String POLL_INITIAL_DELAY = "RUNWIRE_POLL_INITIAL_DELAY";
+  public static final String PARALLELISM = "RUNWIRE_PARALLELISM";
+  public static final String STEP_ORDER = "RUNWIRE_STEP_ORDER";
+
+  public static JobConfig fromEnv(Map<String, String> env) {
+    List<String> problems = new ArrayList<>();
+    Duration timeout = duration(env, STEP_TIMEOUT, Duration.ofMinutes(30), problems);
+    Duration poll = duration(env, POLL_INITIAL_DELAY, Duration.ofSeconds(5), problems);
+    int parallelism = integer(env, PARALLELISM, 16, 1, problems);
+    List<StepKind> order = new ArrayList<>();
+    for (String name : list(env.get(STEP_ORDER))) {
+      try {
+        order.add(StepKind.fromWire(name));
+      } catch (IllegalArgumentException e) {
+        problems.add(
+            STEP_ORDER
+                + ": unknown step '"
+                + name
+                + "'; use names from: "
+                + Arrays.stream(StepKind.values())
+                    .map(StepKind::wire)
+                    .collect(Collectors.joining(",")));
+      }
+    }
+    int taskCount = integer(env, "CLOUD_RUN_TASK_COUNT", 1, 1, problems);
+    int taskIndex = integer(env, "CLOUD_RUN_TASK_INDEX", 0, 0, problems);
+    if (taskIndex >= taskCount) {
+      problems.add(
+          "CLOUD_RUN_TASK_INDEX " + taskIndex + " must be below CLOUD_RUN_TASK_COUNT " + taskCount);
+    }
+    String execution = blankToNull(env.get("CLOUD_RUN_EXECUTION"));
+    return new JobConfig(
+        blankToNull(env.get(REQUEST)),
+        blankToNull(env.get(EVENTS_TOPIC)),
+        CloudEndpoints.fromEnv(env),
+        Set.copyOf(list(env.get(ALLOWED_PROJECTS))),
+        Set.copyOf(list(env.get(ALLOWED_REGIONS))),
+        timeout,
+        poll,
+        parallelism,
+        List.copyOf(order),
+        blankToNull(env.get("CLOUD_RUN_JOB")),
+        execution != null ? execution : "local-" + UUID.randomUUID().toString().substring(0, 8),
+        taskIndex,
+        taskCount,
+        integer(env, "CLOUD_RUN_TASK_ATTEMPT", 0, 0, problems),
+        List.copyOf(problems));
+  }
+
+  /** Problems with the project/regions a request names, before any API call. */
+  public List<String> refusals(String project, List<String> regions) {
+    List<String> refusals = new ArrayList<>();
+    if (!allowedProjects.isEmpty() && !allowedProjects.contains(project)) {
+      refusals.add(
+          "project '"
+              + project
+              + "' is not allowed here; "
+              + ALLOWED_PROJECTS
+              + " is "
+              + String.join(",", allowedProjects.stream().sorted().toList()));
+    }
+    for (String region : regions) {
+      if (!allowedRegions.isEmpty() && !allowedRegions.contains(region)) {
+        refusals.add(
+            "region '"
+                + region
+                + "' is not allowed here; "
+                + ALLOWED_REGIONS
+                + " is "
+                + String.join(",", allowedRegions.stream().sorted().toList()));
+      }
+    }
+    return refusals;
+  }
+
+  private static Duration duration(
+      Map<String, String> env, String name, Duration fallback, List<String> problems) {
+    String value = blankToNull(env.get(name));
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      Duration d = Duration.parse(value);
+      if (d.isNegative() || d.isZero()) {
+        problems.add(name + ": must be positive, e.g. " + fallback);
+        return fallback;
+      }
+      return d;
+    } catch (DateTimeParseException e) {
+      problems.add(
+          name
+              + ": '"
+              + value
+              + "' is not an ISO-8601 duration; write e.g. "
+              + fallback
+              + " or PT0.05S");
+      return fallback;
+    }
+  }
+
+  private static int integer(
+      Map<String, String> env, String name, int fallback, int min, List<String> problems) {
+    String value = blankToNull(env.get(name));
+    if (value == null) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(value);
+      if (n < min) {
+        problems.add(name + ": must be at least " + min + ", was " + n);
+        return fallback;
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      problems.add(name + ": '" + value + "' is not a whole number");
+      return fallback;
+    }
+  }
+
+  private static List<String> list(String value) {
+    if (value == null || value.isBlank()) {
+      return List.of();
+    }
+    return Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
+  }
+}

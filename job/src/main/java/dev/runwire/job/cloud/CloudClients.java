@@ -1,0 +1,217 @@
+package dev.runwire.job.cloud;
+
+import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
+import com.google.api.gax.retrying.RetrySettings;
+import com.google.api.gax.rpc.ClientSettings;
+import com.google.api.gax.rpc.OperationCallSettings;
+import com.google.cloud.compute.v1.AddressesClient;
+import com.google.cloud.compute.v1.AddressesSettings;
+import com.google.cloud.compute.v1.FirewallsClient;
+import com.google.cloud.compute.v1.FirewallsSettings;
+import com.google.cloud.compute.v1.NetworksClient;
+import com.google.cloud.compute.v1.NetworksSettings;
+import com.google.cloud.compute.v1.RoutersClient;
+import com.google.cloud.compute.v1.RoutersSettings;
+import com.google.cloud.compute.v1.SubnetworksClient;
+import com.google.cloud.compute.v1.SubnetworksSettings;
+import com.google.cloud.redis.v1.CloudRedisClient;
+import com.google.cloud.redis.v1.CloudRedisSettings;
+import com.google.cloud.run.v2.ServicesClient;
+import com.google.cloud.run.v2.ServicesSettings;
+import com.google.cloud.secretmanager.v1.SecretManagerServiceClient;
+import com.google.cloud.secretmanager.v1.SecretManagerServiceSettings;
+import com.google.cloud.vpcaccess.v1.VpcAccessServiceClient;
+import com.google.cloud.vpcaccess.v1.VpcAccessServiceSettings;
+import dev.runwire.job.engine.WaitPolicy;
+import dev.runwire.schemas.cloud.CloudEndpoints;
+import dev.runwire.schemas.cloud.CloudEndpoints.Api;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one place that builds the Google API clients: each on its endpoint (googleapis.com, or the
+ * local cloud with no credentials, see {@link CloudEndpoints}), over REST, with long-running
+ * operations polled from {@code RUNWIRE_POLL_INITIAL_DELAY} instead of the clients' defaults (which
+ * wait up to a minute before the first poll). Clients are made on first use, so a run only pays for
+ * the APIs it calls; {@link #close()} closes every one that was made.
+ */
+public final class CloudClients implements AutoCloseable {
+
+  private static final Logger LOG = Logger.getLogger(CloudClients.class.getName());
+
+  private final CloudEndpoints endpoints;
+  private final RetrySettings polling;
+  private final List<AutoCloseable> made = new ArrayList<>();
+
+  private NetworksClient networks;
+  private SubnetworksClient subnetworks;
+  private RoutersClient routers;
+  private AddressesClient addresses;
+  private FirewallsClient firewalls;
+  private CloudRedisClient redis;
+  private VpcAccessServiceClient vpcAccess;
+  private ServicesClient services;
+  private SecretManagerServiceClient secrets;
+
+  public CloudClients(CloudEndpoints endpoints, WaitPolicy waits) {
+    this.endpoints = endpoints;
+    this.polling = pollingSettings(waits);
+  }
+
+  public synchronized NetworksClient networks() {
+    if (networks == null) {
+      networks =
+          made(() -> NetworksClient.create(settings(Api.COMPUTE, NetworksSettings.newBuilder())));
+    }
+    return networks;
+  }
+
+  public synchronized SubnetworksClient subnetworks() {
+    if (subnetworks == null) {
+      subnetworks =
+          made(
+              () ->
+                  SubnetworksClient.create(
+                      settings(Api.COMPUTE, SubnetworksSettings.newBuilder())));
+    }
+    return subnetworks;
+  }
+
+  public synchronized RoutersClient routers() {
+    if (routers == null) {
+      routers =
+          made(() -> RoutersClient.create(settings(Api.COMPUTE, RoutersSettings.newBuilder())));
+    }
+    return routers;
+  }
+
+  public synchronized AddressesClient addresses() {
+    if (addresses == null) {
+      addresses =
+          made(() -> AddressesClient.create(settings(Api.COMPUTE, AddressesSettings.newBuilder())));
+    }
+    return addresses;
+  }
+
+  public synchronized FirewallsClient firewalls() {
+    if (firewalls == null) {
+      firewalls =
+          made(() -> FirewallsClient.create(settings(Api.COMPUTE, FirewallsSettings.newBuilder())));
+    }
+    return firewalls;
+  }
+
+  public synchronized CloudRedisClient redis() {
+    if (redis == null) {
+      redis =
+          made(
+              () ->
+                  CloudRedisClient.create(
+                      settings(Api.REDIS, CloudRedisSettings.newHttpJsonBuilder())));
+    }
+    return redis;
+  }
+
+  public synchronized VpcAccessServiceClient vpcAccess() {
+    if (vpcAccess == null) {
+      vpcAccess =
+          made(
+              () ->
+                  VpcAccessServiceClient.create(
+                      settings(Api.VPCACCESS, VpcAccessServiceSettings.newHttpJsonBuilder())));
+    }
+    return vpcAccess;
+  }
+
+  public synchronized ServicesClient services() {
+    if (services == null) {
+      services =
+          made(
+              () ->
+                  ServicesClient.create(settings(Api.RUN, ServicesSettings.newHttpJsonBuilder())));
+    }
+    return services;
+  }
+
+  public synchronized SecretManagerServiceClient secrets() {
+    if (secrets == null) {
+      secrets =
+          made(
+              () ->
+                  SecretManagerServiceClient.create(
+                      settings(
+                          Api.SECRETMANAGER, SecretManagerServiceSettings.newHttpJsonBuilder())));
+    }
+    return secrets;
+  }
+
+  @Override
+  public synchronized void close() {
+    for (AutoCloseable client : made) {
+      try {
+        client.close();
+      } catch (Exception e) {
+        LOG.log(Level.FINE, "closing a client failed", e);
+      }
+    }
+    made.clear();
+  }
+
+  private interface Factory<T> {
+    T make() throws IOException;
+  }
+
+  private <T extends AutoCloseable> T made(Factory<T> factory) {
+    try {
+      T client = factory.make();
+      made.add(client);
+      return client;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a Google API client", e);
+    }
+  }
+
+  /** Endpoint and credentials from {@link CloudEndpoints}, then our polling on every LRO method. */
+  private <S extends ClientSettings<S>, B extends ClientSettings.Builder<S, B>> S settings(
+      Api api, B builder) {
+    endpoints.configure(api, builder);
+    for (Method method : builder.getClass().getMethods()) {
+      if (method.getParameterCount() == 0
+          && method.getReturnType() == OperationCallSettings.Builder.class) {
+        try {
+          ((OperationCallSettings.Builder<?, ?, ?>) method.invoke(builder))
+              .setPollingAlgorithm(OperationTimedPollAlgorithm.create(polling));
+        } catch (ReflectiveOperationException e) {
+          throw new IllegalStateException("cannot set polling on " + method.getName(), e);
+        }
+      }
+    }
+    try {
+      return builder.build();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * How clients poll operations: first after the configured delay, then ×1.5 up to the wait
+   * policy's maximum; the client gives up at the step timeout (the step's deadline also applies).
+   */
+  static RetrySettings pollingSettings(WaitPolicy waits) {
+    return RetrySettings.newBuilder()
+        .setInitialRetryDelayDuration(waits.initialDelay())
+        .setRetryDelayMultiplier(waits.multiplier())
+        .setMaxRetryDelayDuration(waits.maxDelay())
+        .setInitialRpcTimeoutDuration(Duration.ZERO)
+        .setRpcTimeoutMultiplier(1.0)
+        .setMaxRpcTimeoutDuration(Duration.ZERO)
+        .setTotalTimeoutDuration(waits.stepTimeout())
+        .build();
+  }
+}

@@ -1,0 +1,94 @@
+package dev.runwire.job.engine;
+
+import static dev.runwire.job.engine.StepKind.CLOUD_NAT;
+import static dev.runwire.job.engine.StepKind.CLOUD_ROUTER;
+import static dev.runwire.job.engine.StepKind.CLOUD_RUN_SERVICE;
+import static dev.runwire.job.engine.StepKind.EGRESS_SUBNET;
+import static dev.runwire.job.engine.StepKind.FIREWALL;
+import static dev.runwire.job.engine.StepKind.NETWORK;
+import static dev.runwire.job.engine.StepKind.REDIS_AUTH_SECRET;
+import static dev.runwire.job.engine.StepKind.REDIS_INSTANCE;
+import static dev.runwire.job.engine.StepKind.STATIC_ADDRESS;
+import static dev.runwire.job.engine.StepKind.VERIFY;
+import static dev.runwire.job.engine.StepKind.VPC_CONNECTOR;
+
+import dev.runwire.schemas.ProvisioningRequest;
+import dev.runwire.schemas.ProvisioningRequest.EgressMode;
+import dev.runwire.schemas.ProvisioningRequest.Mode;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The one place that decides the shape of the step DAG from a request:
+ *
+ * <pre>
+ * network ─┬─ redis-instance ── redis-auth-secret (AUTH only) ──────────┐
+ *          ├─ egress-subnet ─┬─ vpc-connector (connector mode) ─────────┤
+ *          │                 └──────────────────────────────────────────┤
+ *          ├─ firewall (custom networks) ───────────────────────────────├─ cloud-run-service ─ verify
+ *          └─ cloud-router ─┐                                           │
+ *   static-address ─────────┴─ cloud-nat (+ egress-subnet) ─────────────┘  (static egress IP only)
+ * </pre>
+ *
+ * Steps that do not apply are left out. {@code destroy} runs the same graph reversed, without
+ * verify.
+ */
+public final class DagPlanner {
+
+  private DagPlanner() {}
+
+  public static Plan plan(ProvisioningRequest request) {
+    Plan apply = applyPlan(request);
+    return request.mode() == Mode.DESTROY ? apply.without(VERIFY).reversed() : apply;
+  }
+
+  private static Plan applyPlan(ProvisioningRequest request) {
+    boolean subnet = request.egress().egressSubnet() != null;
+    boolean connector = request.egress().mode() == EgressMode.CONNECTOR;
+    boolean firewall = !"default".equals(request.target().network());
+    boolean staticIp = request.wantsStaticEgressIp();
+    boolean auth = request.redis().authEnabled();
+
+    List<Plan.Node> nodes = new ArrayList<>();
+    nodes.add(node(NETWORK));
+    if (subnet) {
+      nodes.add(node(EGRESS_SUBNET, NETWORK));
+    }
+    nodes.add(node(REDIS_INSTANCE, NETWORK));
+    if (auth) {
+      nodes.add(node(REDIS_AUTH_SECRET, REDIS_INSTANCE));
+    }
+    if (connector) {
+      nodes.add(node(VPC_CONNECTOR, subnet ? EGRESS_SUBNET : NETWORK));
+    }
+    if (firewall) {
+      nodes.add(node(FIREWALL, NETWORK));
+    }
+    if (staticIp) {
+      nodes.add(node(STATIC_ADDRESS));
+      nodes.add(node(CLOUD_ROUTER, NETWORK));
+      nodes.add(
+          subnet
+              ? node(CLOUD_NAT, STATIC_ADDRESS, CLOUD_ROUTER, EGRESS_SUBNET)
+              : node(CLOUD_NAT, STATIC_ADDRESS, CLOUD_ROUTER));
+    }
+    Set<StepKind> serviceNeeds = EnumSet.of(REDIS_INSTANCE);
+    for (StepKind parent :
+        List.of(EGRESS_SUBNET, REDIS_AUTH_SECRET, VPC_CONNECTOR, FIREWALL, CLOUD_NAT)) {
+      if (nodes.stream().anyMatch(n -> n.kind() == parent)) {
+        serviceNeeds.add(parent);
+      }
+    }
+    nodes.add(new Plan.Node(CLOUD_RUN_SERVICE, serviceNeeds));
+    nodes.add(node(VERIFY, CLOUD_RUN_SERVICE));
+    return new Plan(nodes);
+  }
+
+  private static Plan.Node node(StepKind kind, StepKind... dependsOn) {
+    Set<StepKind> deps = EnumSet.noneOf(StepKind.class);
+    deps.addAll(List.of(dependsOn));
+    return new Plan.Node(kind, deps);
+  }
+}

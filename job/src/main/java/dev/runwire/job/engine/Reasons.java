@@ -1,0 +1,24 @@
+package dev.runwire.job.engine;
+
+/**
+ * Named reasons a step fails with (the {@code error.code} of a step event), so subscribers can act
+ * on them without parsing messages. API errors carry the API's status instead ({@code NOT_FOUND},
+ * {@code PERMISSION_DENIED}...).
+ */
+public final class Reasons {
+
+  public static final String DEPENDENCY_FAILED = "DependencyFailed";
+  public static final String NEEDS_REPLACEMENT = "NeedsReplacement";
+  public static final String NETWORK_NOT_FOUND = "NetworkNotFound";
+  public static final String SERVICE_NOT_FOUND = "ServiceNotFound";
+  public static final String NAT_CLASH = "NatClash";
+  public static final String NOT_READY = "ResourceNotReady";
+  public static final String DEADLINE_EXCEEDED = "StepDeadlineExceeded";
+  public static final String CANNOT_CREATE = "CannotCreate";
+  public static final String CANNOT_UPDATE = "CannotUpdate";
+  public static final String CANNOT_DELETE = "CannotDelete";
+  public static final String VERIFY_FAILED = "VerifyFailed";
+  public static final String INTERNAL = "Internal";
+
+  private Reasons() {}
+}

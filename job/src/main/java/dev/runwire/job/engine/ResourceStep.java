@@ -1,0 +1,276 @@
+package dev.runwire.job.engine;
+
+import dev.runwire.job.engine.Observation.Progress;
+import dev.runwire.schemas.events.StepEvent.Action;
+import dev.runwire.schemas.events.StepEvent.FieldDiff;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The reconcile loop every resource step shares (the contract of Kubernetes controllers, Crossplane
+ * and the Java Operator SDK): observe the actual resource, compute the desired spec from the
+ * request, compare only the managed fields, then create / update / leave alone (apply), report
+ * (plan, drift-check) or tear down (destroy). What a step can do is declared by the capability
+ * interfaces it implements: {@link Creator}, {@link Updater}, {@link Deleter}, {@link Restorer}.
+ *
+ * @param <R> the API resource (a proto message)
+ * @param <S> the managed fields of it, as a record (see {@link FieldDiffs})
+ */
+public abstract class ResourceStep<R, S extends Record> implements Step {
+
+  /** Reads the resource (one GET, or a list page in a sweep); empty when it does not exist. */
+  protected abstract Optional<R> read(StepContext ctx);
+
+  /** The managed fields of an existing resource. */
+  protected abstract S actual(R resource);
+
+  /**
+   * The managed fields the request asks for: a pure function of the request and upstream outputs.
+   */
+  protected abstract S desired(StepContext ctx);
+
+  /** Whether the resource is settled; override for resources with a state. */
+  protected Progress progress(R resource) {
+    return Progress.READY;
+  }
+
+  /** A short description of the resource's state for messages (its state, a condition). */
+  protected String detail(R resource) {
+    return progress(resource).name();
+  }
+
+  /** What dependents and the run event get from this resource (host, port, IP, URL). */
+  protected Map<String, String> outputs(R resource, StepContext ctx) {
+    return Map.of();
+  }
+
+  /** The failure when the resource is missing and this step does not create it. */
+  protected StepFailure missing(StepContext ctx) {
+    return new StepFailure(Reasons.NOT_READY, resource() + " does not exist");
+  }
+
+  /** Whether a change that needs replacement may delete and recreate the resource. */
+  protected boolean replacementAllowed(StepContext ctx) {
+    return ctx.request().allowDataLoss();
+  }
+
+  /** Why destroy keeps the resource, or {@code null} to delete it. */
+  protected String keepOnDestroy(R actual, StepContext ctx) {
+    return null;
+  }
+
+  public final Observation<R> observe(StepContext ctx) {
+    S want = desired(ctx);
+    Optional<R> found = read(ctx);
+    if (found.isEmpty()) {
+      return Observation.absent(FieldDiffs.between(null, want));
+    }
+    R resource = found.get();
+    return new Observation<>(
+        resource, progress(resource), FieldDiffs.between(actual(resource), want), detail(resource));
+  }
+
+  @Override
+  public final StepOutcome execute(StepContext ctx) {
+    return switch (ctx.mode()) {
+      case APPLY -> apply(ctx);
+      case PLAN -> plan(ctx);
+      case DRIFT_CHECK -> driftCheck(ctx);
+      case DESTROY -> destroy(ctx);
+    };
+  }
+
+  private StepOutcome apply(StepContext ctx) {
+    Observation<R> seen = settle(observe(ctx), ctx);
+    List<FieldDiff> changes = seen.diff();
+    Action action = Action.NONE;
+    if (!seen.exists()) {
+      if (!(this instanceof Creator<?>)) {
+        throw missing(ctx);
+      }
+      create(ctx);
+      action = Action.CREATE;
+      // Usually up to date now; not when another execution created it differently.
+      seen = settledExisting(ctx, "created");
+    }
+    if (!seen.diff().isEmpty()) {
+      List<FieldDiff> blocking = needsReplacement(seen.diff());
+      if (!blocking.isEmpty()) {
+        return replace(seen, blocking, ctx);
+      }
+      if (action == Action.NONE) {
+        changes = seen.diff();
+        action = Action.UPDATE;
+      }
+      updater().update(seen.resource(), desired(ctx), seen.diff(), ctx);
+      seen = settledExisting(ctx, "updated");
+      if (!seen.diff().isEmpty() && seen.progress() != Progress.FAILED) {
+        throw new StepFailure(
+            Reasons.CANNOT_UPDATE,
+            resource() + " still differs after the update: " + FieldDiffs.names(seen.diff()));
+      }
+    }
+    if (seen.progress() == Progress.FAILED) {
+      throw new StepFailure(Reasons.NOT_READY, resource() + " is not healthy: " + seen.detail());
+    }
+    String message =
+        switch (action) {
+          case CREATE -> "created";
+          case UPDATE -> "updated";
+          default -> "up to date";
+        };
+    return new StepOutcome.Succeeded(action, changes, outputs(seen.resource(), ctx), message);
+  }
+
+  private StepOutcome replace(Observation<R> seen, List<FieldDiff> blocking, StepContext ctx) {
+    boolean canReplace = this instanceof Deleter<?> && this instanceof Creator<?>;
+    if (!canReplace || !replacementAllowed(ctx)) {
+      throw new StepFailure(
+          Reasons.NEEDS_REPLACEMENT,
+          FieldDiffs.names(blocking)
+              + " of "
+              + resource()
+              + " cannot change in place; the resource must be replaced. "
+              + (canReplace
+                  ? "Set allowDataLoss: true to delete and recreate it, or keep the current value."
+                  : "Delete it yourself, or keep the current value."));
+    }
+    delete(seen.resource(), ctx);
+    create(ctx);
+    Observation<R> created = settledExisting(ctx, "recreated");
+    return new StepOutcome.Succeeded(
+        Action.UPDATE,
+        seen.diff(),
+        outputs(created.resource(), ctx),
+        "replaced (" + FieldDiffs.names(blocking) + " cannot change in place)");
+  }
+
+  private StepOutcome plan(StepContext ctx) {
+    Observation<R> seen = observe(ctx);
+    if (!seen.exists()) {
+      if (!(this instanceof Creator<?>)) {
+        throw missing(ctx);
+      }
+      return new StepOutcome.Succeeded(Action.CREATE, seen.diff(), Map.of(), "would create");
+    }
+    Map<String, String> outputs = outputs(seen.resource(), ctx);
+    if (seen.diff().isEmpty()) {
+      return new StepOutcome.Succeeded(Action.NONE, List.of(), outputs, "up to date");
+    }
+    List<FieldDiff> blocking = needsReplacement(seen.diff());
+    String message =
+        blocking.isEmpty()
+            ? "would update"
+            : "would need replacement: "
+                + FieldDiffs.names(blocking)
+                + " cannot change in place (apply fails unless allowDataLoss is true)";
+    return new StepOutcome.Succeeded(Action.UPDATE, seen.diff(), outputs, message);
+  }
+
+  private StepOutcome driftCheck(StepContext ctx) {
+    Observation<R> seen = observe(ctx);
+    if (!seen.exists()) {
+      return new StepOutcome.Drifted(
+          List.of(new FieldDiff("exists", "false", "true")), Map.of(), resource() + " is missing");
+    }
+    Map<String, String> outputs = outputs(seen.resource(), ctx);
+    if (seen.diff().isEmpty()) {
+      return new StepOutcome.Succeeded(Action.NONE, List.of(), outputs, "no drift");
+    }
+    return new StepOutcome.Drifted(
+        seen.diff(), outputs, "drifted: " + FieldDiffs.names(seen.diff()));
+  }
+
+  private StepOutcome destroy(StepContext ctx) {
+    Observation<R> seen = settle(observe(ctx), ctx);
+    if (!seen.exists()) {
+      return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), "already absent");
+    }
+    String keep = keepOnDestroy(seen.resource(), ctx);
+    if (keep != null) {
+      return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), keep);
+    }
+    if (this instanceof Restorer<?>) {
+      @SuppressWarnings("unchecked")
+      Restorer<R> restorer = (Restorer<R>) this;
+      List<FieldDiff> diff = restorer.restoreDiff(seen.resource());
+      if (diff.isEmpty()) {
+        return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), "nothing to restore");
+      }
+      restorer.restore(seen.resource(), ctx);
+      settledExisting(ctx, "restored");
+      return new StepOutcome.Succeeded(Action.UPDATE, diff, Map.of(), "restored");
+    }
+    if (!(this instanceof Deleter<?>)) {
+      return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), "not runwire's to delete");
+    }
+    delete(seen.resource(), ctx);
+    return new StepOutcome.Succeeded(
+        Action.DELETE, List.of(new FieldDiff("exists", "true", "false")), Map.of(), "deleted");
+  }
+
+  /**
+   * Creates the resource. "Already exists" (another execution, or an earlier one that was cut off)
+   * is not an error: the loop reads the resource again and waits for it.
+   */
+  private void create(StepContext ctx) {
+    @SuppressWarnings("unchecked")
+    Creator<S> creator = (Creator<S>) this;
+    try {
+      creator.create(desired(ctx), ctx);
+    } catch (RuntimeException e) {
+      if (!ApiErrors.isAlreadyExists(e)) {
+        throw e;
+      }
+    }
+  }
+
+  /** Deletes and waits until it is gone; "not found" means another execution got there first. */
+  private void delete(R resource, StepContext ctx) {
+    try {
+      deleter().delete(resource, ctx);
+    } catch (RuntimeException e) {
+      if (!ApiErrors.isNotFound(e)) {
+        throw e;
+      }
+    }
+    ctx.waits().until(() -> observe(ctx), o -> !o.exists(), ctx.deadline(), resource() + " gone");
+  }
+
+  /** Waits while the resource is being created or changed (by us or by an earlier execution). */
+  private Observation<R> settle(Observation<R> seen, StepContext ctx) {
+    if (seen.settled()) {
+      return seen;
+    }
+    return ctx.waits()
+        .until(() -> observe(ctx), Observation::settled, ctx.deadline(), resource() + " settled");
+  }
+
+  private Observation<R> settledExisting(StepContext ctx, String what) {
+    Observation<R> seen = settle(observe(ctx), ctx);
+    if (!seen.exists()) {
+      throw new StepFailure(Reasons.NOT_READY, resource() + " was " + what + " but is not found");
+    }
+    return seen;
+  }
+
+  private List<FieldDiff> needsReplacement(List<FieldDiff> diff) {
+    if (!(this instanceof Updater<?, ?>)) {
+      return diff;
+    }
+    Set<String> fields = updater().replacementFields();
+    return FieldDiffs.touching(diff, fields);
+  }
+
+  @SuppressWarnings("unchecked")
+  private Updater<R, S> updater() {
+    return (Updater<R, S>) this;
+  }
+
+  @SuppressWarnings("unchecked")
+  private Deleter<R> deleter() {
+    return (Deleter<R>) this;
+  }
+}

@@ -1,0 +1,54 @@
+package dev.runwire.job.engine;
+
+import dev.runwire.schemas.ProvisioningRequest;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** What every step of one run shares: the request, the policies and the outputs so far. */
+public final class RunContext {
+
+  private final ProvisioningRequest request;
+  private final String executionId;
+  private final RetryPolicy retry;
+  private final WaitPolicy waits;
+  private final Map<StepKind, Map<String, String>> outputs = new ConcurrentHashMap<>();
+
+  public RunContext(
+      ProvisioningRequest request, String executionId, RetryPolicy retry, WaitPolicy waits) {
+    this.request = request;
+    this.executionId = executionId;
+    this.retry = retry;
+    this.waits = waits;
+  }
+
+  public ProvisioningRequest request() {
+    return request;
+  }
+
+  /** The Cloud Run job execution (or a local id) this run belongs to. */
+  public String executionId() {
+    return executionId;
+  }
+
+  public RetryPolicy retry() {
+    return retry;
+  }
+
+  public WaitPolicy waits() {
+    return waits;
+  }
+
+  /** The context of a step that starts now, with its own deadline. */
+  public StepContext startStep(StepKind kind) {
+    return new StepContext(this, kind, waits.deadlineFromNow());
+  }
+
+  void recordOutputs(StepKind kind, Map<String, String> values) {
+    outputs.put(kind, Map.copyOf(values));
+  }
+
+  Optional<String> output(StepKind kind, String key) {
+    return Optional.ofNullable(outputs.getOrDefault(kind, Map.of()).get(key));
+  }
+}

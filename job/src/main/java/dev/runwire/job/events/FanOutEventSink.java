@@ -1,0 +1,56 @@
+package dev.runwire.job.events;
+
+import dev.runwire.schemas.cloud.EventSink;
+import dev.runwire.schemas.events.RunwireEvent;
+import java.util.List;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** Hands each event to every sink; one sink failing does not stop the others. */
+public final class FanOutEventSink implements EventSink {
+
+  private static final Logger LOG = Logger.getLogger(FanOutEventSink.class.getName());
+
+  private final List<EventSink> sinks;
+
+  public FanOutEventSink(List<EventSink> sinks) {
+    this.sinks = List.copyOf(sinks);
+  }
+
+  public List<EventSink> sinks() {
+    return sinks;
+  }
+
+  @Override
+  public void publish(RunwireEvent event) {
+    for (EventSink sink : sinks) {
+      try {
+        sink.publish(event);
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "an event sink failed: " + e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public void flush() {
+    for (EventSink sink : sinks) {
+      try {
+        sink.flush();
+      } catch (RuntimeException e) {
+        LOG.log(Level.WARNING, "an event sink could not flush: " + e.getMessage());
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    for (EventSink sink : sinks) {
+      try {
+        sink.close();
+      } catch (Exception e) {
+        LOG.log(Level.WARNING, "an event sink could not close: " + e.getMessage());
+      }
+    }
+  }
+}

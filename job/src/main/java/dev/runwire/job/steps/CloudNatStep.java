@@ -1,0 +1,224 @@
+package dev.runwire.job.steps;
+
+import com.google.cloud.compute.v1.PatchRouterRequest;
+import com.google.cloud.compute.v1.Router;
+import com.google.cloud.compute.v1.RouterNat;
+import com.google.cloud.compute.v1.RouterNatSubnetworkToNat;
+import com.google.cloud.compute.v1.UpdateRouterRequest;
+import dev.runwire.job.cloud.CloudClients;
+import dev.runwire.job.engine.Creator;
+import dev.runwire.job.engine.Deleter;
+import dev.runwire.job.engine.Reasons;
+import dev.runwire.job.engine.ResourceStep;
+import dev.runwire.job.engine.StepContext;
+import dev.runwire.job.engine.StepFailure;
+import dev.runwire.job.engine.StepKind;
+import dev.runwire.job.engine.Updater;
+import dev.runwire.schemas.ProvisioningRequest;
+import dev.runwire.schemas.events.StepEvent.FieldDiff;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The Cloud NAT that gives the egress subnet its fixed public IP. A NAT lives in the router's
+ * {@code nats[]}: every change reads the router and PATCHes the whole list with the other NATs kept
+ * as they are. Only our subnet is NAT-ed ({@code LIST_OF_SUBNETWORKS}) from our address ({@code
+ * MANUAL_ONLY}); a NAT that already covers every subnet of the network in the region
+ * (ALL_SUBNETWORKS_ALL_IP_RANGES) makes a second one impossible, and that is said plainly.
+ */
+final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
+    implements Creator<CloudNatStep.Spec>, Updater<Router, CloudNatStep.Spec>, Deleter<Router> {
+
+  static final String ALL_SUBNETWORKS = "ALL_SUBNETWORKS_ALL_IP_RANGES";
+
+  record Spec(
+      String natIpAllocateOption,
+      List<String> natIps,
+      String sourceRanges,
+      List<String> subnetworks) {}
+
+  private final CloudClients clients;
+  private final Inventory inventory;
+  private final String project;
+  private final String region;
+  private final String network;
+  private final String router;
+  private final String nat;
+  private final String address;
+  private final String subnet;
+
+  CloudNatStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+    this.clients = clients;
+    this.inventory = inventory;
+    this.project = request.target().project();
+    this.region = request.target().region();
+    this.network = request.target().network();
+    this.router = request.names().router();
+    this.nat = request.names().nat();
+    this.address = request.names().address();
+    this.subnet = request.egress().egressSubnet().name();
+  }
+
+  @Override
+  public StepKind kind() {
+    return StepKind.CLOUD_NAT;
+  }
+
+  @Override
+  public String resource() {
+    return Names.full(
+        "compute",
+        "projects/" + project + "/regions/" + region + "/routers/" + router + "/nats/" + nat);
+  }
+
+  /** The router, when it carries our NAT. */
+  @Override
+  protected Optional<Router> read(StepContext ctx) {
+    return inventory.router(project, region, router).filter(r -> ours(r).isPresent());
+  }
+
+  private Optional<RouterNat> ours(Router r) {
+    return r.getNatsList().stream().filter(n -> n.getName().equals(nat)).findFirst();
+  }
+
+  @Override
+  protected Spec actual(Router r) {
+    RouterNat n = ours(r).orElseThrow();
+    return new Spec(
+        n.getNatIpAllocateOption(),
+        n.getNatIpsList().stream().map(Names::last).toList(),
+        n.getSourceSubnetworkIpRangesToNat(),
+        n.getSubnetworksList().stream().map(s -> Names.last(s.getName())).toList());
+  }
+
+  @Override
+  protected Spec desired(StepContext ctx) {
+    return new Spec("MANUAL_ONLY", List.of(address), "LIST_OF_SUBNETWORKS", List.of(subnet));
+  }
+
+  private RouterNat natBody() {
+    return RouterNat.newBuilder()
+        .setName(nat)
+        .setNatIpAllocateOption("MANUAL_ONLY")
+        .addNatIps(Names.address(project, region, address))
+        .setSourceSubnetworkIpRangesToNat("LIST_OF_SUBNETWORKS")
+        .addSubnetworks(
+            RouterNatSubnetworkToNat.newBuilder()
+                .setName(Names.subnetwork(project, region, subnet))
+                .addSourceIpRangesToNat("ALL_IP_RANGES"))
+        .build();
+  }
+
+  @Override
+  public void create(Spec desired, StepContext ctx) {
+    checkNoClash(ctx);
+    patchNats(
+        ctx,
+        "create",
+        others -> {
+          others.add(natBody());
+          return others;
+        });
+  }
+
+  @Override
+  public void update(Router actual, Spec desired, List<FieldDiff> diff, StepContext ctx) {
+    checkNoClash(ctx);
+    patchNats(
+        ctx,
+        "update",
+        others -> {
+          others.add(natBody());
+          return others;
+        });
+  }
+
+  @Override
+  public void delete(Router actual, StepContext ctx) {
+    patchNats(ctx, "delete", others -> others);
+  }
+
+  private interface NatEdit {
+    List<RouterNat> apply(List<RouterNat> otherNats);
+  }
+
+  /** Reads the router, swaps our NAT for the edited list, writes the whole list back. */
+  private void patchNats(StepContext ctx, String verb, NatEdit edit) {
+    Router current = ctx.call(() -> clients.routers().get(project, region, router));
+    List<RouterNat> others = new ArrayList<>();
+    current.getNatsList().stream().filter(n -> !n.getName().equals(nat)).forEach(others::add);
+    List<RouterNat> nats = edit.apply(others);
+    String requestId = Names.computeRequestId(ctx.executionId(), router + "/" + nat, verb);
+    if (nats.isEmpty()) {
+      // An empty list cannot be sent in a PATCH (the client leaves empty fields out): PUT the
+      // router without NATs instead.
+      UpdateRouterRequest put =
+          UpdateRouterRequest.newBuilder()
+              .setProject(project)
+              .setRegion(region)
+              .setRouter(router)
+              .setRouterResource(current.toBuilder().clearNats())
+              .setRequestId(requestId)
+              .build();
+      ctx.call(() -> ctx.await(clients.routers().updateAsync(put), "NAT " + nat + " " + verb));
+      return;
+    }
+    PatchRouterRequest patch =
+        PatchRouterRequest.newBuilder()
+            .setProject(project)
+            .setRegion(region)
+            .setRouter(router)
+            .setRouterResource(Router.newBuilder().addAllNats(nats))
+            .setRequestId(requestId)
+            .build();
+    ctx.call(() -> ctx.await(clients.routers().patchAsync(patch), "NAT " + nat + " " + verb));
+  }
+
+  /** One list call over the region's routers: another NAT must not already cover our subnet. */
+  private void checkNoClash(StepContext ctx) {
+    List<Router> routers =
+        ctx.call(
+            () -> {
+              List<Router> all = new ArrayList<>();
+              clients.routers().list(project, region).iterateAll().forEach(all::add);
+              return all;
+            });
+    for (Router r : routers) {
+      if (!Names.last(r.getNetwork()).equals(network)) {
+        continue;
+      }
+      for (RouterNat other : r.getNatsList()) {
+        if (r.getName().equals(router) && other.getName().equals(nat)) {
+          continue;
+        }
+        boolean coversAll = ALL_SUBNETWORKS.equals(other.getSourceSubnetworkIpRangesToNat());
+        boolean coversOurs =
+            other.getSubnetworksList().stream()
+                .anyMatch(s -> Names.last(s.getName()).equals(subnet));
+        if (coversAll || coversOurs) {
+          throw new StepFailure(
+              Reasons.NAT_CLASH,
+              "NAT '"
+                  + other.getName()
+                  + "' on router '"
+                  + r.getName()
+                  + "' already "
+                  + (coversAll
+                      ? "covers every subnet of network '"
+                          + network
+                          + "' in "
+                          + region
+                          + " ("
+                          + ALL_SUBNETWORKS
+                          + ")"
+                      : "NATs subnet '" + subnet + "'")
+                  + ", so a NAT for the static egress IP cannot be added. Change that NAT to"
+                  + " LIST_OF_SUBNETWORKS without '"
+                  + subnet
+                  + "' (or give it the static address yourself and turn staticEgressIp off).");
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,241 @@
+package dev.runwire.job.steps;
+
+import com.google.cloud.run.v2.Condition;
+import com.google.cloud.run.v2.Service;
+import com.google.cloud.run.v2.UpdateServiceRequest;
+import com.google.iam.v1.Binding;
+import com.google.iam.v1.GetIamPolicyRequest;
+import com.google.iam.v1.Policy;
+import com.google.iam.v1.SetIamPolicyRequest;
+import dev.runwire.job.cloud.CloudClients;
+import dev.runwire.job.engine.Creator;
+import dev.runwire.job.engine.Observation.Progress;
+import dev.runwire.job.engine.Reasons;
+import dev.runwire.job.engine.ResourceStep;
+import dev.runwire.job.engine.Restorer;
+import dev.runwire.job.engine.StepContext;
+import dev.runwire.job.engine.StepFailure;
+import dev.runwire.job.engine.StepKind;
+import dev.runwire.job.engine.Updater;
+import dev.runwire.schemas.ProvisioningRequest;
+import dev.runwire.schemas.events.StepEvent.FieldDiff;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Wires the Cloud Run service (see {@link ServiceWiring} for what is managed) and waits until the
+ * new revision serves: {@code observedGeneration == generation} and the terminal condition
+ * succeeded. The service is created only when the request names an image; destroy hands it back
+ * unwired instead of deleting it.
+ */
+final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, ServiceWiring.Spec>
+    implements Creator<ServiceWiring.Spec>,
+        Updater<CloudRunServiceStep.Found, ServiceWiring.Spec>,
+        Restorer<CloudRunServiceStep.Found> {
+
+  static final String INVOKER = "roles/run.invoker";
+  static final String ALL_USERS = "allUsers";
+
+  /** The service, and its IAM policy when the request manages who may invoke it. */
+  record Found(Service service, Policy policy) {}
+
+  private final CloudClients clients;
+  private final Inventory inventory;
+  private final ServiceWiring wiring;
+  private final String project;
+  private final String region;
+  private final String name;
+  private final Boolean allowUnauthenticated;
+
+  CloudRunServiceStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+    this.clients = clients;
+    this.inventory = inventory;
+    this.wiring = new ServiceWiring(request);
+    this.project = request.target().project();
+    this.region = request.target().region();
+    this.name = request.service().name();
+    this.allowUnauthenticated = request.service().allowUnauthenticated();
+  }
+
+  @Override
+  public StepKind kind() {
+    return StepKind.CLOUD_RUN_SERVICE;
+  }
+
+  @Override
+  public String resource() {
+    return Names.full("run", Names.service(project, region, name));
+  }
+
+  @Override
+  protected Optional<Found> read(StepContext ctx) {
+    return inventory
+        .service(project, region, name)
+        .map(s -> new Found(s, allowUnauthenticated == null ? null : policy(ctx)));
+  }
+
+  private Policy policy(StepContext ctx) {
+    String resource = Names.service(project, region, name);
+    return ctx.call(
+        () ->
+            clients
+                .services()
+                .getIamPolicy(GetIamPolicyRequest.newBuilder().setResource(resource).build()));
+  }
+
+  @Override
+  protected Progress progress(Found found) {
+    Service s = found.service();
+    if (s.getReconciling() || s.getObservedGeneration() != s.getGeneration()) {
+      return Progress.IN_PROGRESS;
+    }
+    return switch (s.getTerminalCondition().getState()) {
+      case CONDITION_SUCCEEDED -> Progress.READY;
+      case CONDITION_FAILED -> Progress.FAILED;
+      default -> Progress.IN_PROGRESS;
+    };
+  }
+
+  @Override
+  protected String detail(Found found) {
+    Condition c = found.service().getTerminalCondition();
+    return c.getState().name() + (c.getMessage().isEmpty() ? "" : ": " + c.getMessage());
+  }
+
+  @Override
+  protected ServiceWiring.Spec actual(Found found) {
+    return ServiceWiring.actual(found.service(), invokable(found.policy()));
+  }
+
+  @Override
+  protected ServiceWiring.Spec desired(StepContext ctx) {
+    return wiring.desired(ctx, allowUnauthenticated);
+  }
+
+  @Override
+  protected Map<String, String> outputs(Found found, StepContext ctx) {
+    return Map.of("serviceUrl", found.service().getUri());
+  }
+
+  @Override
+  protected StepFailure missing(StepContext ctx) {
+    return new StepFailure(
+        Reasons.SERVICE_NOT_FOUND,
+        "Cloud Run service '"
+            + name
+            + "' not found in "
+            + project
+            + "/"
+            + region
+            + ": deploy it first, or set service.image so runwire creates it.");
+  }
+
+  @Override
+  public void create(ServiceWiring.Spec desired, StepContext ctx) {
+    if (desired.image() == null) {
+      throw missing(ctx);
+    }
+    Service service = wiring.apply(Service.getDefaultInstance(), desired).build();
+    ctx.call(
+        () ->
+            ctx.await(
+                clients
+                    .services()
+                    .createServiceAsync(Names.location(project, region), service, name),
+                "service " + name + " created"));
+    setInvokers(ctx);
+  }
+
+  @Override
+  public void update(
+      Found actual, ServiceWiring.Spec desired, List<FieldDiff> diff, StepContext ctx) {
+    boolean serviceChanged = diff.stream().anyMatch(d -> !d.field().equals("allowUnauthenticated"));
+    if (serviceChanged) {
+      Service changed = wiring.apply(actual.service(), desired).build();
+      ctx.call(
+          () ->
+              ctx.await(
+                  clients
+                      .services()
+                      .updateServiceAsync(
+                          UpdateServiceRequest.newBuilder().setService(changed).build()),
+                  "service " + name + " updated"));
+    }
+    setInvokers(ctx);
+  }
+
+  @Override
+  public List<FieldDiff> restoreDiff(Found found) {
+    return wiring.wiredFields(found.service()).stream()
+        .map(field -> new FieldDiff(field, "set by runwire", null))
+        .toList();
+  }
+
+  @Override
+  public void restore(Found found, StepContext ctx) {
+    Service restored = wiring.restore(found.service()).build();
+    ctx.call(
+        () ->
+            ctx.await(
+                clients
+                    .services()
+                    .updateServiceAsync(
+                        UpdateServiceRequest.newBuilder().setService(restored).build()),
+                "service " + name + " restored"));
+  }
+
+  /** Adds or removes allUsers as invoker when the request says which it wants. */
+  private void setInvokers(StepContext ctx) {
+    if (allowUnauthenticated == null) {
+      return;
+    }
+    Policy current = policy(ctx);
+    if (Objects.equals(invokable(current), allowUnauthenticated)) {
+      return;
+    }
+    Policy.Builder changed = current.toBuilder().clearBindings();
+    boolean added = false;
+    for (Binding b : current.getBindingsList()) {
+      if (b.getRole().equals(INVOKER) && !b.hasCondition()) {
+        Binding.Builder invokers = b.toBuilder().clearMembers();
+        b.getMembersList().stream().filter(m -> !m.equals(ALL_USERS)).forEach(invokers::addMembers);
+        if (allowUnauthenticated) {
+          invokers.addMembers(ALL_USERS);
+          added = true;
+        }
+        if (invokers.getMembersCount() > 0) {
+          changed.addBindings(invokers);
+        }
+      } else {
+        changed.addBindings(b);
+      }
+    }
+    if (allowUnauthenticated && !added) {
+      changed.addBindings(Binding.newBuilder().setRole(INVOKER).addMembers(ALL_USERS));
+    }
+    String resource = Names.service(project, region, name);
+    ctx.call(
+        () ->
+            clients
+                .services()
+                .setIamPolicy(
+                    SetIamPolicyRequest.newBuilder()
+                        .setResource(resource)
+                        .setPolicy(changed)
+                        .build()));
+  }
+
+  private static Boolean invokable(Policy policy) {
+    if (policy == null) {
+      return null;
+    }
+    return policy.getBindingsList().stream()
+        .anyMatch(
+            b ->
+                b.getRole().equals(INVOKER)
+                    && !b.hasCondition()
+                    && b.getMembersList().contains(ALL_USERS));
+  }
+}

@@ -1,0 +1,153 @@
+package dev.runwire.job.steps;
+
+import com.google.cloud.compute.v1.InsertSubnetworkRequest;
+import com.google.cloud.compute.v1.PatchSubnetworkRequest;
+import com.google.cloud.compute.v1.Subnetwork;
+import dev.runwire.job.cloud.CloudClients;
+import dev.runwire.job.engine.Creator;
+import dev.runwire.job.engine.Deleter;
+import dev.runwire.job.engine.ResourceStep;
+import dev.runwire.job.engine.StepContext;
+import dev.runwire.job.engine.StepKind;
+import dev.runwire.job.engine.Updater;
+import dev.runwire.schemas.ProvisioningRequest;
+import dev.runwire.schemas.ProvisioningRequest.EgressMode;
+import dev.runwire.schemas.ProvisioningRequest.Route;
+import dev.runwire.schemas.events.StepEvent.FieldDiff;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The subnet the service's traffic leaves from: the Direct VPC egress subnet (/26 or larger), or
+ * the connector's explicit /28 subnet. Network and range cannot change in place. With Direct VPC
+ * and all-traffic egress, Private Google Access is turned on so the service still reaches Google
+ * APIs; that one is patched in place (a PATCH carries the subnet's current fingerprint).
+ */
+final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.Spec>
+    implements Creator<EgressSubnetStep.Spec>,
+        Updater<Subnetwork, EgressSubnetStep.Spec>,
+        Deleter<Subnetwork> {
+
+  record Spec(String network, String ipCidrRange, Boolean privateIpGoogleAccess) {}
+
+  private final CloudClients clients;
+  private final Inventory inventory;
+  private final String project;
+  private final String region;
+  private final String network;
+  private final String name;
+  private final String range;
+  private final Boolean privateGoogleAccess;
+
+  EgressSubnetStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+    this.clients = clients;
+    this.inventory = inventory;
+    this.project = request.target().project();
+    this.region = request.target().region();
+    this.network = request.target().network();
+    this.name = request.egress().egressSubnet().name();
+    this.range = request.egress().egressSubnet().range();
+    boolean directAllTraffic =
+        request.egress().mode() == EgressMode.DIRECT_VPC
+            && request.egress().route() == Route.ALL_TRAFFIC;
+    this.privateGoogleAccess = directAllTraffic ? Boolean.TRUE : null;
+  }
+
+  @Override
+  public StepKind kind() {
+    return StepKind.EGRESS_SUBNET;
+  }
+
+  @Override
+  public String resource() {
+    return Names.full("compute", Names.subnetwork(project, region, name));
+  }
+
+  @Override
+  protected Optional<Subnetwork> read(StepContext ctx) {
+    return inventory.subnetwork(project, region, name);
+  }
+
+  @Override
+  protected Spec actual(Subnetwork subnet) {
+    return new Spec(
+        Names.last(subnet.getNetwork()),
+        subnet.getIpCidrRange(),
+        subnet.getPrivateIpGoogleAccess());
+  }
+
+  @Override
+  protected Spec desired(StepContext ctx) {
+    return new Spec(network, range, privateGoogleAccess);
+  }
+
+  @Override
+  protected Map<String, String> outputs(Subnetwork subnet, StepContext ctx) {
+    return Map.of("egressSubnet", Names.subnetwork(project, region, name));
+  }
+
+  @Override
+  public void create(Spec desired, StepContext ctx) {
+    Subnetwork.Builder subnet =
+        Subnetwork.newBuilder()
+            .setName(name)
+            .setNetwork(Names.network(project, network))
+            .setIpCidrRange(range)
+            .setDescription("runwire egress subnet");
+    if (privateGoogleAccess != null) {
+      subnet.setPrivateIpGoogleAccess(privateGoogleAccess);
+    }
+    ctx.call(
+        () ->
+            ctx.await(
+                clients
+                    .subnetworks()
+                    .insertAsync(
+                        InsertSubnetworkRequest.newBuilder()
+                            .setProject(project)
+                            .setRegion(region)
+                            .setSubnetworkResource(subnet)
+                            .setRequestId(Names.computeRequestId(ctx.executionId(), name, "insert"))
+                            .build()),
+                "subnet " + name + " created"));
+  }
+
+  @Override
+  public Set<String> replacementFields() {
+    return Set.of("network", "ipCidrRange");
+  }
+
+  @Override
+  public void update(Subnetwork actual, Spec desired, List<FieldDiff> diff, StepContext ctx) {
+    Subnetwork patch =
+        Subnetwork.newBuilder()
+            .setFingerprint(actual.getFingerprint())
+            .setPrivateIpGoogleAccess(desired.privateIpGoogleAccess())
+            .build();
+    ctx.call(
+        () ->
+            ctx.await(
+                clients
+                    .subnetworks()
+                    .patchAsync(
+                        PatchSubnetworkRequest.newBuilder()
+                            .setProject(project)
+                            .setRegion(region)
+                            .setSubnetwork(name)
+                            .setSubnetworkResource(patch)
+                            .setRequestId(Names.computeRequestId(ctx.executionId(), name, "patch"))
+                            .build()),
+                "subnet " + name + " patched"));
+  }
+
+  @Override
+  public void delete(Subnetwork actual, StepContext ctx) {
+    ctx.call(
+        () ->
+            ctx.await(
+                clients.subnetworks().deleteAsync(project, region, name),
+                "subnet " + name + " deleted"));
+  }
+}

@@ -1,0 +1,35 @@
+package dev.runwire.job.steps;
+
+import com.google.cloud.compute.v1.Address;
+import com.google.cloud.compute.v1.Firewall;
+import com.google.cloud.compute.v1.Network;
+import com.google.cloud.compute.v1.Router;
+import com.google.cloud.compute.v1.Subnetwork;
+import com.google.cloud.redis.v1.Instance;
+import com.google.cloud.run.v2.Service;
+import com.google.cloud.vpcaccess.v1.Connector;
+import java.util.Optional;
+
+/**
+ * Where steps read resources from: one GET per resource ({@link LiveInventory}, for one request),
+ * or list pages read once per resource type and region and shared by every target of a sweep. Empty
+ * means "does not exist".
+ */
+public interface Inventory {
+
+  Optional<Network> network(String project, String name);
+
+  Optional<Subnetwork> subnetwork(String project, String region, String name);
+
+  Optional<Router> router(String project, String region, String name);
+
+  Optional<Address> address(String project, String region, String name);
+
+  Optional<Firewall> firewall(String project, String name);
+
+  Optional<Instance> redisInstance(String project, String region, String id);
+
+  Optional<Connector> connector(String project, String region, String id);
+
+  Optional<Service> service(String project, String region, String id);
+}

@@ -1,0 +1,78 @@
+package dev.runwire.job.steps;
+
+import com.google.cloud.compute.v1.Address;
+import com.google.cloud.compute.v1.Firewall;
+import com.google.cloud.compute.v1.Network;
+import com.google.cloud.compute.v1.Router;
+import com.google.cloud.compute.v1.Subnetwork;
+import com.google.cloud.redis.v1.Instance;
+import com.google.cloud.run.v2.Service;
+import com.google.cloud.vpcaccess.v1.Connector;
+import dev.runwire.job.cloud.CloudClients;
+import dev.runwire.job.engine.ApiCall;
+import dev.runwire.job.engine.ApiErrors;
+import dev.runwire.job.engine.RetryPolicy;
+import java.util.Optional;
+
+/** Reads each resource with its own GET, through the retry policy. Always fresh. */
+public final class LiveInventory implements Inventory {
+
+  private final CloudClients clients;
+  private final RetryPolicy retry;
+
+  public LiveInventory(CloudClients clients, RetryPolicy retry) {
+    this.clients = clients;
+    this.retry = retry;
+  }
+
+  @Override
+  public Optional<Network> network(String project, String name) {
+    return get(() -> clients.networks().get(project, name));
+  }
+
+  @Override
+  public Optional<Subnetwork> subnetwork(String project, String region, String name) {
+    return get(() -> clients.subnetworks().get(project, region, name));
+  }
+
+  @Override
+  public Optional<Router> router(String project, String region, String name) {
+    return get(() -> clients.routers().get(project, region, name));
+  }
+
+  @Override
+  public Optional<Address> address(String project, String region, String name) {
+    return get(() -> clients.addresses().get(project, region, name));
+  }
+
+  @Override
+  public Optional<Firewall> firewall(String project, String name) {
+    return get(() -> clients.firewalls().get(project, name));
+  }
+
+  @Override
+  public Optional<Instance> redisInstance(String project, String region, String id) {
+    return get(() -> clients.redis().getInstance(Names.redisInstance(project, region, id)));
+  }
+
+  @Override
+  public Optional<Connector> connector(String project, String region, String id) {
+    return get(() -> clients.vpcAccess().getConnector(Names.connector(project, region, id)));
+  }
+
+  @Override
+  public Optional<Service> service(String project, String region, String id) {
+    return get(() -> clients.services().getService(Names.service(project, region, id)));
+  }
+
+  private <T> Optional<T> get(ApiCall<T> call) {
+    try {
+      return Optional.of(retry.call(call));
+    } catch (RuntimeException e) {
+      if (ApiErrors.isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+}

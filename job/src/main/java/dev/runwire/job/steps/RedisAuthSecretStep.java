@@ -1,0 +1,178 @@
+package dev.runwire.job.steps;
+
+import com.google.cloud.secretmanager.v1.Replication;
+import com.google.cloud.secretmanager.v1.Secret;
+import com.google.cloud.secretmanager.v1.SecretPayload;
+import com.google.protobuf.ByteString;
+import dev.runwire.job.cloud.CloudClients;
+import dev.runwire.job.engine.ApiErrors;
+import dev.runwire.job.engine.Creator;
+import dev.runwire.job.engine.Deleter;
+import dev.runwire.job.engine.Reasons;
+import dev.runwire.job.engine.ResourceStep;
+import dev.runwire.job.engine.StepContext;
+import dev.runwire.job.engine.StepFailure;
+import dev.runwire.job.engine.StepKind;
+import dev.runwire.job.engine.Updater;
+import dev.runwire.schemas.ProvisioningRequest;
+import dev.runwire.schemas.events.StepEvent.FieldDiff;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Keeps the Redis AUTH string in Secret Manager (the service reads it as a secret reference, never
+ * as a plain value). The latest version is compared with the instance's AUTH string; a new version
+ * is added only when they differ. The value itself never leaves this class: diffs say "current" or
+ * "stale".
+ */
+final class RedisAuthSecretStep
+    extends ResourceStep<RedisAuthSecretStep.Found, RedisAuthSecretStep.Spec>
+    implements Creator<RedisAuthSecretStep.Spec>,
+        Updater<RedisAuthSecretStep.Found, RedisAuthSecretStep.Spec>,
+        Deleter<RedisAuthSecretStep.Found> {
+
+  static final String CURRENT = "current";
+
+  /** The secret and how its latest version compares with the instance's AUTH string. */
+  record Found(Secret secret, String latestVersion) {}
+
+  record Spec(String latestVersion) {}
+
+  private final CloudClients clients;
+  private final String project;
+  private final String secretId;
+  private final String instanceName;
+
+  RedisAuthSecretStep(ProvisioningRequest request, CloudClients clients) {
+    this.clients = clients;
+    this.project = request.target().project();
+    this.secretId = request.names().authSecret();
+    this.instanceName =
+        Names.redisInstance(
+            request.target().project(), request.target().region(), request.redis().name());
+  }
+
+  @Override
+  public StepKind kind() {
+    return StepKind.REDIS_AUTH_SECRET;
+  }
+
+  @Override
+  public String resource() {
+    return Names.full("secretmanager", Names.secret(project, secretId));
+  }
+
+  @Override
+  protected Optional<Found> read(StepContext ctx) {
+    Secret secret;
+    try {
+      secret = ctx.call(() -> clients.secrets().getSecret(Names.secret(project, secretId)));
+    } catch (RuntimeException e) {
+      if (ApiErrors.isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    return Optional.of(new Found(secret, compareLatest(ctx)));
+  }
+
+  /** "current", "stale", "(none)" (no version yet) or "(unknown)" (no instance to compare with). */
+  private String compareLatest(StepContext ctx) {
+    Optional<byte[]> auth = authString(ctx);
+    if (auth.isEmpty()) {
+      return "(unknown)";
+    }
+    try {
+      ByteString latest =
+          ctx.call(
+              () ->
+                  clients
+                      .secrets()
+                      .accessSecretVersion(Names.secret(project, secretId) + "/versions/latest")
+                      .getPayload()
+                      .getData());
+      return MessageDigest.isEqual(latest.toByteArray(), auth.get()) ? CURRENT : "stale";
+    } catch (RuntimeException e) {
+      if (ApiErrors.isNotFound(e) || ApiErrors.isFailedPrecondition(e)) {
+        return "(none)";
+      }
+      throw e;
+    }
+  }
+
+  private Optional<byte[]> authString(StepContext ctx) {
+    try {
+      String auth =
+          ctx.call(() -> clients.redis().getInstanceAuthString(instanceName).getAuthString());
+      return auth.isEmpty() ? Optional.empty() : Optional.of(auth.getBytes(StandardCharsets.UTF_8));
+    } catch (RuntimeException e) {
+      if (ApiErrors.isNotFound(e)) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  protected Spec actual(Found found) {
+    return new Spec(found.latestVersion());
+  }
+
+  @Override
+  protected Spec desired(StepContext ctx) {
+    return new Spec(CURRENT);
+  }
+
+  @Override
+  protected Map<String, String> outputs(Found found, StepContext ctx) {
+    return Map.of("redisAuthSecret", Names.secret(project, secretId));
+  }
+
+  @Override
+  public void create(Spec desired, StepContext ctx) {
+    Secret secret =
+        Secret.newBuilder()
+            .setReplication(
+                Replication.newBuilder().setAutomatic(Replication.Automatic.getDefaultInstance()))
+            .putLabels(RedisInstanceStep.MANAGED_BY, RedisInstanceStep.RUNWIRE)
+            .build();
+    ctx.call(() -> clients.secrets().createSecret("projects/" + project, secretId, secret));
+    addVersion(ctx);
+  }
+
+  @Override
+  public void update(Found actual, Spec desired, List<FieldDiff> diff, StepContext ctx) {
+    addVersion(ctx);
+  }
+
+  private void addVersion(StepContext ctx) {
+    byte[] auth =
+        authString(ctx)
+            .orElseThrow(
+                () ->
+                    new StepFailure(
+                        Reasons.NOT_READY,
+                        "the Redis instance has no AUTH string yet; is authEnabled on?"));
+    SecretPayload payload = SecretPayload.newBuilder().setData(ByteString.copyFrom(auth)).build();
+    ctx.call(() -> clients.secrets().addSecretVersion(Names.secret(project, secretId), payload));
+  }
+
+  @Override
+  public void delete(Found actual, StepContext ctx) {
+    ctx.call(
+        () -> {
+          clients.secrets().deleteSecret(Names.secret(project, secretId));
+          return null;
+        });
+  }
+
+  @Override
+  protected String keepOnDestroy(Found actual, StepContext ctx) {
+    return ctx.request().allowDataLoss()
+        ? null
+        : "kept with the Redis instance; set allowDataLoss: true to delete both";
+  }
+}

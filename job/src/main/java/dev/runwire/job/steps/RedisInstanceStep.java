@@ -1,0 +1,197 @@
+package dev.runwire.job.steps;
+
+import com.google.cloud.redis.v1.Instance;
+import com.google.cloud.redis.v1.UpdateInstanceRequest;
+import com.google.protobuf.FieldMask;
+import dev.runwire.job.cloud.CloudClients;
+import dev.runwire.job.engine.Creator;
+import dev.runwire.job.engine.Deleter;
+import dev.runwire.job.engine.Observation.Progress;
+import dev.runwire.job.engine.ResourceStep;
+import dev.runwire.job.engine.StepContext;
+import dev.runwire.job.engine.StepKind;
+import dev.runwire.job.engine.Updater;
+import dev.runwire.schemas.ProvisioningRequest;
+import dev.runwire.schemas.events.StepEvent.FieldDiff;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The Memorystore for Redis instance. Memory size and labels change in place; tier, AUTH, TLS,
+ * connect mode, reserved range, network and version do not, and are never replaced (or deleted on
+ * destroy) without {@code allowDataLoss}: the instance holds data.
+ */
+final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.Spec>
+    implements Creator<RedisInstanceStep.Spec>,
+        Updater<Instance, RedisInstanceStep.Spec>,
+        Deleter<Instance> {
+
+  static final String MANAGED_BY = "managed-by";
+  static final String RUNWIRE = "runwire";
+
+  record Spec(
+      String tier,
+      Integer memorySizeGb,
+      String redisVersion,
+      String connectMode,
+      Boolean authEnabled,
+      String transitEncryptionMode,
+      String reservedIpRange,
+      String authorizedNetwork,
+      Map<String, String> labels) {}
+
+  private final CloudClients clients;
+  private final Inventory inventory;
+  private final ProvisioningRequest.Redis redis;
+  private final String project;
+  private final String region;
+  private final String network;
+
+  RedisInstanceStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+    this.clients = clients;
+    this.inventory = inventory;
+    this.redis = request.redis();
+    this.project = request.target().project();
+    this.region = request.target().region();
+    this.network = request.target().network();
+  }
+
+  @Override
+  public StepKind kind() {
+    return StepKind.REDIS_INSTANCE;
+  }
+
+  @Override
+  public String resource() {
+    return Names.full("redis", Names.redisInstance(project, region, redis.name()));
+  }
+
+  @Override
+  protected Optional<Instance> read(StepContext ctx) {
+    return inventory.redisInstance(project, region, redis.name());
+  }
+
+  @Override
+  protected Progress progress(Instance instance) {
+    return instance.getState() == Instance.State.READY ? Progress.READY : Progress.IN_PROGRESS;
+  }
+
+  @Override
+  protected String detail(Instance instance) {
+    return instance.getState().name();
+  }
+
+  @Override
+  protected Spec actual(Instance i) {
+    return new Spec(
+        i.getTier().name(),
+        i.getMemorySizeGb(),
+        i.getRedisVersion(),
+        i.getConnectMode().name(),
+        i.getAuthEnabled(),
+        i.getTransitEncryptionMode().name(),
+        i.getReservedIpRange(),
+        Names.last(i.getAuthorizedNetwork()),
+        i.getLabelsMap());
+  }
+
+  @Override
+  protected Spec desired(StepContext ctx) {
+    return new Spec(
+        redis.tier().name(),
+        redis.memorySizeGb(),
+        redis.version(),
+        redis.connectMode().name(),
+        redis.authEnabled(),
+        redis.transitEncryption().name(),
+        redis.reservedIpRange(),
+        network,
+        Map.of(MANAGED_BY, RUNWIRE));
+  }
+
+  @Override
+  protected Map<String, String> outputs(Instance instance, StepContext ctx) {
+    return Map.of("redisHost", instance.getHost(), "redisPort", String.valueOf(instance.getPort()));
+  }
+
+  @Override
+  public void create(Spec desired, StepContext ctx) {
+    Instance.Builder instance =
+        Instance.newBuilder()
+            .setTier(Instance.Tier.valueOf(desired.tier()))
+            .setMemorySizeGb(desired.memorySizeGb())
+            .setRedisVersion(desired.redisVersion())
+            .setConnectMode(Instance.ConnectMode.valueOf(desired.connectMode()))
+            .setAuthEnabled(desired.authEnabled())
+            .setTransitEncryptionMode(
+                Instance.TransitEncryptionMode.valueOf(desired.transitEncryptionMode()))
+            .setAuthorizedNetwork(Names.network(project, network))
+            .putAllLabels(desired.labels());
+    if (desired.reservedIpRange() != null) {
+      instance.setReservedIpRange(desired.reservedIpRange());
+    }
+    ctx.call(
+        () ->
+            ctx.await(
+                clients
+                    .redis()
+                    .createInstanceAsync(
+                        Names.location(project, region), redis.name(), instance.build()),
+                "Redis instance " + redis.name() + " created"));
+  }
+
+  @Override
+  public Set<String> replacementFields() {
+    return Set.of(
+        "tier",
+        "redisVersion",
+        "connectMode",
+        "authEnabled",
+        "transitEncryptionMode",
+        "reservedIpRange",
+        "authorizedNetwork");
+  }
+
+  @Override
+  public void update(Instance actual, Spec desired, List<FieldDiff> diff, StepContext ctx) {
+    List<String> paths = new ArrayList<>();
+    Instance.Builder changed = actual.toBuilder();
+    if (actual.getMemorySizeGb() != desired.memorySizeGb()) {
+      changed.setMemorySizeGb(desired.memorySizeGb());
+      paths.add("memory_size_gb");
+    }
+    if (!actual.getLabelsMap().entrySet().containsAll(desired.labels().entrySet())) {
+      changed.putAllLabels(desired.labels());
+      paths.add("labels");
+    }
+    UpdateInstanceRequest request =
+        UpdateInstanceRequest.newBuilder()
+            .setInstance(changed)
+            .setUpdateMask(FieldMask.newBuilder().addAllPaths(paths))
+            .build();
+    ctx.call(
+        () ->
+            ctx.await(
+                clients.redis().updateInstanceAsync(request),
+                "Redis instance " + redis.name() + " updated"));
+  }
+
+  @Override
+  public void delete(Instance actual, StepContext ctx) {
+    ctx.call(
+        () ->
+            ctx.await(
+                clients.redis().deleteInstanceAsync(actual.getName()),
+                "Redis instance " + redis.name() + " deleted"));
+  }
+
+  @Override
+  protected String keepOnDestroy(Instance actual, StepContext ctx) {
+    return ctx.request().allowDataLoss()
+        ? null
+        : "kept: the instance holds data; set allowDataLoss: true to delete it";
+  }
+}

@@ -1,0 +1,271 @@
+package dev.runwire.job.steps;
+
+import com.google.cloud.run.v2.Container;
+import com.google.cloud.run.v2.EnvVar;
+import com.google.cloud.run.v2.EnvVarSource;
+import com.google.cloud.run.v2.IngressTraffic;
+import com.google.cloud.run.v2.RevisionTemplate;
+import com.google.cloud.run.v2.SecretKeySelector;
+import com.google.cloud.run.v2.Service;
+import com.google.cloud.run.v2.VpcAccess;
+import com.google.cloud.run.v2.VpcAccess.NetworkInterface;
+import com.google.cloud.run.v2.VpcAccess.VpcEgress;
+import dev.runwire.job.engine.FieldDiffs;
+import dev.runwire.job.engine.StepContext;
+import dev.runwire.job.engine.StepKind;
+import dev.runwire.schemas.MessageCodec;
+import dev.runwire.schemas.ProvisioningRequest;
+import dev.runwire.schemas.ProvisioningRequest.EgressMode;
+import dev.runwire.schemas.ProvisioningRequest.Route;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What runwire manages on a Cloud Run service, as a pure function of the request (and the Redis
+ * host and port), and how that is read from and written onto a service while everything else on it
+ * (other env, scaling, other containers...) stays as it is.
+ */
+final class ServiceWiring {
+
+  static final String MANAGED_BY = "managed-by";
+  static final String RUNWIRE = "runwire";
+  static final String LAST_APPLIED = "runwire.dev/last-applied";
+
+  /** The managed fields; {@code null} = not managed by this request. */
+  record Spec(
+      String image,
+      String vpcConnector,
+      List<String> networkInterfaces,
+      String vpcEgress,
+      String ingress,
+      Map<String, String> env,
+      Map<String, String> labels,
+      Map<String, String> annotations,
+      Boolean allowUnauthenticated) {}
+
+  private final ProvisioningRequest request;
+  private final ProvisioningRequest.EnvNames names;
+
+  ServiceWiring(ProvisioningRequest request) {
+    this.request = request;
+    this.names = request.service().envNames();
+  }
+
+  Spec desired(StepContext ctx, Boolean allowUnauthenticated) {
+    String project = request.target().project();
+    String region = request.target().region();
+    boolean connector = request.egress().mode() == EgressMode.CONNECTOR;
+    Map<String, String> env = new HashMap<>();
+    env.put(
+        names.host(),
+        ctx.upstream(StepKind.REDIS_INSTANCE, "redisHost").orElse(FieldDiffs.KNOWN_AFTER_APPLY));
+    env.put(
+        names.port(),
+        ctx.upstream(StepKind.REDIS_INSTANCE, "redisPort").orElse(FieldDiffs.KNOWN_AFTER_APPLY));
+    env.put(
+        names.auth(),
+        request.redis().authEnabled() ? secretRef(request.names().authSecret(), "latest") : null);
+    return new Spec(
+        request.service().image(),
+        connector ? Names.connector(project, region, request.egress().connector().name()) : "",
+        connector
+            ? List.of()
+            : List.of(request.target().network() + "/" + request.egress().subnet().name()),
+        (request.egress().route() == Route.ALL_TRAFFIC
+                ? VpcEgress.ALL_TRAFFIC
+                : VpcEgress.PRIVATE_RANGES_ONLY)
+            .name(),
+        request.service().ingress() == null ? null : ingress(request.service().ingress()).name(),
+        env,
+        Map.of(MANAGED_BY, RUNWIRE),
+        Map.of(LAST_APPLIED, lastApplied(request)),
+        allowUnauthenticated);
+  }
+
+  static Spec actual(Service s, Boolean allowUnauthenticated) {
+    VpcAccess vpc = s.getTemplate().getVpcAccess();
+    Map<String, String> env = new LinkedHashMap<>();
+    Container container = mainContainer(s.getTemplate());
+    if (container != null) {
+      for (EnvVar e : container.getEnvList()) {
+        env.put(
+            e.getName(),
+            e.hasValueSource()
+                ? secretRef(
+                    e.getValueSource().getSecretKeyRef().getSecret(),
+                    e.getValueSource().getSecretKeyRef().getVersion())
+                : e.getValue());
+      }
+    }
+    boolean wired = !vpc.getConnector().isEmpty() || vpc.getNetworkInterfacesCount() > 0;
+    return new Spec(
+        container == null ? null : container.getImage(),
+        vpc.getConnector(),
+        vpc.getNetworkInterfacesList().stream()
+            .map(n -> Names.last(n.getNetwork()) + "/" + Names.last(n.getSubnetwork()))
+            .toList(),
+        (!wired || vpc.getEgress() == VpcEgress.VPC_EGRESS_UNSPECIFIED
+                ? VpcEgress.PRIVATE_RANGES_ONLY
+                : vpc.getEgress())
+            .name(),
+        s.getIngress() == IngressTraffic.INGRESS_TRAFFIC_UNSPECIFIED
+            ? IngressTraffic.INGRESS_TRAFFIC_ALL.name()
+            : s.getIngress().name(),
+        env,
+        s.getLabelsMap(),
+        s.getAnnotationsMap(),
+        allowUnauthenticated);
+  }
+
+  /** {@code base} with the desired wiring written over it; every other field as it was. */
+  Service.Builder apply(Service base, Spec want) {
+    Service.Builder service = base.toBuilder();
+    RevisionTemplate.Builder template = service.getTemplateBuilder();
+    // A fixed revision name would collide with the existing revision: let the server name it.
+    template.clearRevision();
+    VpcAccess.Builder vpc = VpcAccess.newBuilder().setEgress(VpcEgress.valueOf(want.vpcEgress()));
+    if (!want.vpcConnector().isEmpty()) {
+      vpc.setConnector(want.vpcConnector());
+    } else {
+      vpc.addNetworkInterfaces(
+          NetworkInterface.newBuilder()
+              .setNetwork(request.target().network())
+              .setSubnetwork(request.egress().subnet().name()));
+    }
+    template.setVpcAccess(vpc); // sets one mode and clears the other in the same update
+    if (template.getContainersCount() == 0) {
+      template.addContainers(Container.newBuilder());
+    }
+    int index = mainContainerIndex(template.build());
+    Container.Builder container = template.getContainersBuilder(index);
+    if (want.image() != null) {
+      container.setImage(want.image());
+    }
+    writeEnv(container, want.env());
+    if (want.ingress() != null) {
+      service.setIngress(IngressTraffic.valueOf(want.ingress()));
+    }
+    service.putAllLabels(want.labels()).putAllAnnotations(want.annotations());
+    return service;
+  }
+
+  /** {@code base} without runwire's wiring: no VPC access, none of our env, label or annotation. */
+  Service.Builder restore(Service base) {
+    Service.Builder service = base.toBuilder();
+    RevisionTemplate.Builder template = service.getTemplateBuilder();
+    template.clearRevision().clearVpcAccess();
+    if (template.getContainersCount() > 0) {
+      Map<String, String> remove = new HashMap<>();
+      remove.put(names.host(), null);
+      remove.put(names.port(), null);
+      remove.put(names.auth(), null);
+      writeEnv(template.getContainersBuilder(mainContainerIndex(template.build())), remove);
+    }
+    service.removeLabels(MANAGED_BY).removeAnnotations(LAST_APPLIED);
+    return service;
+  }
+
+  /** What {@link #restore} would change. */
+  List<String> wiredFields(Service s) {
+    Spec actual = actual(s, null);
+    List<String> fields = new java.util.ArrayList<>();
+    if (!actual.vpcConnector().isEmpty() || !actual.networkInterfaces().isEmpty()) {
+      fields.add("vpcAccess");
+    }
+    for (String name : List.of(names.host(), names.port(), names.auth())) {
+      if (actual.env().containsKey(name)) {
+        fields.add("env." + name);
+      }
+    }
+    if (actual.labels().containsKey(MANAGED_BY)) {
+      fields.add("labels." + MANAGED_BY);
+    }
+    if (actual.annotations().containsKey(LAST_APPLIED)) {
+      fields.add("annotations." + LAST_APPLIED);
+    }
+    return fields;
+  }
+
+  /** Upserts in place (order kept), removes names mapped to {@code null}. */
+  private static void writeEnv(Container.Builder container, Map<String, String> want) {
+    Map<String, EnvVar> merged = new LinkedHashMap<>();
+    container.getEnvList().forEach(e -> merged.put(e.getName(), e));
+    want.forEach(
+        (name, value) -> {
+          if (value == null) {
+            merged.remove(name);
+          } else {
+            merged.put(name, envVar(name, value));
+          }
+        });
+    container.clearEnv().addAllEnv(merged.values());
+  }
+
+  private static EnvVar envVar(String name, String value) {
+    if (value.startsWith("secret:")) {
+      String[] parts = value.substring("secret:".length()).split(":", 2);
+      return EnvVar.newBuilder()
+          .setName(name)
+          .setValueSource(
+              EnvVarSource.newBuilder()
+                  .setSecretKeyRef(
+                      SecretKeySelector.newBuilder().setSecret(parts[0]).setVersion(parts[1])))
+          .build();
+    }
+    return EnvVar.newBuilder().setName(name).setValue(value).build();
+  }
+
+  /** How a secret reference reads in a spec: {@code secret:<secret id>:<version>}. */
+  static String secretRef(String secret, String version) {
+    return "secret:" + Names.last(secret) + ":" + (version.isEmpty() ? "latest" : version);
+  }
+
+  /** The container that serves (has a port), else the first. */
+  private static Container mainContainer(RevisionTemplate template) {
+    return template.getContainersCount() == 0
+        ? null
+        : template.getContainers(mainContainerIndex(template));
+  }
+
+  private static int mainContainerIndex(RevisionTemplate template) {
+    for (int i = 0; i < template.getContainersCount(); i++) {
+      if (template.getContainers(i).getPortsCount() > 0) {
+        return i;
+      }
+    }
+    return 0;
+  }
+
+  static IngressTraffic ingress(ProvisioningRequest.Ingress ingress) {
+    return switch (ingress) {
+      case ALL -> IngressTraffic.INGRESS_TRAFFIC_ALL;
+      case INTERNAL -> IngressTraffic.INGRESS_TRAFFIC_INTERNAL_ONLY;
+      case INTERNAL_AND_CLOUD_LOAD_BALANCING ->
+          IngressTraffic.INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER;
+      case NONE -> IngressTraffic.INGRESS_TRAFFIC_NONE;
+    };
+  }
+
+  /**
+   * The request as last applied, for the service's annotation: the cloud itself records what
+   * runwire manages. Without requestId, mode or allowDataLoss, so re-sending the same spec under a
+   * new id changes nothing, and a sweep never inherits permission to delete. Requests carry no
+   * secrets.
+   */
+  static String lastApplied(ProvisioningRequest r) {
+    return MessageCodec.toJson(
+        new ProvisioningRequest(
+            r.apiVersion(),
+            null,
+            null,
+            r.target(),
+            r.service(),
+            r.redis(),
+            r.egress(),
+            r.staticEgressIp(),
+            null,
+            null));
+  }
+}

@@ -1,0 +1,105 @@
+package dev.runwire.job.steps;
+
+import com.google.cloud.compute.v1.Address;
+import com.google.cloud.compute.v1.InsertAddressRequest;
+import dev.runwire.job.cloud.CloudClients;
+import dev.runwire.job.engine.Creator;
+import dev.runwire.job.engine.Deleter;
+import dev.runwire.job.engine.Observation.Progress;
+import dev.runwire.job.engine.ResourceStep;
+import dev.runwire.job.engine.StepContext;
+import dev.runwire.job.engine.StepKind;
+import dev.runwire.schemas.ProvisioningRequest;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The reserved regional EXTERNAL address Cloud NAT sends the service's traffic from. An address
+ * cannot change in place; a different one would change the egress IP others may have allow-listed,
+ * so a difference is a replacement that needs {@code allowDataLoss}.
+ */
+final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Spec>
+    implements Creator<StaticAddressStep.Spec>, Deleter<Address> {
+
+  record Spec(String addressType) {}
+
+  private final CloudClients clients;
+  private final Inventory inventory;
+  private final String project;
+  private final String region;
+  private final String name;
+
+  StaticAddressStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+    this.clients = clients;
+    this.inventory = inventory;
+    this.project = request.target().project();
+    this.region = request.target().region();
+    this.name = request.names().address();
+  }
+
+  @Override
+  public StepKind kind() {
+    return StepKind.STATIC_ADDRESS;
+  }
+
+  @Override
+  public String resource() {
+    return Names.full("compute", Names.address(project, region, name));
+  }
+
+  @Override
+  protected Optional<Address> read(StepContext ctx) {
+    return inventory.address(project, region, name);
+  }
+
+  @Override
+  protected Progress progress(Address address) {
+    return "RESERVING".equals(address.getStatus()) ? Progress.IN_PROGRESS : Progress.READY;
+  }
+
+  @Override
+  protected String detail(Address address) {
+    return address.getStatus();
+  }
+
+  @Override
+  protected Spec actual(Address address) {
+    return new Spec(address.hasAddressType() ? address.getAddressType() : "EXTERNAL");
+  }
+
+  @Override
+  protected Spec desired(StepContext ctx) {
+    return new Spec("EXTERNAL");
+  }
+
+  @Override
+  protected Map<String, String> outputs(Address address, StepContext ctx) {
+    return Map.of("egressIp", address.getAddress());
+  }
+
+  @Override
+  public void create(Spec desired, StepContext ctx) {
+    InsertAddressRequest request =
+        InsertAddressRequest.newBuilder()
+            .setProject(project)
+            .setRegion(region)
+            .setAddressResource(
+                Address.newBuilder()
+                    .setName(name)
+                    .setAddressType("EXTERNAL")
+                    .setDescription("runwire: static egress IP"))
+            .setRequestId(Names.computeRequestId(ctx.executionId(), name, "insert"))
+            .build();
+    ctx.call(
+        () -> ctx.await(clients.addresses().insertAsync(request), "address " + name + " reserved"));
+  }
+
+  @Override
+  public void delete(Address actual, StepContext ctx) {
+    ctx.call(
+        () ->
+            ctx.await(
+                clients.addresses().deleteAsync(project, region, name),
+                "address " + name + " released"));
+  }
+}

@@ -1,0 +1,67 @@
+# One identity per role, each with only what that role does. Grants live next to the resource
+# they are on (topics in pubsub.tf, the job in job.tf, the function's service in function.tf,
+# target projects in target_projects.tf).
+
+resource "google_service_account" "function" {
+  project      = var.project_id
+  account_id   = "${local.prefix}-function"
+  display_name = "runwire function"
+  description  = "Runs the runwire function: validates requests, runs the runwire job with overrides, publishes events. No project-wide role."
+
+  depends_on = [google_project_service.host]
+}
+
+resource "google_service_account" "job" {
+  project      = var.project_id
+  account_id   = "${local.prefix}-job"
+  display_name = "runwire job"
+  description  = "Runs the runwire job: reconciles Redis, networking and Cloud Run services in the target projects, publishes step events."
+
+  depends_on = [google_project_service.host]
+}
+
+resource "google_service_account" "trigger" {
+  project      = var.project_id
+  account_id   = "${local.prefix}-trigger"
+  display_name = "runwire Eventarc trigger"
+  description  = "Identity of the Eventarc trigger that delivers requests to the runwire function: run.invoker on that function only."
+
+  depends_on = [google_project_service.host]
+}
+
+resource "google_service_account" "scheduler" {
+  project      = var.project_id
+  account_id   = "${local.prefix}-scheduler"
+  display_name = "runwire drift-check scheduler"
+  description  = "Identity of the Cloud Scheduler drift check: publisher on the runwire requests topic only."
+
+  depends_on = [google_project_service.host]
+}
+
+resource "google_service_account" "build" {
+  project      = var.project_id
+  account_id   = "${local.prefix}-build"
+  display_name = "runwire function build"
+  description  = "Cloud Build identity that turns the function source zip into the function's container."
+
+  depends_on = [google_project_service.host]
+}
+
+# Projects whose Pub/Sub service agent was created before 2021-04-08 need it to mint the OIDC
+# token of the push identity; granting it on the trigger account only keeps it harmless.
+resource "google_service_account_iam_member" "trigger_token_creator_pubsub_agent" {
+  service_account_id = google_service_account.trigger.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = local.pubsub_service_agent
+
+  depends_on = [google_project_service.host]
+}
+
+# The function's build: Cloud Build writes logs, reads the staged source from the bucket Cloud
+# Functions copies it to (a Google-created gcf-v2-sources-* bucket whose name is not known before
+# the first deploy, hence the project-level grant) and pushes the image to the runwire repository.
+resource "google_project_iam_member" "build_builder" {
+  project = var.project_id
+  role    = "roles/cloudbuild.builds.builder"
+  member  = "serviceAccount:${google_service_account.build.email}"
+}
