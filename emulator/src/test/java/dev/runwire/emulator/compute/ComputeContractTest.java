@@ -631,4 +631,87 @@ class ComputeContractTest {
                     .get());
     assertTrue(ComputeClients.errorBody(badId).contains("requestId"));
   }
+
+  @Test
+  void regionalResourcesAreListedUpdatedAndDeleted() throws Exception {
+    compute.networks.insertAsync(P, custom("vpc")).get();
+    compute.subnetworks.insertAsync(P, REGION, subnet("s1", "vpc", "10.10.0.0/24")).get();
+    compute.addresses.insertAsync(P, REGION, Address.newBuilder().setName("ip-1").build()).get();
+    compute.routers.insertAsync(P, REGION, router("r1", "vpc")).get();
+
+    List<String> subnets =
+        StreamSupport.stream(compute.subnetworks.list(P, REGION).iterateAll().spliterator(), false)
+            .map(Subnetwork::getName)
+            .toList();
+    assertEquals(List.of("default", "s1"), subnets);
+    assertEquals(
+        List.of("ip-1"),
+        StreamSupport.stream(compute.addresses.list(P, REGION).iterateAll().spliterator(), false)
+            .map(Address::getName)
+            .toList());
+    assertEquals(
+        List.of("r1"),
+        StreamSupport.stream(compute.routers.list(P, REGION).iterateAll().spliterator(), false)
+            .map(Router::getName)
+            .toList());
+    assertEquals(0, compute.routers.list(P, "us-east1").getPage().getResponse().getItemsCount());
+
+    // PUT replaces the router: what the body leaves out is gone.
+    Router current = compute.routers.get(P, REGION, "r1");
+    Router replaced =
+        current.toBuilder().setDescription("updated").addNats(listNat("nat", "s1")).build();
+    Operation updated = compute.routers.updateAsync(P, REGION, "r1", replaced).get();
+    assertEquals("update", updated.getOperationType());
+    assertEquals("updated", compute.routers.get(P, REGION, "r1").getDescription());
+    compute.routers.updateAsync(P, REGION, "r1", current.toBuilder().clearNats().build()).get();
+    Router cleared = compute.routers.get(P, REGION, "r1");
+    assertEquals(0, cleared.getNatsCount());
+    assertEquals("", cleared.getDescription());
+
+    Firewall rule =
+        Firewall.newBuilder()
+            .setName("fw")
+            .setNetwork("global/networks/vpc")
+            .addAllowed(Allowed.newBuilder().setIPProtocol("tcp").addPorts("6379"))
+            .setDescription("first")
+            .build();
+    compute.firewalls.insertAsync(P, rule).get();
+    compute
+        .firewalls
+        .updateAsync(P, "fw", rule.toBuilder().clearDescription().setPriority(900).build())
+        .get();
+    Firewall fw = compute.firewalls.get(P, "fw");
+    assertEquals(900, fw.getPriority());
+    assertEquals("", fw.getDescription());
+
+    compute.routers.deleteAsync(P, REGION, "r1").get();
+    assertThrows(NotFoundException.class, () -> compute.routers.get(P, REGION, "r1"));
+    compute.addresses.deleteAsync(P, REGION, "ip-1").get();
+    compute.subnetworks.deleteAsync(P, REGION, "s1").get();
+    assertEquals(
+        List.of("default"),
+        StreamSupport.stream(compute.subnetworks.list(P, REGION).iterateAll().spliterator(), false)
+            .map(Subnetwork::getName)
+            .toList());
+  }
+
+  @Test
+  void outOfBandChangesShowAsDrift() throws Exception {
+    compute.networks.insertAsync(P, custom("vpc")).get();
+    compute.subnetworks.insertAsync(P, REGION, subnet("s1", "vpc", "10.10.0.0/24")).get();
+    compute.routers.insertAsync(P, REGION, router("r", "vpc", listNat("nat", "s1"))).get();
+    String fingerprint = compute.subnetworks.get(P, REGION, "s1").getFingerprint();
+    cloud.resetLog();
+
+    cloud.changeOutOfBand("projects/demo-project/regions/us-central1/routers/r", "{\"nats\":[]}");
+    cloud.changeOutOfBand(
+        "projects/demo-project/regions/us-central1/subnetworks/s1",
+        "{\"privateIpGoogleAccess\":true}");
+
+    assertEquals(0, compute.routers.get(P, REGION, "r").getNatsCount());
+    Subnetwork drifted = compute.subnetworks.get(P, REGION, "s1");
+    assertTrue(drifted.getPrivateIpGoogleAccess());
+    assertNotEquals(fingerprint, drifted.getFingerprint());
+    assertEquals(0, cloud.counters().get("compute").mutations(), "admin changes are not API calls");
+  }
 }
