@@ -157,8 +157,10 @@ final class ProgressTable {
     return latest == null ? now : latest;
   }
 
+  /** The step's name, indented by its depth in the DAG so branches read as a tree. */
   private static String label(Row row, boolean named) {
-    return named && row.service() != null ? row.service() + "/" + row.step() : row.step();
+    String name = named && row.service() != null ? row.service() + "/" + row.step() : row.step();
+    return "  ".repeat(row.depth()) + name;
   }
 
   private static String statusWord(Row row) {
