@@ -53,6 +53,8 @@ resource "google_service_account_iam_member" "trigger_token_creator_pubsub_agent
   service_account_id = google_service_account.trigger.name
   role               = "roles/iam.serviceAccountTokenCreator"
   member             = local.pubsub_service_agent
+
+  depends_on = [google_project_service.host]
 }
 
 # The function's build: Cloud Build writes logs, reads the staged source from the bucket Cloud

@@ -79,7 +79,9 @@ locals {
     "secretmanager.versions.access"      = "redis auth secret"
 
     # The Cloud Run service: vpcAccess, egress, ingress, Redis env, annotation of the last applied
-    # request; the IAM policy for allowUnauthenticated; list for the drift-check sweep.
+    # request; created when the request gives an image and the service is absent; the IAM policy
+    # for allowUnauthenticated; list for the drift-check sweep.
+    "run.services.create"       = "cloud run service (request with an image, service absent)"
     "run.services.get"          = "cloud run service, verify"
     "run.services.list"         = "drift-check sweep"
     "run.services.update"       = "cloud run service"
@@ -101,7 +103,7 @@ locals {
   job_role_id = "${replace(local.prefix, "-", "_")}_job"
 
   # key => [project, role]
-  job_predefined_bindings = { for pair in setproduct(var.target_projects, local.job_predefined_roles) : join("/", pair) => pair }
+  job_predefined_bindings = { for pair in setproduct(var.target_projects, local.job_predefined_roles) : join("/", pair) => tolist(pair) }
   job_custom_bindings     = { for project in var.target_projects : project => tolist([project, format("projects/%s/roles/%s", project, local.job_role_id)]) }
   job_project_roles       = var.use_predefined_roles ? local.job_predefined_bindings : local.job_custom_bindings
 }

@@ -188,6 +188,7 @@ class LeastPrivilegeTest {
             "compute.routers.update",
             "vpcaccess.connectors.create",
             "secretmanager.secrets.setIamPolicy",
+            "run.services.create",
             "run.services.update")) {
       assertTrue(permissions.containsKey(needed), "the job's custom role lacks " + needed);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.validation.RequestValidator;
 import dev.runwire.schemas.validation.ValidationResult;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,7 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class RequestsTheBootstrapSendsTest {
 
-  private static final Gson GSON = new Gson();
+  private static final Gson GSON = new GsonBuilder().disableHtmlEscaping().create();
 
   private static TerraformModule module;
   private static RequestValidator validator;
@@ -88,6 +90,33 @@ class RequestsTheBootstrapSendsTest {
       ValidationResult result = validator.validate(json);
       assertTrue(result.valid(), "README request rejected: " + result.problems() + "\n" + json);
     }
+  }
+
+  @Test
+  void readmeShowsTheExampleTheOutputsPrint() {
+    // jsonencode writes object keys sorted and no spaces; the README shows acme-prod/europe-west1.
+    Map<String, Object> request = new LinkedHashMap<>(literal("example_request_spec"));
+    request.put(
+        "target", Map.of("project", "acme-prod", "region", "europe-west1", "network", "default"));
+    String expected = GSON.toJson(sortedKeys(request));
+
+    Matcher message =
+        Pattern.compile("topics publish projects/\\S+ --message='(\\{.*?})'")
+            .matcher(TerraformModule.read(module.directory().resolve("README.md")));
+    assertTrue(message.find(), "the README shows no gcloud pubsub topics publish example");
+    assertEquals(expected, message.group(1));
+  }
+
+  private static Object sortedKeys(Object value) {
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> sorted = new TreeMap<>();
+      map.forEach((k, v) -> sorted.put(String.valueOf(k), sortedKeys(v)));
+      return sorted;
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().map(RequestsTheBootstrapSendsTest::sortedKeys).toList();
+    }
+    return value;
   }
 
   private static Map<String, Object> literal(String local) {
