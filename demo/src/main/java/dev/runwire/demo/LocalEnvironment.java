@@ -196,7 +196,7 @@ final class LocalEnvironment implements AutoCloseable {
     createJob();
 
     invoker.awaitReady();
-    parts.add(new Part("function", invoker.url().toString(), since(f0)));
+    parts.add(new Part("function", invoker.url() + " (Functions Framework)", since(f0)));
 
     feed = new EventFeed(pubsub, settings.pubsubTopology().eventsSubscription(), log).start();
     started.push(feed);
@@ -289,7 +289,9 @@ final class LocalEnvironment implements AutoCloseable {
                     .setTemplate(
                         TaskTemplate.newBuilder()
                             .addContainers(container)
-                            .setMaxRetries(1)
+                            // Google's default (and terraform-bootstrap's) is 1 retry; locally a
+                            // failed or drifted run is reported once, not twice.
+                            .setMaxRetries(0)
                             .setTimeout(Durations.fromSeconds(3600))))
             .build();
     await(
@@ -300,7 +302,7 @@ final class LocalEnvironment implements AutoCloseable {
                 .setJob(job)
                 .build()),
         "create the Cloud Run job " + JOB_ID);
-    parts.add(new Part("Cloud Run job", jobName().toString(), since(t0)));
+    parts.add(new Part("Cloud Run job", JOB_ID + " in " + PROJECT + "/" + REGION, since(t0)));
   }
 
   /**
@@ -330,7 +332,7 @@ final class LocalEnvironment implements AutoCloseable {
                     .setService(service)
                     .build()),
             "deploy the service " + name);
-    parts.add(new Part("service " + name, deployed.getUri(), since(t0)));
+    parts.add(new Part("sample service", name + " at " + deployed.getUri(), since(t0)));
     return deployed;
   }
 

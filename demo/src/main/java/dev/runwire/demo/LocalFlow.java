@@ -41,13 +41,22 @@ public final class LocalFlow {
   private final ProgressTable table;
   private final boolean ansi;
 
+  /**
+   * @param columns the terminal's width: a redraw in place cuts lines to it (0 = no limit)
+   */
   LocalFlow(
-      DemoOptions options, ProjectLayout layout, PrintStream out, boolean ansi, boolean unicode) {
+      DemoOptions options,
+      ProjectLayout layout,
+      PrintStream out,
+      boolean ansi,
+      boolean unicode,
+      int columns) {
     this.options = options;
     this.layout = layout;
     this.out = out;
     this.ansi = ansi;
-    this.table = new ProgressTable(new ProgressTable.Style(ansi, unicode, 30));
+    int timeline = columns <= 0 ? 30 : Math.max(10, Math.min(40, columns - 80));
+    this.table = new ProgressTable(new ProgressTable.Style(ansi, unicode, timeline, columns));
   }
 
   public static void main(String[] args) {
@@ -74,7 +83,8 @@ public final class LocalFlow {
     boolean ansi = options.ansi() != null ? options.ansi() : terminal;
     try {
       ProjectLayout layout = ProjectLayout.locate(env);
-      return new LocalFlow(options, layout, out, ansi, unicode).run();
+      int columns = ansi ? terminalColumns(env) : 0;
+      return new LocalFlow(options, layout, out, ansi, unicode, columns).run();
     } catch (PubSubEmulatorMissingException e) {
       System.err.println("runwire demo: " + e.getMessage());
       return FAILED;
@@ -109,6 +119,7 @@ public final class LocalFlow {
             + ")");
     out.println();
     Path logDir = layout.logDir();
+    logToFile(logDir.resolve("demo.log"));
     LocalEnvironment.Settings settings =
         LocalEnvironment.Settings.of(layout, logDir, options.profile(), options.faults());
     try (LocalEnvironment env = LocalEnvironment.start(settings, line -> {})) {
@@ -211,6 +222,16 @@ public final class LocalFlow {
         return FAILED;
       }
     }
+    if (ansi && showSteps) {
+      // the live table cut long lines to the terminal's width: say in full what went wrong
+      for (ProgressBoard.Row row : board.rows()) {
+        if (!row.detail().isEmpty()
+            && (row.state() == ProgressBoard.State.FAILED
+                || row.state() == ProgressBoard.State.DRIFTED)) {
+          out.println("  " + row.step() + ": " + row.detail());
+        }
+      }
+    }
     tracker.events(AcceptedEvent.class).stream()
         .findFirst()
         .filter(a -> showSteps)
@@ -219,7 +240,7 @@ public final class LocalFlow {
                 out.println(
                     table.dim(
                         "  execution "
-                            + a.execution()
+                            + a.execution().substring(a.execution().lastIndexOf('/') + 1)
                             + (a.duplicate() ? " (already running: not started again)" : ""))));
     return report(outcome, showSteps);
   }
@@ -352,9 +373,9 @@ public final class LocalFlow {
   private void printPart(LocalEnvironment.Part part) {
     out.println(
         "  "
-            + pad(part.name(), 18)
+            + pad(part.name(), 17)
             + " "
-            + pad(part.where(), 46)
+            + pad(part.where(), 54)
             + " "
             + table.dim("up in " + ProgressTable.seconds(part.took())));
   }
@@ -365,6 +386,54 @@ public final class LocalFlow {
 
   private static String pct(double rate) {
     return Math.round(rate * 100) + "%";
+  }
+
+  /** The terminal's width: {@code COLUMNS}, else what {@code stty size} says, else 120. */
+  static int terminalColumns(Map<String, String> env) {
+    try {
+      int columns = Integer.parseInt(env.getOrDefault("COLUMNS", "").trim());
+      if (columns > 0) {
+        return columns;
+      }
+    } catch (NumberFormatException e) {
+      // ask the tty
+    }
+    try {
+      Process stty =
+          new ProcessBuilder("stty", "size")
+              .redirectInput(new java.io.File("/dev/tty"))
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      String size = new String(stty.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (stty.waitFor() == 0 && size.matches("\\d+ \\d+")) {
+        return Integer.parseInt(size.split(" ")[1]);
+      }
+    } catch (IOException e) {
+      // no tty
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 120;
+  }
+
+  /**
+   * Sends java.util.logging (the local cloud's, gRPC's, gax's) to a file: the terminal belongs to
+   * the progress view.
+   */
+  private static void logToFile(Path file) {
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    for (java.util.logging.Handler handler : root.getHandlers()) {
+      root.removeHandler(handler);
+    }
+    try {
+      java.nio.file.Files.createDirectories(file.getParent());
+      java.util.logging.FileHandler handler =
+          new java.util.logging.FileHandler(file.toString(), false);
+      handler.setFormatter(new java.util.logging.SimpleFormatter());
+      root.addHandler(handler);
+    } catch (IOException e) {
+      // no log file: stay quiet rather than write over the view
+    }
   }
 
   /**
