@@ -373,6 +373,11 @@ final class LocalEnvironment implements AutoCloseable {
     return tracker;
   }
 
+  /** Every event on the events topic from now on, whatever request it is about. */
+  AutoCloseable onEvent(Consumer<dev.runwire.schemas.events.RunwireEvent> listener) {
+    return feed.listen(listener);
+  }
+
   JobName jobName() {
     return JobName.of(PROJECT, REGION, JOB_ID);
   }

@@ -343,31 +343,82 @@ public final class LocalFlow {
   private void keepRunning(LocalEnvironment env, SampleTarget target) throws InterruptedException {
     String cloud = env.cloud().baseUrl();
     String pubsub = env.pubsubEmulator().hostPort();
+    Path envFile = env.logDir().resolve("local-env.sh");
+    Path tokenFile = env.logDir().resolve("gcloud-token");
+    try {
+      java.nio.file.Files.writeString(tokenFile, "local-cloud-needs-no-token\n");
+      java.nio.file.Files.writeString(
+          envFile,
+          String.join(
+              "\n",
+              "# runwire demo --keep-running: point clients and gcloud at the local parts",
+              "export RUNWIRE_LOCAL_CLOUD=" + cloud,
+              "export PUBSUB_EMULATOR_HOST=" + pubsub,
+              "export CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS=" + cloud + "/",
+              "export CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE=" + cloud + "/compute/v1/",
+              "export CLOUDSDK_API_ENDPOINT_OVERRIDES_VPCACCESS=" + cloud + "/",
+              "export CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER=" + cloud + "/",
+              "export CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB=http://" + pubsub + "/",
+              "export CLOUDSDK_AUTH_ACCESS_TOKEN_FILE=" + tokenFile.toAbsolutePath(),
+              ""));
+    } catch (IOException e) {
+      out.println(table.red("could not write " + envFile + ": " + e.getMessage()));
+    }
+    String service =
+        "/v2/projects/"
+            + target.project()
+            + "/locations/"
+            + target.region()
+            + "/services/"
+            + target.service();
     out.println();
     out.println(
-        table.bold("everything keeps running") + "; Ctrl-C stops it all. Point clients at it:");
-    out.println("  export RUNWIRE_LOCAL_CLOUD=" + cloud);
-    out.println("  export PUBSUB_EMULATOR_HOST=" + pubsub);
-    for (String api : new String[] {"run", "redis", "vpcaccess", "secretmanager"}) {
-      out.println("  gcloud config set api_endpoint_overrides/" + api + " " + cloud + "/");
-    }
-    out.println("  gcloud config set api_endpoint_overrides/compute " + cloud + "/compute/v1/");
-    out.println("  gcloud config set api_endpoint_overrides/pubsub http://" + pubsub + "/");
+        table.bold("everything keeps running")
+            + "; Ctrl-C stops it all. In another shell (gcloud needs no login for it):");
+    out.println("  source " + layout.display(envFile) + table.dim("   # exports the lines below"));
     out.println(
-        "  gcloud run services describe "
-            + target.service()
+        table.dim("  export RUNWIRE_LOCAL_CLOUD=" + cloud + " PUBSUB_EMULATOR_HOST=" + pubsub));
+    out.println(
+        table.dim(
+            "  export CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS="
+                + cloud
+                + "/ (and COMPUTE="
+                + cloud
+                + "/compute/v1/, VPCACCESS, SECRETMANAGER, PUBSUB=http://"
+                + pubsub
+                + "/)"));
+    out.println(
+        "  gcloud redis instances list --region "
+            + target.region()
             + " --project "
-            + target.project()
-            + " --region "
-            + target.region());
+            + target.project());
     out.println(
         "  gcloud pubsub topics publish runwire-requests --project "
             + LocalEnvironment.PROJECT
             + " --message \"$(cat "
             + layout.display(layout.defaultRequest())
             + ")\"");
-    out.println("  (afterwards: gcloud config unset api_endpoint_overrides/<api> for each)");
-    new CountDownLatch(1).await(); // until Ctrl-C; the shutdown hook stops everything
+    out.println(
+        "  curl -s "
+            + cloud
+            + service
+            + table.dim("   # gcloud run speaks Run v1; the local cloud serves v2"));
+    out.println(
+        "  curl -s "
+            + cloud
+            + "/admin/state"
+            + table.dim("   # every resource; also /admin/requests, /admin/counters"));
+    out.println(
+        "  curl -s "
+            + env.service(target.project(), target.region(), target.service()).getUri()
+            + "/redis");
+    out.println();
+    out.println(table.dim("events of further requests appear here:"));
+    env.onEvent(event -> out.println("  " + EventLine.of(event)));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> out.println(table.dim("\nstopping everything it started"))));
+    new CountDownLatch(1).await(); // until Ctrl-C; the shutdown hooks stop everything
   }
 
   private void printPart(LocalEnvironment.Part part) {
