@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -31,10 +32,10 @@ final class SchemaProblems {
   private static final Set<String> SUMMARY_KEYWORDS =
       Set.of("if", "then", "else", "allOf", "anyOf", "oneOf", "$ref", "$dynamicRef");
 
-  private final java.util.Map<String, JsonObject> documents;
+  private final Map<String, JsonObject> documents;
   private final JsonElement instance;
 
-  SchemaProblems(java.util.Map<String, JsonObject> documents, JsonElement instance) {
+  SchemaProblems(Map<String, JsonObject> documents, JsonElement instance) {
     this.documents = documents;
     this.instance = instance;
   }
@@ -49,7 +50,8 @@ final class SchemaProblems {
           || error.getEvaluationPath().endsWith("/if")) {
         continue;
       }
-      if (keyword.equals("not") || keyword.equals("false")) {
+      if ((keyword.equals("not") || keyword.equals("false"))
+          && !error.getInstanceLocation().isEmpty()) {
         forbidden.add(error.getInstanceLocation());
       }
       problems.addAll(translate(error));
@@ -62,7 +64,7 @@ final class SchemaProblems {
         inside |= problem.pointer().startsWith(root + "/");
       }
       if (!inside) {
-        kept.add(problem);
+        kept.add(new Problem(safe(problem.pointer()), safe(problem.message())));
       }
     }
     return List.copyOf(kept);
@@ -85,6 +87,9 @@ final class SchemaProblems {
     }
     if (custom != null) {
       return List.of(new Problem(pointer, custom));
+    }
+    if (schema == null && !keyword.equals("false")) {
+      return List.of(new Problem(pointer, error.getError()));
     }
     String message;
     switch (keyword) {
@@ -420,6 +425,23 @@ final class SchemaProblems {
     }
     if (text.length() > 64) {
       out.append("...");
+    }
+    return out.toString();
+  }
+
+  /**
+   * Pointers and messages quote the sender's keys and values: escape control characters and line
+   * separators so that a hostile key cannot forge lines in a log.
+   */
+  static String safe(String text) {
+    StringBuilder out = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f) || c == 0x2028 || c == 0x2029) {
+        out.append(String.format("\\u%04x", (int) c));
+      } else {
+        out.append(c);
+      }
     }
     return out.toString();
   }

@@ -9,19 +9,19 @@ final class ConnectorRules implements RequestRule {
         || !request.has("/egress/connector")) {
       return;
     }
-    int min = request.integer("/egress/connector/minInstances").orElse(2);
-    int max = request.integer("/egress/connector/maxInstances").orElse(3);
-    boolean minKnown =
-        request.integer("/egress/connector/minInstances").isPresent()
-            || !request.has("/egress/connector/minInstances");
-    boolean maxKnown =
-        request.integer("/egress/connector/maxInstances").isPresent()
-            || !request.has("/egress/connector/maxInstances");
-    if (minKnown && maxKnown && min >= max) {
-      String pointer =
-          request.has("/egress/connector/maxInstances")
-              ? "/egress/connector/maxInstances"
-              : "/egress/connector/minInstances";
+    // A value the schema rejected is not compared; an absent one takes its default.
+    String minPointer = "/egress/connector/minInstances";
+    String maxPointer = "/egress/connector/maxInstances";
+    Integer min =
+        request.isAbsent(minPointer)
+            ? Integer.valueOf(2)
+            : request.integer(minPointer).orElse(null);
+    Integer max =
+        request.isAbsent(maxPointer)
+            ? Integer.valueOf(3)
+            : request.integer(maxPointer).orElse(null);
+    if (min != null && max != null && min >= max) {
+      String pointer = request.isAbsent(maxPointer) ? minPointer : maxPointer;
       problems.add(
           pointer,
           "maxInstances ("

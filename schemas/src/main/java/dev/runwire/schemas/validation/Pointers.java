@@ -18,7 +18,11 @@ final class Pointers {
     StringBuilder out = new StringBuilder();
     for (int i = 0; i < text.length() && out.length() < 64; i++) {
       char c = text.charAt(i);
-      if (c < 0x20 || c == 0x7f || Character.isSurrogate(c) && !validPair(text, i)) {
+      if (c < 0x20
+          || (c >= 0x7f && c <= 0x9f)
+          || c == 0x2028
+          || c == 0x2029
+          || Character.isSurrogate(c) && !validPair(text, i)) {
         out.append(String.format("\\u%04x", (int) c));
       } else {
         out.append(c);

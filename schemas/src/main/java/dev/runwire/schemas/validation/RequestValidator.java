@@ -75,8 +75,9 @@ public final class RequestValidator {
       return validate((byte[]) null);
     }
     if (json.length() > StrictJsonReader.MAX_BYTES) {
-      // Never encode an oversized string: the byte count only grows.
-      return validate(new byte[StrictJsonReader.MAX_BYTES + 1]);
+      // Every char is at least one UTF-8 byte: too large without encoding it.
+      return ValidationResult.rejected(
+          List.of(new Problem("", StrictJsonReader.tooLarge(json.length() + " characters"))), null);
     }
     try {
       ByteBuffer bytes =

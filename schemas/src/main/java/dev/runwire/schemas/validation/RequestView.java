@@ -62,8 +62,13 @@ final class RequestView {
     return out;
   }
 
+  /**
+   * True when the field is present and not null, whatever the schema said about it or its children:
+   * for rules that only care whether a part was given at all.
+   */
   boolean has(String pointer) {
-    return element(pointer).isPresent();
+    JsonElement node = raw(pointer);
+    return node != null && !node.isJsonNull();
   }
 
   /** True when the request does not contain the field at all (so its default applies). */

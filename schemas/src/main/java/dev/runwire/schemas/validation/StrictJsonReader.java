@@ -67,13 +67,7 @@ final class StrictJsonReader {
       return fail("", "the request is empty; send a JSON object like {\"apiVersion\": ...}");
     }
     if (raw.length > MAX_BYTES) {
-      return fail(
-          "",
-          "the request is "
-              + raw.length
-              + " bytes; the limit is "
-              + MAX_BYTES
-              + " bytes (64 KiB), a request is a few hundred bytes");
+      return fail("", tooLarge(raw.length + " bytes"));
     }
     String utf16Hint = utf16Hint(raw);
     if (utf16Hint != null) {
@@ -89,6 +83,14 @@ final class StrictJsonReader {
       text = text.substring(1); // RFC 8259 lets a parser ignore a byte order mark.
     }
     return readText(text);
+  }
+
+  static String tooLarge(String size) {
+    return "the request is "
+        + size
+        + "; the limit is "
+        + MAX_BYTES
+        + " bytes (64 KiB), a request is a few hundred bytes";
   }
 
   private Outcome readText(String text) {
