@@ -98,7 +98,7 @@ public final class BenchMain {
         Locale.ROOT, "runwire-bench: %s done in %.1f s%n", name, (System.nanoTime() - t0) / 1e9);
   }
 
-  private static String oneLine(Throwable e) {
+  static String oneLine(Throwable e) {
     String text = e.getClass().getSimpleName() + ": " + e.getMessage();
     text = text.replace('\n', ' ').replace('|', '/');
     return text.length() > 300 ? text.substring(0, 300) + "…" : text;

@@ -1,8 +1,5 @@
 package dev.runwire.bench;
 
-import static dev.runwire.bench.ResultTable.count;
-import static dev.runwire.bench.ResultTable.mib;
-
 import com.google.cloud.run.v2.Service;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -381,10 +378,5 @@ final class DriftScalingBench {
     } catch (IOException ignored) {
       // best effort
     }
-  }
-
-  @SuppressWarnings("unused")
-  private static String heapText(long bytes) {
-    return mib(bytes) + " " + count(bytes);
   }
 }

@@ -84,11 +84,22 @@ final class FunctionThroughputBench {
             .filter(r -> r.path().endsWith("/executions") && r.method().equals("GET"))
             .count();
     long runs = log.stream().filter(r -> r.path().endsWith(":run")).count();
+    double serverMs = log.stream().mapToLong(r -> r.duration().toNanos()).sum() / 1e6;
     return String.format(
         Locale.ROOT,
-        "%.1f executions-list pages, %.2f jobs:run",
+        "%.1f executions-list pages, %.2f jobs:run, %.1f ms answering them in the local cloud"
+            + " (median %s per list page, %s per jobs:run)",
         (double) lists / events,
-        (double) runs / events);
+        (double) runs / events,
+        serverMs / events,
+        medianMs(log, r -> r.path().endsWith("/executions")),
+        medianMs(log, r -> r.path().endsWith(":run")));
+  }
+
+  private static String medianMs(
+      List<RecordedRequest> log, java.util.function.Predicate<RecordedRequest> which) {
+    List<Double> ms = log.stream().filter(which).map(r -> r.duration().toNanos() / 1e6).toList();
+    return ms.isEmpty() ? "?" : String.format(Locale.ROOT, "%.1f ms", Stats.of(ms).median());
   }
 
   private Round round(EventarcPush push, AtomicInteger ids, int concurrency, int count) {

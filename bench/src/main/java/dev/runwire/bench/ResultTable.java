@@ -126,6 +126,10 @@ public final class ResultTable {
         : String.format(Locale.ROOT, "%.0f ms", ms);
   }
 
+  public static String signedMillis(double ms) {
+    return String.format(Locale.ROOT, "%+.0f ms", ms);
+  }
+
   public static String ratio(double r) {
     return String.format(Locale.ROOT, "%.3f", r);
   }

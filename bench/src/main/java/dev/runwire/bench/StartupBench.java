@@ -27,7 +27,7 @@ import java.util.Map;
  */
 final class StartupBench {
 
-  /** JVM flags of one variant; {@code %s} stands for the archive. */
+  /** JVM flags of one variant; {@code cds} adds the archive of the program being started. */
   private record Variant(String name, boolean cds, List<String> flags) {}
 
   private static final List<String> C1_SERIAL =
@@ -40,6 +40,11 @@ final class StartupBench {
           new Variant("C1 + SerialGC", false, C1_SERIAL),
           new Variant("AppCDS + C1 + SerialGC", true, C1_SERIAL));
 
+  /** Starts the program once with {@code flags}; returns [the figure in ms, a second time]. */
+  private interface Start {
+    double[] once(List<String> flags, String name);
+  }
+
   private final ResultTable table;
   private final RepoLayout repo;
   private final int reps;
@@ -51,92 +56,111 @@ final class StartupBench {
   }
 
   void run() {
-    Path jobJar = repo.jobJar();
-    Path functionJar = repo.functionJar();
-    Path invokerJar = repo.invokerJar();
     Path work = tempDir();
-    try (LocalCloud cloud = FunctionSetup.cloud().start();
-        CloudSeeds seeds = new CloudSeeds(cloud.baseUrl(), Duration.ofMillis(10))) {
-      seeds.network(BenchRequests.PROJECT, BenchRequests.NETWORK);
-      seeds.service(
-          BenchRequests.PROJECT, BenchRequests.REGION, BenchRequests.SERVICE, BenchRequests.IMAGE);
-      String jobName = FunctionSetup.createJob(cloud);
-      Path request = work.resolve("plan.json");
-      Files.writeString(request, BenchRequests.largest("bench-startup").toString());
-
-      Path jobArchive = work.resolve("job.jsa");
-      Path functionArchive = work.resolve("function.jsa");
-      // Training runs: the archive holds the classes these runs loaded.
-      jobToFirstRequest(
-          cloud,
-          jobJar,
-          request,
-          List.of("-XX:ArchiveClassesAtExit=" + jobArchive),
-          work,
-          "train-job");
-      functionToFirstServed(
-          cloud,
-          jobName,
-          invokerJar,
-          functionJar,
-          List.of("-XX:ArchiveClassesAtExit=" + functionArchive),
-          work,
-          "train-function",
-          0);
-      boolean jobCds = Files.isRegularFile(jobArchive);
-      boolean functionCds = Files.isRegularFile(functionArchive);
-
+    try (LocalCloud cloud = FunctionSetup.cloud().start()) {
       List<Double> bare = new ArrayList<>();
-      Map<String, List<Double>> job = new LinkedHashMap<>();
-      Map<String, List<Double>> jobExit = new LinkedHashMap<>();
-      Map<String, List<Double>> function = new LinkedHashMap<>();
-      Map<String, List<Double>> listening = new LinkedHashMap<>();
-      int seq = 0;
       for (int r = 0; r < reps; r++) {
         bare.add(bareJvm(work, "bare-" + r));
-        for (Variant v : VARIANTS) {
-          if (v.cds() && jobCds) {
-            double[] t =
-                jobToFirstRequest(cloud, jobJar, request, flags(v, jobArchive), work, "job-" + seq);
-            job.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(t[0]);
-            jobExit.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(t[1]);
-          } else if (!v.cds()) {
-            double[] t =
-                jobToFirstRequest(cloud, jobJar, request, flags(v, null), work, "job-" + seq);
-            job.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(t[0]);
-            jobExit.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(t[1]);
-          }
-          if (!v.cds() || functionCds) {
-            double[] t =
-                functionToFirstServed(
-                    cloud,
-                    jobName,
-                    invokerJar,
-                    functionJar,
-                    flags(v, v.cds() ? functionArchive : null),
-                    work,
-                    "function-" + seq,
-                    ++seq);
-            function.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(t[0]);
-            listening.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(t[1]);
-          }
-          seq++;
-        }
       }
-      report(Stats.of(bare), job, jobExit, function, listening, jobCds, functionCds);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      Stats bareStats = Stats.of(bare);
+      table.add(
+          "4",
+          "bare JVM: java -version, start → exit",
+          bareStats,
+          ResultTable::millis,
+          "",
+          Verdict.INFO);
+      try {
+        job(cloud, work, bareStats);
+      } catch (RuntimeException e) {
+        table.addMissing("4", "job start-up", "failed: " + BenchMain.oneLine(e));
+      }
+      try {
+        function(cloud, work, bareStats);
+      } catch (RuntimeException e) {
+        table.addMissing("4", "function start-up", "failed: " + BenchMain.oneLine(e));
+      }
     } finally {
       DriftScalingBench.deleteTree(work);
     }
   }
 
-  private static List<String> flags(Variant v, Path archive) {
-    List<String> flags = new ArrayList<>(v.flags());
-    if (archive != null) {
-      flags.add("-XX:SharedArchiveFile=" + archive);
+  private void job(LocalCloud cloud, Path work, Stats bare) {
+    Path jobJar = repo.jobJar();
+    Path request = work.resolve("plan.json");
+    try (CloudSeeds seeds = new CloudSeeds(cloud.baseUrl(), Duration.ofMillis(10))) {
+      seeds.network(BenchRequests.PROJECT, BenchRequests.NETWORK);
+      seeds.service(
+          BenchRequests.PROJECT, BenchRequests.REGION, BenchRequests.SERVICE, BenchRequests.IMAGE);
+      Files.writeString(request, BenchRequests.largest("bench-startup").toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    return flags;
+    Map<String, List<Double>> exits = new LinkedHashMap<>();
+    Map<String, List<Double>> first =
+        measure(
+            work.resolve("job.jsa"),
+            (flags, name) -> jobToFirstRequest(cloud, jobJar, request, flags, work, name),
+            exits);
+    rows("job: JVM start → first API request", first, bare);
+    table.add(
+        "4",
+        "job: JVM start → exit (plan of the largest request, defaults)",
+        Stats.of(exits.get("defaults")),
+        ResultTable::millis,
+        "",
+        Verdict.INFO);
+  }
+
+  private void function(LocalCloud cloud, Path work, Stats bare) {
+    String jobName = FunctionSetup.createJob(cloud);
+    Path invokerJar = repo.invokerJar();
+    Path functionJar = repo.functionJar();
+    Map<String, List<Double>> listening = new LinkedHashMap<>();
+    Map<String, List<Double>> served =
+        measure(
+            work.resolve("function.jsa"),
+            (flags, name) ->
+                functionToFirstServed(cloud, jobName, invokerJar, functionJar, flags, work, name),
+            listening);
+    rows("function: invoker start → first event served", served, bare);
+    table.add(
+        "4",
+        "function: invoker start → port open (defaults)",
+        Stats.of(listening.get("defaults")),
+        ResultTable::millis,
+        "",
+        Verdict.INFO);
+  }
+
+  /**
+   * One training run that dumps the archive, then every variant once per repetition, in turn.
+   * Returns the figure per variant; {@code second} gets the second time per variant.
+   */
+  private Map<String, List<Double>> measure(
+      Path archive, Start start, Map<String, List<Double>> second) {
+    start.once(List.of("-XX:ArchiveClassesAtExit=" + archive), "train");
+    boolean cds = Files.isRegularFile(archive);
+    if (!cds) {
+      table.note("Figure 4: the training run wrote no archive at " + archive + "; no AppCDS rows.");
+    }
+    Map<String, List<Double>> first = new LinkedHashMap<>();
+    int seq = 0;
+    for (int r = 0; r < reps; r++) {
+      for (Variant v : VARIANTS) {
+        if (v.cds() && !cds) {
+          continue;
+        }
+        List<String> flags = new ArrayList<>(v.flags());
+        if (v.cds()) {
+          flags.add("-XX:SharedArchiveFile=" + archive);
+        }
+        double[] t = start.once(flags, "run-" + seq++);
+        first.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(t[0]);
+        second.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(t[1]);
+      }
+    }
+    return first;
   }
 
   private static double bareJvm(Path work, String name) {
@@ -157,7 +181,7 @@ final class StartupBench {
     argv.addAll(List.of("-jar", jobJar.toString(), "plan", request.toString()));
     Map<String, String> env = new LinkedHashMap<>(cloud.clientEnv());
     env.put("RUNWIRE_POLL_INITIAL_DELAY", "PT0.05S");
-    try (ChildJvm child = ChildJvm.start(argv, env, work, name)) {
+    try (ChildJvm child = ChildJvm.start(argv, env, work, "job-" + name)) {
       int exit = child.await(Duration.ofMinutes(2));
       long end = System.nanoTime();
       if (exit != 0) {
@@ -183,53 +207,52 @@ final class StartupBench {
   }
 
   /** [ms to the first delivered event answered 2xx, ms to the port accepting connections]. */
-  static double[] functionToFirstServed(
+  private static double[] functionToFirstServed(
       LocalCloud cloud,
       String jobName,
       Path invokerJar,
       Path functionJar,
       List<String> flags,
       Path work,
-      String name,
-      int seq) {
+      String name) {
     int port = FunctionSetup.freePort();
     EventarcPush push = new EventarcPush(port);
+    String requestId = "bench-startup-" + name;
     try (ChildJvm child =
         ChildJvm.start(
             FunctionSetup.argv(flags, invokerJar, functionJar, port),
             FunctionSetup.env(cloud, jobName),
             work,
-            name)) {
+            "function-" + name)) {
       long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       double listeningMs = -1;
-      String requestId = "bench-startup-" + name + "-" + seq;
       while (System.nanoTime() < deadline) {
         if (!child.isAlive()) {
           throw new IllegalStateException(
               "the invoker exited: " + ChildJvm.tail(child.stderr() + child.stdout()));
         }
-        try {
-          if (listeningMs < 0 && FreePort.accepts(port)) {
+        if (listeningMs < 0) {
+          if (FreePort.accepts(port)) {
             listeningMs = (System.nanoTime() - child.startedNanos()) / 1e6;
+          } else {
+            sleep(2);
           }
-          if (listeningMs < 0) {
-            Thread.sleep(2);
-            continue;
-          }
+          continue;
+        }
+        try {
           int status = push.deliver(requestId, FunctionSetup.request(requestId));
-          if (status / 100 == 2) {
-            double served = (System.nanoTime() - child.startedNanos()) / 1e6;
-            return new double[] {served, listeningMs};
+          if (status / 100 != 2) {
+            throw new IllegalStateException(
+                "the function answered "
+                    + status
+                    + ": "
+                    + ChildJvm.tail(child.stdout() + child.stderr()));
           }
-          throw new IllegalStateException(
-              "the function answered "
-                  + status
-                  + ": "
-                  + ChildJvm.tail(child.stdout() + child.stderr()));
+          return new double[] {(System.nanoTime() - child.startedNanos()) / 1e6, listeningMs};
         } catch (ConnectException | HttpTimeoutException notYet) {
           sleep(2);
         } catch (IOException e) {
-          sleep(2);
+          throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           throw new IllegalStateException(e);
@@ -239,56 +262,18 @@ final class StartupBench {
     }
   }
 
-  private void report(
-      Stats bare,
-      Map<String, List<Double>> job,
-      Map<String, List<Double>> jobExit,
-      Map<String, List<Double>> function,
-      Map<String, List<Double>> listening,
-      boolean jobCds,
-      boolean functionCds) {
-    table.add(
-        "4", "bare JVM: java -version, start → exit", bare, ResultTable::millis, "", Verdict.INFO);
-    rows("job: JVM start → first API request", job, bare);
-    Stats jobDefault = Stats.of(jobExit.get("defaults"));
-    table.add(
-        "4",
-        "job: JVM start → exit (plan of the largest request, defaults)",
-        jobDefault,
-        ResultTable::millis,
-        "",
-        Verdict.INFO);
-    rows("function: invoker start → first event served", function, bare);
-    Stats port = Stats.of(listening.get("defaults"));
-    table.add(
-        "4",
-        "function: invoker start → port open (defaults)",
-        port,
-        ResultTable::millis,
-        "",
-        Verdict.INFO);
-    if (!jobCds || !functionCds) {
-      table.note(
-          "Figure 4: the training run wrote no archive for "
-              + (jobCds ? "" : "the job ")
-              + (functionCds ? "" : "the function")
-              + "; its AppCDS rows are missing.");
-    }
-  }
-
   private void rows(String what, Map<String, List<Double>> byVariant, Stats bare) {
     Stats base = Stats.of(byVariant.get("defaults"));
     for (var e : byVariant.entrySet()) {
       Stats s = Stats.of(e.getValue());
       String target =
           e.getKey().equals("defaults")
-              ? String.format(
-                  Locale.ROOT, "bare JVM + %s", ResultTable.millis(s.median() - bare.median()))
+              ? "bare JVM + " + ResultTable.millis(s.median() - bare.median())
               : String.format(
                   Locale.ROOT,
                   "%+.0f%% vs defaults (%s)",
                   (s.median() / base.median() - 1) * 100,
-                  ResultTable.millis(s.median() - base.median()));
+                  ResultTable.signedMillis(s.median() - base.median()));
       table.add("4", what + ", " + e.getKey(), s, ResultTable::millis, target, Verdict.INFO);
     }
   }
