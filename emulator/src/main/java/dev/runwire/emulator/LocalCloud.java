@@ -17,6 +17,8 @@ import dev.runwire.emulator.core.LatencyProfile;
 import dev.runwire.emulator.core.Networks;
 import dev.runwire.emulator.core.RecordedRequest;
 import dev.runwire.emulator.redis.RedisSurface;
+import dev.runwire.emulator.run.RunSurface;
+import dev.runwire.emulator.secretmanager.SecretManagerSurface;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -76,8 +78,10 @@ public final class LocalCloud implements AutoCloseable {
     // surface replaces DefaultNetworks, the VPC Access surface Connectors.NONE.
     this.networks = new DefaultNetworks();
     Connectors connectors = Connectors.NONE;
+    SecretManagerSurface secrets = new SecretManagerSurface(core);
     this.redis = new RedisSurface(core, networks);
-    this.surfaces = List.of(redis);
+    RunSurface run = new RunSurface(core, networks, connectors, secrets);
+    this.surfaces = List.of(redis, run, secrets);
 
     List<LatencyKey> keys = new ArrayList<>();
     surfaces.forEach(s -> keys.addAll(s.latencyKeys()));

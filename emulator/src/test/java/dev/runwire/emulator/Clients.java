@@ -6,6 +6,14 @@ import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.redis.v1.CloudRedisClient;
 import com.google.cloud.redis.v1.CloudRedisSettings;
+import com.google.cloud.run.v2.ExecutionsClient;
+import com.google.cloud.run.v2.ExecutionsSettings;
+import com.google.cloud.run.v2.JobsClient;
+import com.google.cloud.run.v2.JobsSettings;
+import com.google.cloud.run.v2.ServicesClient;
+import com.google.cloud.run.v2.ServicesSettings;
+import com.google.cloud.secretmanager.v1.SecretManagerServiceClient;
+import com.google.cloud.secretmanager.v1.SecretManagerServiceSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -27,6 +35,62 @@ final class Clients {
               .build());
 
   private Clients() {}
+
+  static ServicesClient services(LocalCloud cloud) {
+    try {
+      ServicesSettings.Builder b =
+          ServicesSettings.newHttpJsonBuilder()
+              .setEndpoint(cloud.baseUrl())
+              .setCredentialsProvider(NoCredentialsProvider.create());
+      b.createServiceOperationSettings().setPollingAlgorithm(FAST_POLLING);
+      b.updateServiceOperationSettings().setPollingAlgorithm(FAST_POLLING);
+      b.deleteServiceOperationSettings().setPollingAlgorithm(FAST_POLLING);
+      return ServicesClient.create(b.build());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static JobsClient jobs(LocalCloud cloud) {
+    try {
+      JobsSettings.Builder b =
+          JobsSettings.newHttpJsonBuilder()
+              .setEndpoint(cloud.baseUrl())
+              .setCredentialsProvider(NoCredentialsProvider.create());
+      b.createJobOperationSettings().setPollingAlgorithm(FAST_POLLING);
+      b.updateJobOperationSettings().setPollingAlgorithm(FAST_POLLING);
+      b.deleteJobOperationSettings().setPollingAlgorithm(FAST_POLLING);
+      b.runJobOperationSettings().setPollingAlgorithm(FAST_POLLING);
+      return JobsClient.create(b.build());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static ExecutionsClient executions(LocalCloud cloud) {
+    try {
+      ExecutionsSettings.Builder b =
+          ExecutionsSettings.newHttpJsonBuilder()
+              .setEndpoint(cloud.baseUrl())
+              .setCredentialsProvider(NoCredentialsProvider.create());
+      b.cancelExecutionOperationSettings().setPollingAlgorithm(FAST_POLLING);
+      return ExecutionsClient.create(b.build());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static SecretManagerServiceClient secrets(LocalCloud cloud) {
+    try {
+      return SecretManagerServiceClient.create(
+          SecretManagerServiceSettings.newHttpJsonBuilder()
+              .setEndpoint(cloud.baseUrl())
+              .setCredentialsProvider(NoCredentialsProvider.create())
+              .build());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
 
   static CloudRedisClient redis(LocalCloud cloud) {
     return redis(cloud, false);

@@ -82,6 +82,7 @@ public final class RedisSurface implements ApiSurface {
     String authString;
     RedisServers.RedisServer server;
     String operation;
+    Timestamp operationStart;
 
     Stored(Instance.Builder instance, String authString) {
       this.instance = instance;
@@ -175,6 +176,7 @@ public final class RedisSurface implements ApiSurface {
     }
     Stored s = new Stored(stored, stored.getAuthEnabled() ? core.ids().secret() : null);
     instances.put(name, s);
+    s.operationStart = core.now();
     s.operation = core.operations().start(api(), parent, metadata(name, "create", null));
     String op = s.operation;
     core.transitions().after(core.duration(CREATE), () -> finishCreate(name, s, op));
@@ -304,6 +306,7 @@ public final class RedisSurface implements ApiSurface {
     validateConfigs(next.getRedisConfigsMap());
     validateReplicas(next, false);
     s.instance.setState(Instance.State.UPDATING);
+    s.operationStart = core.now();
     String parent = parentOf(name);
     String op = core.operations().start(api(), parent, metadata(name, "update", null));
     s.operation = op;
@@ -352,6 +355,7 @@ public final class RedisSurface implements ApiSurface {
               ApiException.aborted("Instance '" + name + "' was deleted before this finished"));
     }
     s.instance.setState(Instance.State.DELETING);
+    s.operationStart = core.now();
     String op = core.operations().start(api(), parentOf(name), metadata(name, "delete", null));
     s.operation = op;
     core.transitions().after(core.duration(DELETE), () -> finishDelete(name, s, op));
@@ -611,9 +615,11 @@ public final class RedisSurface implements ApiSurface {
   }
 
   private OperationMetadata metadata(String target, String verb, Timestamp end) {
+    Stored s = instances.get(target);
+    Timestamp started = s != null && s.operationStart != null ? s.operationStart : core.now();
     OperationMetadata.Builder m =
         OperationMetadata.newBuilder()
-            .setCreateTime(core.now())
+            .setCreateTime(started)
             .setTarget(target)
             .setVerb(verb)
             .setApiVersion("v1");

@@ -1,0 +1,553 @@
+package dev.runwire.emulator.run;
+
+import com.google.cloud.run.v2.Condition;
+import com.google.cloud.run.v2.Container;
+import com.google.cloud.run.v2.EnvVar;
+import com.google.cloud.run.v2.Execution;
+import com.google.cloud.run.v2.ExecutionReference;
+import com.google.cloud.run.v2.ExecutionTemplate;
+import com.google.cloud.run.v2.Job;
+import com.google.cloud.run.v2.ListExecutionsResponse;
+import com.google.cloud.run.v2.ListJobsResponse;
+import com.google.cloud.run.v2.RunJobRequest;
+import com.google.cloud.run.v2.TaskTemplate;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.protobuf.util.Durations;
+import dev.runwire.emulator.core.ApiException;
+import dev.runwire.emulator.core.ApiRequest;
+import dev.runwire.emulator.core.CloudCore;
+import dev.runwire.emulator.core.JsonMergePatch;
+import dev.runwire.emulator.core.LatencyKey;
+import dev.runwire.emulator.core.Pages;
+import dev.runwire.emulator.core.Projects;
+import dev.runwire.emulator.core.Regions;
+import dev.runwire.emulator.core.Reply;
+import dev.runwire.emulator.core.Routes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * Cloud Run jobs and executions: jobs create / get / list / update / delete / run, executions get /
+ * list / cancel. {@code :run} applies the overrides (args replace, env merges, taskCount, timeout),
+ * creates an Execution and hands it to the {@link JobRunner}; the operation is done when the
+ * execution is.
+ */
+final class RunJobs {
+
+  static final LatencyKey CREATE = LatencyKey.of("run.job.create", Duration.ofSeconds(5));
+  static final LatencyKey UPDATE = LatencyKey.of("run.job.update", Duration.ofSeconds(5));
+  static final LatencyKey DELETE = LatencyKey.of("run.job.delete", Duration.ofSeconds(5));
+  static final LatencyKey START = LatencyKey.of("run.execution.start", Duration.ofSeconds(10));
+
+  private static final Pattern JOB_ID = Pattern.compile("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$");
+  private static final List<String> SPEC =
+      List.of(
+          "labels",
+          "annotations",
+          "client",
+          "client_version",
+          "launch_stage",
+          "binary_authorization",
+          "template");
+  private static final String CREATOR = "local-user@runwire.dev";
+
+  private final CloudCore core;
+  private final RevisionChecks checks;
+  private final RunIam iam;
+  private final JobRunner runner;
+  private final Map<String, Job.Builder> jobs = new TreeMap<>();
+  private final Map<String, JobRunner.Run> executions = new LinkedHashMap<>();
+
+  RunJobs(CloudCore core, RevisionChecks checks, RunIam iam) {
+    this.core = core;
+    this.checks = checks;
+    this.iam = iam;
+    this.runner = new JobRunner(core, checks, this::executionChanged);
+  }
+
+  void registerRoutes(Routes routes) {
+    String parent = "/v2/projects/{project}/locations/{location}/jobs";
+    String job = parent + "/{job}";
+    String execution = job + "/executions/{execution}";
+    routes
+        .post(parent, this::create)
+        .get(parent, this::list)
+        .get(job, this::get)
+        .patch(job, this::update)
+        .delete(job, this::delete)
+        .post(job + ":run", this::run)
+        .get(job + "/executions", this::listExecutions)
+        .get(execution, this::getExecution)
+        .post(execution + ":cancel", this::cancelExecution)
+        .get(job + ":getIamPolicy", r -> iam.get(requireJob(jobName(r)).getName()))
+        .post(job + ":setIamPolicy", r -> iam.set(requireJob(jobName(r)).getName(), r));
+  }
+
+  private Reply create(ApiRequest request) {
+    String id = request.query("jobId");
+    if (id == null || id.isEmpty()) {
+      throw ApiException.invalidArgument(
+          "jobId", "required: add ?jobId=NAME to the create request");
+    }
+    Job in = request.body(Job.newBuilder(), "job").build();
+    return createJob(request.var("project"), request.var("location"), id, in);
+  }
+
+  private Reply createJob(String project, String location, String id, Job in) {
+    if (!JOB_ID.matcher(id).matches()) {
+      throw ApiException.invalidArgument(
+          "jobId",
+          "'"
+              + id
+              + "' must be at most 63 lowercase letters, digits and hyphens, start with a letter"
+              + " and not end with a hyphen");
+    }
+    Regions.require("parent", location);
+    String parent = "projects/" + project + "/locations/" + location;
+    String name = parent + "/jobs/" + id;
+    if (jobs.containsKey(name)) {
+      throw ApiException.alreadyExists(name);
+    }
+    Job.Builder job = Job.newBuilder();
+    Specs.copy(in, job, SPEC);
+    checkAndComplete(job, project, location);
+    job.setName(name)
+        .setUid(core.ids().uuid())
+        .setGeneration(1)
+        .setCreateTime(core.now())
+        .setUpdateTime(core.now())
+        .setCreator(CREATOR)
+        .setLastModifier(CREATOR);
+    markReconciling(job);
+    job.setEtag(Specs.etag(job.build()));
+    jobs.put(name, job);
+    String op = core.operations().start("run", parent, job.build());
+    long generation = job.getGeneration();
+    core.transitions().after(core.duration(CREATE), () -> finishChange(name, job, op, generation));
+    return core.operations().reply(op);
+  }
+
+  private void finishChange(String name, Job.Builder job, String op, long generation) {
+    core.locked(
+        () -> {
+          if (jobs.get(name) != job || job.getGeneration() != generation) {
+            return;
+          }
+          job.setReconciling(false)
+              .setObservedGeneration(generation)
+              .setTerminalCondition(
+                  Specs.condition("Ready", Condition.State.CONDITION_SUCCEEDED, null, core.now()));
+          var fault = core.faults().operationFailure(name);
+          if (fault.isPresent()) {
+            job.setTerminalCondition(
+                Specs.condition(
+                    "Ready", Condition.State.CONDITION_FAILED, fault.get(), core.now()));
+            core.operations().fail(op, job.build(), ApiException.internal(fault.get()));
+            return;
+          }
+          job.setEtag(Specs.etag(job.build()));
+          core.operations().succeed(op, job.build(), job.build());
+        });
+  }
+
+  private Reply get(ApiRequest request) {
+    return Reply.of(requireJob(jobName(request)).build());
+  }
+
+  private Reply list(ApiRequest request) {
+    String location = request.var("location");
+    String prefix =
+        "projects/"
+            + request.var("project")
+            + "/locations/"
+            + ("-".equals(location) ? "" : location + "/jobs/");
+    List<Job> all = new ArrayList<>();
+    jobs.forEach(
+        (k, v) -> {
+          if (k.startsWith(prefix)) {
+            all.add(v.build());
+          }
+        });
+    Pages.Page<Job> page =
+        Pages.of(all, request.queryInt("pageSize", 0), request.query("pageToken"), 1000);
+    return Reply.of(
+        ListJobsResponse.newBuilder()
+            .addAllJobs(page.items())
+            .setNextPageToken(page.nextPageToken()));
+  }
+
+  /** UpdateJob replaces the whole spec (the v2 API has no update mask for jobs). */
+  private Reply update(ApiRequest request) {
+    String name = jobName(request);
+    Job in = request.body(Job.newBuilder(), "job").build();
+    if (!in.getName().isEmpty() && !in.getName().equals(name)) {
+      throw ApiException.invalidArgument(
+          "job.name", "'" + in.getName() + "' does not match the path's " + name);
+    }
+    Job.Builder job = jobs.get(name);
+    if (job == null) {
+      if (!request.queryFlag("allowMissing")) {
+        throw ApiException.notFound(name);
+      }
+      return createJob(request.var("project"), request.var("location"), request.var("job"), in);
+    }
+    if (!in.getEtag().isEmpty() && !in.getEtag().equals(job.getEtag())) {
+      throw ApiException.aborted(
+          "The job '" + name + "' changed since etag " + in.getEtag() + "; read it again");
+    }
+    Job.Builder spec = Job.newBuilder();
+    Specs.copy(in, spec, SPEC);
+    checkAndComplete(spec, request.var("project"), request.var("location"));
+    Job.Builder before = Job.newBuilder();
+    Specs.copy(job.build(), before, SPEC);
+    boolean changed = !spec.build().equals(before.build());
+    if (changed) {
+      Specs.copy(spec.build(), job, SPEC);
+      job.setGeneration(job.getGeneration() + 1).setUpdateTime(core.now()).setLastModifier(CREATOR);
+      markReconciling(job);
+    }
+    job.setEtag(Specs.etag(job.build()));
+    String op = core.operations().start("run", parentOf(name, "/jobs/"), job.build());
+    long generation = job.getGeneration();
+    core.transitions()
+        .after(
+            changed ? core.duration(UPDATE) : Duration.ZERO,
+            () -> finishChange(name, job, op, generation));
+    return core.operations().reply(op);
+  }
+
+  private Reply delete(ApiRequest request) {
+    String name = jobName(request);
+    Job.Builder job = requireJob(name);
+    job.setReconciling(true).setDeleteTime(core.now());
+    String op = core.operations().start("run", parentOf(name, "/jobs/"), job.build());
+    core.transitions()
+        .after(
+            core.duration(DELETE),
+            () -> {
+              List<JobRunner.Run> runs = new ArrayList<>();
+              core.locked(
+                  () -> {
+                    if (jobs.get(name) != job) {
+                      return;
+                    }
+                    jobs.remove(name);
+                    iam.remove(name);
+                    executions
+                        .values()
+                        .removeIf(
+                            run -> {
+                              boolean mine = run.jobName().equals(name);
+                              if (mine) {
+                                runs.add(run);
+                              }
+                              return mine;
+                            });
+                    Job gone = job.setReconciling(false).build();
+                    core.operations().succeed(op, gone, gone);
+                  });
+              runs.forEach(runner::cancel);
+            });
+    return core.operations().reply(op);
+  }
+
+  private Reply run(ApiRequest request) {
+    String name = jobName(request);
+    Job.Builder job = requireJob(name);
+    RunJobRequest in = request.body(RunJobRequest.newBuilder(), "request").build();
+    if (!in.getEtag().isEmpty() && !in.getEtag().equals(job.getEtag())) {
+      throw ApiException.aborted("The job '" + name + "' changed since etag " + in.getEtag());
+    }
+    if (job.getReconciling()) {
+      throw ApiException.failedPrecondition(
+          "Job '" + name + "' is not ready: its last change is still being applied; retry shortly");
+    }
+    String project = request.var("project");
+    ExecutionTemplate template = job.getTemplate();
+    TaskTemplate task = applyOverrides(template.getTemplate(), in.getOverrides(), project);
+    int taskCount = template.getTaskCount();
+    if (in.getOverrides().getTaskCount() < 0) {
+      throw ApiException.invalidArgument("overrides.taskCount", "must not be negative");
+    }
+    if (in.getOverrides().getTaskCount() > 0) {
+      taskCount = in.getOverrides().getTaskCount();
+    }
+    String shortJob = request.var("job");
+    String execName = name + "/executions/" + shortJob + "-" + core.ids().lowerAlnum(5);
+    Execution.Builder exec =
+        Execution.newBuilder()
+            .setName(execName)
+            .setUid(core.ids().uuid())
+            .setCreator(CREATOR)
+            .setGeneration(1)
+            .putAllLabels(template.getLabelsMap())
+            .putAllAnnotations(template.getAnnotationsMap())
+            .setCreateTime(core.now())
+            .setUpdateTime(core.now())
+            .setLaunchStage(job.getLaunchStage())
+            .setJob(shortJob)
+            .setParallelism(template.getParallelism())
+            .setTaskCount(taskCount)
+            .setTemplate(task)
+            .setReconciling(true)
+            .setObservedGeneration(1)
+            .addConditions(
+                Specs.condition(
+                    "ResourcesAvailable", Condition.State.CONDITION_PENDING, null, core.now()))
+            .addConditions(
+                Specs.condition("Started", Condition.State.CONDITION_PENDING, null, core.now()))
+            .addConditions(
+                Specs.condition("Completed", Condition.State.CONDITION_PENDING, null, core.now()));
+    if (in.getValidateOnly()) {
+      String op = core.operations().start("run", parentOf(name, "/jobs/"), exec.build());
+      core.operations().succeed(op, exec.build(), exec.build());
+      return core.operations().reply(op);
+    }
+    job.setExecutionCount(job.getExecutionCount() + 1)
+        .setLatestCreatedExecution(
+            ExecutionReference.newBuilder()
+                .setName(execName)
+                .setCreateTime(exec.getCreateTime())
+                .setCompletionStatus(ExecutionReference.CompletionStatus.EXECUTION_PENDING));
+    String op = core.operations().start("run", parentOf(name, "/jobs/"), exec.build());
+    JobRunner.Run run = new JobRunner.Run(name, project, exec, op);
+    executions.put(execName, run);
+    core.transitions().after(core.duration(START), () -> runner.start(run));
+    return core.operations().reply(op);
+  }
+
+  /** Called by the runner (lock held) whenever an execution changes: keep the job in step. */
+  private void executionChanged(JobRunner.Run run) {
+    Job.Builder job = jobs.get(run.jobName());
+    Execution e = run.execution().build();
+    if (job == null || !job.getLatestCreatedExecution().getName().equals(e.getName())) {
+      return;
+    }
+    ExecutionReference.Builder ref = job.getLatestCreatedExecutionBuilder();
+    if (e.hasCompletionTime()) {
+      ref.setCompletionTime(e.getCompletionTime());
+      boolean cancelled = e.getCancelledCount() > 0;
+      ref.setCompletionStatus(
+          e.getFailedCount() > 0
+              ? ExecutionReference.CompletionStatus.EXECUTION_FAILED
+              : cancelled
+                  ? ExecutionReference.CompletionStatus.EXECUTION_CANCELLED
+                  : ExecutionReference.CompletionStatus.EXECUTION_SUCCEEDED);
+    } else if (e.hasStartTime()) {
+      ref.setCompletionStatus(ExecutionReference.CompletionStatus.EXECUTION_RUNNING);
+    }
+  }
+
+  private TaskTemplate applyOverrides(
+      TaskTemplate task, RunJobRequest.Overrides overrides, String project) {
+    TaskTemplate.Builder out = task.toBuilder();
+    for (int i = 0; i < overrides.getContainerOverridesCount(); i++) {
+      RunJobRequest.Overrides.ContainerOverride o = overrides.getContainerOverrides(i);
+      String field = "overrides.containerOverrides[" + i + "]";
+      int index = containerIndex(out, o.getName(), field);
+      Container.Builder c = out.getContainersBuilder(index);
+      if (o.getClearArgs()) {
+        c.clearArgs();
+      } else if (o.getArgsCount() > 0) {
+        c.clearArgs().addAllArgs(o.getArgsList());
+      }
+      if (o.getEnvCount() > 0) {
+        checks.env(o.getEnvList(), field + ".env", project, false);
+        Map<String, EnvVar> merged = new LinkedHashMap<>();
+        c.getEnvList().forEach(e -> merged.put(e.getName(), e));
+        o.getEnvList().forEach(e -> merged.put(e.getName(), e));
+        c.clearEnv().addAllEnv(merged.values());
+      }
+    }
+    if (overrides.hasTimeout()) {
+      if (Durations.toMillis(overrides.getTimeout()) <= 0) {
+        throw ApiException.invalidArgument("overrides.timeout", "must be positive");
+      }
+      out.setTimeout(overrides.getTimeout());
+    }
+    return out.build();
+  }
+
+  private static int containerIndex(TaskTemplate.Builder task, String name, String field) {
+    if (name.isEmpty()) {
+      if (task.getContainersCount() == 1) {
+        return 0;
+      }
+      throw ApiException.invalidArgument(
+          field + ".name", "required: the job has several containers; name the one to override");
+    }
+    for (int i = 0; i < task.getContainersCount(); i++) {
+      if (task.getContainers(i).getName().equals(name)) {
+        return i;
+      }
+    }
+    throw ApiException.invalidArgument(
+        field + ".name", "the job has no container named '" + name + "'");
+  }
+
+  private Reply getExecution(ApiRequest request) {
+    return Reply.of(requireExecution(executionName(request)).execution().build());
+  }
+
+  private Reply listExecutions(ApiRequest request) {
+    String job = jobName(request);
+    List<Execution> all = new ArrayList<>();
+    executions
+        .values()
+        .forEach(
+            run -> {
+              if (run.jobName().equals(job)) {
+                all.add(0, run.execution().build());
+              }
+            });
+    Pages.Page<Execution> page =
+        Pages.of(all, request.queryInt("pageSize", 0), request.query("pageToken"), 1000);
+    return Reply.of(
+        ListExecutionsResponse.newBuilder()
+            .addAllExecutions(page.items())
+            .setNextPageToken(page.nextPageToken()));
+  }
+
+  private Reply cancelExecution(ApiRequest request) {
+    JobRunner.Run run = requireExecution(executionName(request));
+    String op =
+        core.operations().start("run", parentOf(run.jobName(), "/jobs/"), run.execution().build());
+    core.transitions()
+        .after(
+            Duration.ZERO,
+            () -> {
+              runner.cancel(run);
+              core.locked(
+                  () ->
+                      core.operations()
+                          .succeed(op, run.execution().build(), run.execution().build()));
+            });
+    return core.operations().reply(op);
+  }
+
+  private void checkAndComplete(Job.Builder job, String project, String location) {
+    if (!job.hasTemplate() || !job.getTemplate().hasTemplate()) {
+      throw ApiException.invalidArgument(
+          "job.template.template", "required: a task template with at least one container");
+    }
+    ExecutionTemplate.Builder t = job.getTemplateBuilder();
+    if (t.getTaskCount() == 0) {
+      t.setTaskCount(1);
+    }
+    if (t.getTaskCount() < 0 || t.getTaskCount() > 10000) {
+      throw ApiException.invalidArgument("job.template.taskCount", "use 1 to 10000");
+    }
+    if (t.getParallelism() < 0) {
+      throw ApiException.invalidArgument("job.template.parallelism", "must not be negative");
+    }
+    TaskTemplate.Builder task = t.getTemplateBuilder();
+    checks.containers(task.getContainersList(), "job.template.template.containers", project, false);
+    if (task.getRetriesCase() == TaskTemplate.RetriesCase.RETRIES_NOT_SET) {
+      task.setMaxRetries(3);
+    }
+    if (task.getMaxRetries() < 0 || task.getMaxRetries() > 10) {
+      throw ApiException.invalidArgument("job.template.template.maxRetries", "use 0 to 10");
+    }
+    if (!task.hasTimeout()) {
+      task.setTimeout(Durations.fromSeconds(600));
+    }
+    if (task.getServiceAccount().isEmpty()) {
+      task.setServiceAccount(Projects.defaultComputeServiceAccount(project));
+    }
+    if (task.hasVpcAccess()) {
+      task.setVpcAccess(
+          checks.vpcAccess(
+              task.getVpcAccess(), "job.template.template.vpcAccess", project, location));
+    }
+    if (job.getLaunchStage() == com.google.api.LaunchStage.LAUNCH_STAGE_UNSPECIFIED) {
+      job.setLaunchStage(com.google.api.LaunchStage.GA);
+    }
+  }
+
+  private void markReconciling(Job.Builder job) {
+    job.setReconciling(true)
+        .setTerminalCondition(
+            Specs.condition("Ready", Condition.State.CONDITION_RECONCILING, null, core.now()));
+  }
+
+  private Job.Builder requireJob(String name) {
+    Job.Builder job = jobs.get(name);
+    if (job == null) {
+      throw ApiException.notFound(name);
+    }
+    return job;
+  }
+
+  private JobRunner.Run requireExecution(String name) {
+    JobRunner.Run run = executions.get(name);
+    if (run == null) {
+      throw ApiException.notFound(name);
+    }
+    return run;
+  }
+
+  private static String jobName(ApiRequest r) {
+    return "projects/"
+        + r.var("project")
+        + "/locations/"
+        + r.var("location")
+        + "/jobs/"
+        + r.var("job");
+  }
+
+  private static String executionName(ApiRequest r) {
+    return jobName(r) + "/executions/" + r.var("execution");
+  }
+
+  private static String parentOf(String name, String marker) {
+    return name.substring(0, name.indexOf(marker));
+  }
+
+  JsonObject snapshot() {
+    JsonArray jobList = new JsonArray();
+    jobs.values().forEach(j -> jobList.add(core.json().toTree(j)));
+    JsonArray execList = new JsonArray();
+    executions.values().forEach(r -> execList.add(core.json().toTree(r.execution())));
+    JsonObject out = new JsonObject();
+    out.add("jobs", jobList);
+    out.add("executions", execList);
+    return out;
+  }
+
+  boolean changeOutOfBand(String name, JsonObject patch) {
+    Job.Builder job = jobs.get(name);
+    if (job == null) {
+      return false;
+    }
+    Job before = job.build();
+    JsonObject merged = JsonMergePatch.apply(core.json().toTree(before), patch).getAsJsonObject();
+    Job.Builder next = core.json().fromTree(merged, Job.newBuilder(), "patch");
+    Job.Builder beforeSpec = Job.newBuilder();
+    Job.Builder afterSpec = Job.newBuilder();
+    Specs.copy(before, beforeSpec, SPEC);
+    Specs.copy(next.build(), afterSpec, SPEC);
+    if (!beforeSpec.build().equals(afterSpec.build())) {
+      next.setGeneration(before.getGeneration() + 1)
+          .setObservedGeneration(before.getGeneration() + 1);
+    }
+    job.clear().mergeFrom(next.build());
+    return true;
+  }
+
+  void reset() {
+    List<JobRunner.Run> runs = new ArrayList<>();
+    core.locked(
+        () -> {
+          runs.addAll(executions.values());
+          executions.clear();
+          jobs.clear();
+        });
+    runs.forEach(runner::cancel);
+  }
+}

@@ -1,0 +1,73 @@
+package dev.runwire.emulator.run;
+
+import com.google.cloud.run.v2.Execution;
+import com.google.cloud.run.v2.Job;
+import com.google.cloud.run.v2.Service;
+import com.google.gson.JsonObject;
+import dev.runwire.emulator.core.ApiSurface;
+import dev.runwire.emulator.core.CloudCore;
+import dev.runwire.emulator.core.Connectors;
+import dev.runwire.emulator.core.LatencyKey;
+import dev.runwire.emulator.core.Networks;
+import dev.runwire.emulator.core.Routes;
+import dev.runwire.emulator.core.SecretValues;
+import java.util.List;
+
+/** Cloud Run Admin v2: services, jobs, executions, IAM and their operations. */
+public final class RunSurface implements ApiSurface {
+
+  private final RunIam iam = new RunIam();
+  private final RunServices services;
+  private final RunJobs jobs;
+
+  public RunSurface(
+      CloudCore core, Networks networks, Connectors connectors, SecretValues secrets) {
+    RevisionChecks checks = new RevisionChecks(networks, connectors, secrets);
+    this.services = new RunServices(core, checks, iam);
+    this.jobs = new RunJobs(core, checks, iam);
+    core.json()
+        .registerAnyTypes(Service.getDescriptor(), Job.getDescriptor(), Execution.getDescriptor());
+  }
+
+  @Override
+  public String api() {
+    return "run";
+  }
+
+  @Override
+  public void registerRoutes(Routes routes) {
+    services.registerRoutes(routes);
+    jobs.registerRoutes(routes);
+  }
+
+  @Override
+  public List<LatencyKey> latencyKeys() {
+    return List.of(
+        RunServices.CREATE,
+        RunServices.UPDATE,
+        RunServices.DELETE,
+        RunJobs.CREATE,
+        RunJobs.UPDATE,
+        RunJobs.DELETE,
+        RunJobs.START);
+  }
+
+  @Override
+  public JsonObject snapshot() {
+    JsonObject out = jobs.snapshot();
+    out.add("services", services.snapshot());
+    return out;
+  }
+
+  @Override
+  public boolean changeOutOfBand(String name, JsonObject patch) {
+    return services.changeOutOfBand(name, patch) || jobs.changeOutOfBand(name, patch);
+  }
+
+  @Override
+  public void reset() {
+    jobs.reset();
+    services.reset();
+    iam.reset();
+  }
+}

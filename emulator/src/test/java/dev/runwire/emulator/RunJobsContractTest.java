@@ -1,0 +1,249 @@
+package dev.runwire.emulator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.api.gax.rpc.AbortedException;
+import com.google.api.gax.rpc.NotFoundException;
+import com.google.cloud.run.v2.Condition;
+import com.google.cloud.run.v2.Container;
+import com.google.cloud.run.v2.EnvVar;
+import com.google.cloud.run.v2.Execution;
+import com.google.cloud.run.v2.ExecutionReference;
+import com.google.cloud.run.v2.ExecutionTemplate;
+import com.google.cloud.run.v2.ExecutionsClient;
+import com.google.cloud.run.v2.Job;
+import com.google.cloud.run.v2.JobsClient;
+import com.google.cloud.run.v2.RunJobRequest;
+import com.google.cloud.run.v2.TaskTemplate;
+import com.google.protobuf.util.Durations;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RunJobsContractTest {
+
+  private static final String PARENT = "projects/demo-project/locations/us-central1";
+  private static final String PROBE = "local/probe";
+
+  private static LocalCloud cloud;
+  private static JobsClient jobs;
+  private static ExecutionsClient executions;
+
+  @TempDir Path out;
+
+  @BeforeAll
+  static void start() {
+    cloud =
+        LocalCloud.builder()
+            .profile("instant")
+            .imageCommand(PROBE, TestCommands.probeTask())
+            .start();
+    jobs = Clients.jobs(cloud);
+    executions = Clients.executions(cloud);
+  }
+
+  @AfterAll
+  static void stop() {
+    jobs.close();
+    executions.close();
+    cloud.close();
+  }
+
+  @BeforeEach
+  void clean() {
+    cloud.reset();
+    cloud.resetLog();
+  }
+
+  private Job job(String image, int tasks, int maxRetries, String... env) {
+    Container.Builder c = Container.newBuilder().setImage(image).addArgs("--from-job");
+    c.addEnv(EnvVar.newBuilder().setName("OUT").setValue(out.toString()));
+    for (int i = 0; i < env.length; i += 2) {
+      c.addEnv(EnvVar.newBuilder().setName(env[i]).setValue(env[i + 1]));
+    }
+    return Job.newBuilder()
+        .setTemplate(
+            ExecutionTemplate.newBuilder()
+                .setTaskCount(tasks)
+                .setTemplate(TaskTemplate.newBuilder().setMaxRetries(maxRetries).addContainers(c)))
+        .build();
+  }
+
+  private String env(int task, int attempt) throws Exception {
+    return Files.readString(out.resolve("task-" + task + "-" + attempt + ".env"));
+  }
+
+  @Test
+  void runStartsOneRealProcessPerTaskWithOverridesAndCloudRunEnv() throws Exception {
+    Job created =
+        jobs.createJobAsync(PARENT, job(PROBE, 1, 0, "KEEP", "job", "MODE", "job"), "probe").get();
+    assertEquals(1, created.getObservedGeneration());
+
+    RunJobRequest run =
+        RunJobRequest.newBuilder()
+            .setName(created.getName())
+            .setOverrides(
+                RunJobRequest.Overrides.newBuilder()
+                    .setTaskCount(2)
+                    .addContainerOverrides(
+                        RunJobRequest.Overrides.ContainerOverride.newBuilder()
+                            .addArgs("--from-override")
+                            .addEnv(EnvVar.newBuilder().setName("MODE").setValue("override"))
+                            .addEnv(EnvVar.newBuilder().setName("EXTRA").setValue("yes"))))
+            .build();
+    Execution done = jobs.runJobAsync(run).get();
+
+    assertEquals(2, done.getTaskCount());
+    assertEquals(2, done.getSucceededCount());
+    assertEquals(0, done.getFailedCount());
+    assertFalse(done.getReconciling());
+    assertTrue(done.hasCompletionTime());
+    Condition completed = completed(done);
+    assertEquals(Condition.State.CONDITION_SUCCEEDED, completed.getState());
+    for (int task = 0; task < 2; task++) {
+      String env = env(task, 0);
+      assertTrue(env.contains("CLOUD_RUN_JOB=probe\n"), env);
+      assertTrue(env.contains("CLOUD_RUN_EXECUTION=" + shortName(done.getName()) + "\n"), env);
+      assertTrue(env.contains("CLOUD_RUN_TASK_INDEX=" + task + "\n"), env);
+      assertTrue(env.contains("CLOUD_RUN_TASK_COUNT=2\n"), env);
+      assertTrue(env.contains("CLOUD_RUN_TASK_ATTEMPT=0\n"), env);
+      assertTrue(env.contains("KEEP=job\n") && env.contains("MODE=override\n"), env);
+      assertTrue(env.contains("EXTRA=yes\n"), env);
+      assertTrue(env.contains("RUNWIRE_LOCAL_CLOUD=" + cloud.baseUrl() + "\n"), env);
+      assertEquals(
+          "--from-override", Files.readString(out.resolve("task-" + task + "-0.args")).trim());
+    }
+    Job after = jobs.getJob(created.getName());
+    assertEquals(1, after.getExecutionCount());
+    assertEquals(done.getName(), after.getLatestCreatedExecution().getName());
+    assertEquals(
+        ExecutionReference.CompletionStatus.EXECUTION_SUCCEEDED,
+        after.getLatestCreatedExecution().getCompletionStatus());
+    assertEquals(done, executions.getExecution(done.getName()));
+  }
+
+  @Test
+  void failedTaskIsRetriedUpToMaxRetries() throws Exception {
+    Job created =
+        jobs.createJobAsync(PARENT, job(PROBE, 2, 2, "FAIL_ATTEMPTS", "2"), "retry").get();
+
+    Execution done = jobs.runJobAsync(created.getName()).get();
+
+    assertEquals(2, done.getSucceededCount());
+    assertEquals(4, done.getRetriedCount());
+    assertTrue(env(1, 2).contains("CLOUD_RUN_TASK_ATTEMPT=2\n"));
+  }
+
+  @Test
+  void taskThatKeepsFailingFailsTheExecutionAndTheOperation() throws Exception {
+    Job created =
+        jobs.createJobAsync(PARENT, job(PROBE, 1, 1, "FAIL_ATTEMPTS", "9"), "broken").get();
+
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> jobs.runJobAsync(created.getName()).get());
+    assertTrue(e.getMessage().contains("exit code 3"), e.getMessage());
+
+    Execution failed =
+        executions.getExecution(
+            jobs.getJob(created.getName()).getLatestCreatedExecution().getName());
+    assertEquals(1, failed.getFailedCount());
+    assertEquals(1, failed.getRetriedCount());
+    assertEquals(Condition.State.CONDITION_FAILED, completed(failed).getState());
+    assertEquals(
+        Condition.ExecutionReason.NON_ZERO_EXIT_CODE, completed(failed).getExecutionReason());
+    assertEquals(
+        ExecutionReference.CompletionStatus.EXECUTION_FAILED,
+        jobs.getJob(created.getName()).getLatestCreatedExecution().getCompletionStatus());
+  }
+
+  @Test
+  void taskPastItsTimeoutIsKilledAndFails() throws Exception {
+    Job created = jobs.createJobAsync(PARENT, job(PROBE, 1, 0, "SLEEP", "30"), "slow").get();
+
+    RunJobRequest run =
+        RunJobRequest.newBuilder()
+            .setName(created.getName())
+            .setOverrides(
+                RunJobRequest.Overrides.newBuilder().setTimeout(Durations.fromMillis(500)))
+            .build();
+    long started = System.nanoTime();
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> jobs.runJobAsync(run).get());
+
+    assertTrue(e.getMessage().contains("timed out"), e.getMessage());
+    assertTrue(System.nanoTime() - started < 10_000_000_000L, "the task was not killed in time");
+  }
+
+  @Test
+  void unmappedImageFailsTheExecutionWithAClearMessage() throws Exception {
+    Job created = jobs.createJobAsync(PARENT, job("gcr.io/x/unknown:1", 1, 0), "unmapped").get();
+
+    ExecutionException e =
+        assertThrows(ExecutionException.class, () -> jobs.runJobAsync(created.getName()).get());
+
+    assertTrue(e.getMessage().contains("is not mapped to a local command"), e.getMessage());
+  }
+
+  @Test
+  void executionsAreListedNewestFirst() throws Exception {
+    Job created = jobs.createJobAsync(PARENT, job(PROBE, 1, 0), "twice").get();
+    Execution first = jobs.runJobAsync(created.getName()).get();
+    Execution second = jobs.runJobAsync(created.getName()).get();
+
+    List<String> names =
+        StreamSupport.stream(
+                executions.listExecutions(created.getName()).iterateAll().spliterator(), false)
+            .map(Execution::getName)
+            .toList();
+
+    assertEquals(List.of(second.getName(), first.getName()), names);
+  }
+
+  @Test
+  void updateReplacesTheSpecAndBumpsGeneration() throws Exception {
+    Job created = jobs.createJobAsync(PARENT, job(PROBE, 1, 0), "changing").get();
+
+    Job updated =
+        jobs.updateJobAsync(job(PROBE, 3, 0).toBuilder().setName(created.getName()).build()).get();
+    Job same =
+        jobs.updateJobAsync(job(PROBE, 3, 0).toBuilder().setName(created.getName()).build()).get();
+
+    assertEquals(2, updated.getGeneration());
+    assertEquals(3, updated.getTemplate().getTaskCount());
+    assertEquals(2, same.getGeneration());
+    assertTrue(cloud.requestLog().stream().anyMatch(r -> r.method().equals("PATCH")));
+  }
+
+  @Test
+  void duplicateAndMissingJobsAnswer409And404() throws Exception {
+    jobs.createJobAsync(PARENT, job(PROBE, 1, 0), "dup").get();
+    ExecutionException dup =
+        assertThrows(
+            ExecutionException.class,
+            () -> jobs.createJobAsync(PARENT, job(PROBE, 1, 0), "dup").get());
+    assertTrue(dup.getCause() instanceof AbortedException);
+    assertTrue(ErrorBodies.of(dup).contains("ALREADY_EXISTS"));
+    assertThrows(NotFoundException.class, () -> jobs.getJob(PARENT + "/jobs/none"));
+  }
+
+  private static Condition completed(Execution e) {
+    return e.getConditionsList().stream()
+        .filter(c -> c.getType().equals("Completed"))
+        .findFirst()
+        .orElseThrow();
+  }
+
+  private static String shortName(String name) {
+    return name.substring(name.lastIndexOf('/') + 1);
+  }
+}
