@@ -62,6 +62,10 @@ final class LocalJobs implements AutoCloseable {
     return JobName.of(PROJECT, REGION, id);
   }
 
+  void deleteJob(JobName job) throws Exception {
+    jobs.deleteJobAsync(job).get();
+  }
+
   List<Execution> executions(JobName job) {
     List<Execution> all = new ArrayList<>();
     executions.listExecutions(job).iterateAll().forEach(all::add);
