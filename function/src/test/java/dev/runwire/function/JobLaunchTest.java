@@ -276,16 +276,47 @@ class JobLaunchTest {
     assertEquals(losers, cancelled);
   }
 
+  @Test
+  void raceRecheckReadsOnlyExecutionsNewerThanTheFirstCheck() throws Exception {
+    JobName job = newJob(QUICK);
+    // No margin: the local cloud lists what it created at once, on this machine's clock.
+    ProvisioningRequestFunction function = function(job, Map.of(), Duration.ZERO);
+    for (int i = 0; i < 60; i++) {
+      function.accept(PubSubDeliveries.message("39" + i, Requests.apply("history-" + i)));
+    }
+    cloud.resetLog();
+
+    function.accept(PubSubDeliveries.message("399", Requests.apply("history-new")));
+
+    List<String> listCalls =
+        cloud.requestLog().stream()
+            .filter(
+                r -> r.method().equals("GET") && r.path().endsWith(job.getJob() + "/executions"))
+            .map(r -> r.query())
+            .toList();
+    // The duplicate check reads all 61 in one page of 100; the re-check stops within its first
+    // page of 50 instead of going on to the older executions on the second.
+    assertEquals(2, listCalls.size(), listCalls::toString);
+    assertTrue(listCalls.get(1).contains("pageSize=50"), listCalls::toString);
+    assertEquals(61, localJobs.executions(job).size());
+  }
+
   private JobName newJob(String image) throws Exception {
     return localJobs.createJob("launch-test-" + JOBS.incrementAndGet(), image);
   }
 
   private ProvisioningRequestFunction function(JobName job, Map<String, String> extraEnv) {
+    return function(job, extraEnv, CloudRunJobLauncher.DEFAULT_RECHECK_MARGIN);
+  }
+
+  private ProvisioningRequestFunction function(
+      JobName job, Map<String, String> extraEnv, Duration recheckMargin) {
     Map<String, String> env = new HashMap<>(cloud.clientEnv());
     env.put("RUNWIRE_JOB", job.toString());
     env.putAll(extraEnv);
     FunctionConfig config = FunctionConfig.fromEnv(env);
-    CloudRunJobLauncher launcher = CloudRunJobLauncher.create(config.job(), config.endpoints());
+    CloudRunJobLauncher launcher =
+        CloudRunJobLauncher.create(config.job(), config.endpoints(), recheckMargin);
     launchers.add(launcher);
     StructuredLog log =
         new StructuredLog(

@@ -21,15 +21,15 @@ import java.util.List;
  * A test's view of Cloud Run jobs in the local cloud, through the official Run v2 clients: create a
  * job whose image maps to a local command, read its executions.
  */
-final class LocalJobs implements AutoCloseable {
+public final class LocalJobs implements AutoCloseable {
 
-  static final String PROJECT = "runwire-demo";
-  static final String REGION = "us-central1";
+  public static final String PROJECT = "runwire-demo";
+  public static final String REGION = "us-central1";
 
   private final JobsClient jobs;
   private final ExecutionsClient executions;
 
-  LocalJobs(String baseUrl) throws IOException {
+  public LocalJobs(String baseUrl) throws IOException {
     CloudEndpoints endpoints = CloudEndpoints.local(baseUrl, null);
     jobs =
         JobsClient.create(
@@ -42,7 +42,7 @@ final class LocalJobs implements AutoCloseable {
   }
 
   /** Creates job {@code id} with one container running {@code image}; returns its name. */
-  JobName createJob(String id, String image) throws Exception {
+  public JobName createJob(String id, String image) throws Exception {
     Job job =
         Job.newBuilder()
             .setTemplate(
@@ -62,22 +62,22 @@ final class LocalJobs implements AutoCloseable {
     return JobName.of(PROJECT, REGION, id);
   }
 
-  void deleteJob(JobName job) throws Exception {
+  public void deleteJob(JobName job) throws Exception {
     jobs.deleteJobAsync(job).get();
   }
 
-  List<Execution> executions(JobName job) {
+  public List<Execution> executions(JobName job) {
     List<Execution> all = new ArrayList<>();
     executions.listExecutions(job).iterateAll().forEach(all::add);
     return all;
   }
 
-  Execution execution(String name) {
+  public Execution execution(String name) {
     return executions.getExecution(name);
   }
 
   /** Waits until {@code name} has completed. */
-  Execution awaitCompletion(String name, Duration timeout) throws InterruptedException {
+  public Execution awaitCompletion(String name, Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
     Execution execution = execution(name);
     while (!execution.hasCompletionTime() && System.nanoTime() < deadline) {
@@ -87,7 +87,7 @@ final class LocalJobs implements AutoCloseable {
     return execution;
   }
 
-  static String env(Execution execution, String name) {
+  public static String env(Execution execution, String name) {
     return execution.getTemplate().getContainers(0).getEnvList().stream()
         .filter(e -> e.getName().equals(name))
         .map(e -> e.getValue())
