@@ -128,10 +128,11 @@ final class NetworkResources extends ComputeCollection<Network> {
 
   @Override
   Network present(Network network) {
+    String project =
+        ResourceRef.parse(network.getSelfLink(), "networks", null, null).orElseThrow().project();
     List<String> subnets =
-        state.subnetworks.allHeld().stream()
+        state.subnetworks.list("projects/" + project + "/regions/").stream()
             .filter(s -> s.getNetwork().equals(network.getSelfLink()))
-            .filter(s -> state.subnetworks.get(relativeOf(s.getSelfLink())).isPresent())
             .map(Subnetwork::getSelfLink)
             .toList();
     return network.toBuilder().clearSubnetworks().addAllSubnetworks(subnets).build();
