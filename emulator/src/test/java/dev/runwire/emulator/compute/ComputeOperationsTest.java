@@ -132,6 +132,7 @@ class ComputeOperationsTest {
     assertEquals(Operation.Status.DONE, failed.getStatus());
     assertEquals(500, failed.getHttpErrorStatusCode());
     assertEquals("backend on fire", failed.getError().getErrors(0).getMessage());
+    assertEquals(failed, compute.globalOperations.wait(P, name));
   }
 
   @Test
