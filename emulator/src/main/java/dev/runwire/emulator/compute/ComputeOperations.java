@@ -1,6 +1,5 @@
 package dev.runwire.emulator.compute;
 
-import com.google.cloud.compute.v1.Error;
 import com.google.cloud.compute.v1.Errors;
 import com.google.cloud.compute.v1.Operation;
 import com.google.gson.JsonArray;
@@ -132,7 +131,7 @@ final class ComputeOperations {
     } else {
       m.abandon().run();
       op.setError(
-              Error.newBuilder()
+              com.google.cloud.compute.v1.Error.newBuilder()
                   .addErrors(
                       Errors.newBuilder()
                           .setCode(ComputeErrors.operationErrorCode(failure))
