@@ -1,0 +1,296 @@
+package dev.runwire.bench;
+
+import dev.runwire.bench.ResultTable.Verdict;
+import dev.runwire.emulator.LocalCloud;
+import dev.runwire.emulator.core.RecordedRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Figure 4. Child JVMs, timed from just before the process starts: a bare {@code java -version};
+ * the job ({@code java -jar runwire-job.jar plan ...}) until its first API request reaches the
+ * local cloud (its request log has the time); the function invoker until the first delivered event
+ * is answered. Each with the JVM's defaults, with AppCDS (an archive dumped by one training run
+ * with {@code -XX:ArchiveClassesAtExit}), with {@code -XX:TieredStopAtLevel=1 -XX:+UseSerialGC},
+ * and with both. Variants alternate within each repetition so drift on the machine hits all alike.
+ */
+final class StartupBench {
+
+  /** JVM flags of one variant; {@code cds} adds the archive of the program being started. */
+  private record Variant(String name, boolean cds, List<String> flags) {}
+
+  private static final List<String> C1_SERIAL =
+      List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC");
+
+  private static final List<Variant> VARIANTS =
+      List.of(
+          new Variant("defaults", false, List.of()),
+          new Variant("AppCDS", true, List.of()),
+          new Variant("C1 + SerialGC", false, C1_SERIAL),
+          new Variant("AppCDS + C1 + SerialGC", true, C1_SERIAL));
+
+  /** Starts the program once with {@code flags}; returns [the figure in ms, a second time]. */
+  private interface Start {
+    double[] once(List<String> flags, String name);
+  }
+
+  private final ResultTable table;
+  private final RepoLayout repo;
+  private final int reps;
+
+  StartupBench(ResultTable table, RepoLayout repo, int reps) {
+    this.table = table;
+    this.repo = repo;
+    this.reps = reps;
+  }
+
+  void run() {
+    Path work = tempDir();
+    try (LocalCloud cloud = FunctionSetup.cloud().start()) {
+      List<Double> bare = new ArrayList<>();
+      for (int r = 0; r < reps; r++) {
+        bare.add(bareJvm(work, "bare-" + r));
+      }
+      Stats bareStats = Stats.of(bare);
+      table.add(
+          "4",
+          "bare JVM: java -version, start → exit",
+          bareStats,
+          ResultTable::millis,
+          "",
+          Verdict.INFO);
+      try {
+        job(cloud, work, bareStats);
+      } catch (RuntimeException e) {
+        table.addMissing("4", "job start-up", "failed: " + BenchMain.oneLine(e));
+      }
+      try {
+        function(cloud, work, bareStats);
+      } catch (RuntimeException e) {
+        table.addMissing("4", "function start-up", "failed: " + BenchMain.oneLine(e));
+      }
+    } finally {
+      DriftScalingBench.deleteTree(work);
+    }
+  }
+
+  private void job(LocalCloud cloud, Path work, Stats bare) {
+    Path jobJar = repo.jobJar();
+    Path request = work.resolve("plan.json");
+    try (CloudSeeds seeds = new CloudSeeds(cloud.baseUrl(), Duration.ofMillis(10))) {
+      seeds.network(BenchRequests.PROJECT, BenchRequests.NETWORK);
+      seeds.service(
+          BenchRequests.PROJECT, BenchRequests.REGION, BenchRequests.SERVICE, BenchRequests.IMAGE);
+      Files.writeString(request, BenchRequests.largest("bench-startup").toString());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, List<Double>> exits = new LinkedHashMap<>();
+    Map<String, List<Double>> first =
+        measure(
+            work.resolve("job.jsa"),
+            (flags, name) -> jobToFirstRequest(cloud, jobJar, request, flags, work, name),
+            exits);
+    rows("job: JVM start → first API request", first, bare);
+    table.add(
+        "4",
+        "job: JVM start → exit (plan of the largest request, defaults)",
+        Stats.of(exits.get("defaults")),
+        ResultTable::millis,
+        "",
+        Verdict.INFO);
+  }
+
+  private void function(LocalCloud cloud, Path work, Stats bare) {
+    String jobName = FunctionSetup.createJob(cloud);
+    Path invokerJar = repo.invokerJar();
+    Path functionJar = repo.functionJar();
+    Map<String, List<Double>> listening = new LinkedHashMap<>();
+    Map<String, List<Double>> served =
+        measure(
+            work.resolve("function.jsa"),
+            (flags, name) ->
+                functionToFirstServed(cloud, jobName, invokerJar, functionJar, flags, work, name),
+            listening);
+    rows("function: invoker start → first event served", served, bare);
+    table.add(
+        "4",
+        "function: invoker start → port open (defaults)",
+        Stats.of(listening.get("defaults")),
+        ResultTable::millis,
+        "",
+        Verdict.INFO);
+  }
+
+  /**
+   * One training run that dumps the archive, then every variant once per repetition, in turn.
+   * Returns the figure per variant; {@code second} gets the second time per variant.
+   */
+  private Map<String, List<Double>> measure(
+      Path archive, Start start, Map<String, List<Double>> second) {
+    start.once(List.of("-XX:ArchiveClassesAtExit=" + archive), "train");
+    boolean cds = Files.isRegularFile(archive);
+    if (!cds) {
+      table.note("Figure 4: the training run wrote no archive at " + archive + "; no AppCDS rows.");
+    }
+    Map<String, List<Double>> first = new LinkedHashMap<>();
+    int seq = 0;
+    for (int r = 0; r < reps; r++) {
+      for (Variant v : VARIANTS) {
+        if (v.cds() && !cds) {
+          continue;
+        }
+        List<String> flags = new ArrayList<>(v.flags());
+        if (v.cds()) {
+          flags.add("-XX:SharedArchiveFile=" + archive);
+        }
+        double[] t = start.once(flags, "run-" + seq++);
+        first.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(t[0]);
+        second.computeIfAbsent(v.name(), k -> new ArrayList<>()).add(t[1]);
+      }
+    }
+    return first;
+  }
+
+  private static double bareJvm(Path work, String name) {
+    try (ChildJvm child =
+        ChildJvm.start(List.of(ChildJvm.JAVA, "-version"), Map.of(), work, name)) {
+      child.await(Duration.ofSeconds(30));
+      return (System.nanoTime() - child.startedNanos()) / 1e6;
+    }
+  }
+
+  /** [ms to the first API request, ms to exit]. */
+  private static double[] jobToFirstRequest(
+      LocalCloud cloud, Path jobJar, Path request, List<String> flags, Path work, String name) {
+    cloud.resetLog();
+    List<String> argv = new ArrayList<>();
+    argv.add(ChildJvm.JAVA);
+    argv.addAll(flags);
+    argv.addAll(List.of("-jar", jobJar.toString(), "plan", request.toString()));
+    Map<String, String> env = new LinkedHashMap<>(cloud.clientEnv());
+    env.put("RUNWIRE_POLL_INITIAL_DELAY", "PT0.05S");
+    try (ChildJvm child = ChildJvm.start(argv, env, work, "job-" + name)) {
+      int exit = child.await(Duration.ofMinutes(2));
+      long end = System.nanoTime();
+      if (exit != 0) {
+        throw new IllegalStateException(
+            "job "
+                + name
+                + " exited "
+                + exit
+                + ": "
+                + ChildJvm.tail(child.stderr() + child.stdout()));
+      }
+      List<RecordedRequest> log = cloud.requestLog();
+      if (log.isEmpty()) {
+        throw new IllegalStateException("job " + name + " made no API request");
+      }
+      RecordedRequest first = log.get(0);
+      Instant arrived = first.at().minus(first.duration());
+      return new double[] {
+        Duration.between(child.started(), arrived).toNanos() / 1e6,
+        (end - child.startedNanos()) / 1e6
+      };
+    }
+  }
+
+  /** [ms to the first delivered event answered 2xx, ms to the port accepting connections]. */
+  private static double[] functionToFirstServed(
+      LocalCloud cloud,
+      String jobName,
+      Path invokerJar,
+      Path functionJar,
+      List<String> flags,
+      Path work,
+      String name) {
+    int port = FunctionSetup.freePort();
+    EventarcPush push = new EventarcPush(port);
+    String requestId = "bench-startup-" + name;
+    try (ChildJvm child =
+        ChildJvm.start(
+            FunctionSetup.argv(flags, invokerJar, functionJar, port),
+            FunctionSetup.env(cloud, jobName),
+            work,
+            "function-" + name)) {
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      double listeningMs = -1;
+      while (System.nanoTime() < deadline) {
+        if (!child.isAlive()) {
+          throw new IllegalStateException(
+              "the invoker exited: " + ChildJvm.tail(child.stderr() + child.stdout()));
+        }
+        if (listeningMs < 0) {
+          if (FreePort.accepts(port)) {
+            listeningMs = (System.nanoTime() - child.startedNanos()) / 1e6;
+          } else {
+            sleep(2);
+          }
+          continue;
+        }
+        try {
+          int status = push.deliver(requestId, FunctionSetup.request(requestId));
+          if (status / 100 != 2) {
+            throw new IllegalStateException(
+                "the function answered "
+                    + status
+                    + ": "
+                    + ChildJvm.tail(child.stdout() + child.stderr()));
+          }
+          return new double[] {(System.nanoTime() - child.startedNanos()) / 1e6, listeningMs};
+        } catch (ConnectException | HttpTimeoutException notYet) {
+          sleep(2);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException(e);
+        }
+      }
+      throw new IllegalStateException("the function served nothing within 60 s");
+    }
+  }
+
+  private void rows(String what, Map<String, List<Double>> byVariant, Stats bare) {
+    Stats base = Stats.of(byVariant.get("defaults"));
+    for (var e : byVariant.entrySet()) {
+      Stats s = Stats.of(e.getValue());
+      String target =
+          e.getKey().equals("defaults")
+              ? "bare JVM + " + ResultTable.millis(s.median() - bare.median())
+              : String.format(
+                  Locale.ROOT,
+                  "%+.0f%% vs defaults (%s)",
+                  (s.median() / base.median() - 1) * 100,
+                  ResultTable.signedMillis(s.median() - base.median()));
+      table.add("4", what + ", " + e.getKey(), s, ResultTable::millis, target, Verdict.INFO);
+    }
+  }
+
+  private static void sleep(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("runwire-bench-startup-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

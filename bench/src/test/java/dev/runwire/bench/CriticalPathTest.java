@@ -1,0 +1,65 @@
+package dev.runwire.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.runwire.job.engine.DagPlanner;
+import dev.runwire.job.engine.Plan;
+import dev.runwire.job.engine.StepKind;
+import dev.runwire.schemas.MessageCodec;
+import dev.runwire.schemas.ProvisioningRequest;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CriticalPathTest {
+
+  private static Plan largestPlan() {
+    return DagPlanner.plan(
+        MessageCodec.fromJson(BenchRequests.largest("t").toString(), ProvisioningRequest.class));
+  }
+
+  @Test
+  void redisCreateDecidesTheLargestRequestsCriticalPath() {
+    Plan plan = largestPlan();
+    CriticalPath path = CriticalPath.of(plan, OperationDurations.stepWeights(plan));
+
+    assertEquals(
+        List.of(
+            StepKind.NETWORK, StepKind.REDIS_INSTANCE, StepKind.CLOUD_RUN_SERVICE, StepKind.VERIFY),
+        path.chain());
+    assertEquals(Duration.ofMillis(3000 + 250), path.length());
+  }
+
+  @Test
+  void totalIsTheSumOfEveryPlannedOperation() {
+    Plan plan = largestPlan();
+    CriticalPath path = CriticalPath.of(plan, OperationDurations.stepWeights(plan));
+
+    long sum =
+        OperationDurations.APPLY.stream()
+            .mapToLong(op -> OperationDurations.scaled(op.realistic()).toMillis())
+            .sum();
+    assertEquals(Duration.ofMillis(sum), path.total());
+  }
+
+  @Test
+  void aSlowConnectorMovesThePathOntoTheSubnetBranch() {
+    Plan plan = largestPlan();
+    Map<StepKind, Duration> weights = new EnumMap<>(OperationDurations.stepWeights(plan));
+    weights.put(StepKind.VPC_CONNECTOR, Duration.ofSeconds(10));
+
+    CriticalPath path = CriticalPath.of(plan, weights);
+
+    assertEquals(
+        List.of(
+            StepKind.NETWORK,
+            StepKind.EGRESS_SUBNET,
+            StepKind.VPC_CONNECTOR,
+            StepKind.CLOUD_RUN_SERVICE,
+            StepKind.VERIFY),
+        path.chain());
+    assertEquals(Duration.ofMillis(100 + 10_000 + 250), path.length());
+  }
+}
