@@ -45,6 +45,7 @@ final class ProgressBoard {
       String key,
       String step,
       String service,
+      int depth,
       State state,
       Action action,
       int attempt,
@@ -101,12 +102,17 @@ final class ProgressBoard {
     return origin;
   }
 
-  /** Shows {@code steps} as waiting before any of their events arrive. */
-  synchronized void expect(List<String> steps) {
-    for (String step : steps) {
-      rows.putIfAbsent(
-          step, new Row(step, step, null, State.WAITING, null, 0, null, null, null, ""));
-    }
+  /**
+   * Shows the planned steps as waiting before any of their events arrive.
+   *
+   * @param stepDepths step name to its depth in the DAG, in plan order
+   */
+  synchronized void expect(Map<String, Integer> stepDepths) {
+    stepDepths.forEach(
+        (step, depth) ->
+            rows.putIfAbsent(
+                step,
+                new Row(step, step, null, depth, State.WAITING, null, 0, null, null, null, "")));
   }
 
   /** Applies a step event; returns false when it is about another request. */
@@ -145,6 +151,7 @@ final class ProgressBoard {
             key,
             event.step(),
             service,
+            old == null ? 0 : old.depth(),
             state,
             event.action() != null ? event.action() : old == null ? null : old.action(),
             event.attempt(),

@@ -16,8 +16,12 @@ import java.util.Locale;
 final class ProgressTable {
 
   /** How the table draws: colours (ANSI) and box-drawing glyphs (UTF-8) are both optional. */
-  record Style(boolean colour, boolean unicode, int timelineWidth) {
-    static final Style PLAIN = new Style(false, false, 30);
+  /**
+   * @param lineWidth lines are cut to this many visible characters (a redraw in place must never
+   *     wrap); 0 = no limit
+   */
+  record Style(boolean colour, boolean unicode, int timelineWidth, int lineWidth) {
+    static final Style PLAIN = new Style(false, false, 30, 0);
   }
 
   private static final String RESET = "\u001b[0m";
@@ -57,7 +61,7 @@ final class ProgressTable {
                 "  %-" + nameWidth + "s  %-8s %-9s %8s %7s  %s",
                 "step",
                 "status",
-                "",
+                "result",
                 "start",
                 "took",
                 "timeline (0 - " + seconds(span) + ")")));
@@ -81,7 +85,55 @@ final class ProgressTable {
         lines.add(paint(colour(row.state()), "  " + " ".repeat(nameWidth) + "  " + row.detail()));
       }
     }
-    return lines;
+    return lines.stream().map(this::fit).toList();
+  }
+
+  /** {@code line} cut to the style's width, counting visible characters only (not ANSI codes). */
+  String fit(String line) {
+    int width = style.lineWidth();
+    if (width <= 0) {
+      return line;
+    }
+    StringBuilder out = new StringBuilder();
+    int visible = 0;
+    boolean cut = false;
+    for (int i = 0; i < line.length(); i++) {
+      char c = line.charAt(i);
+      if (c == '\u001b') {
+        int end = i + 1;
+        while (end < line.length() && !Character.isLetter(line.charAt(end))) {
+          end++;
+        }
+        out.append(line, i, Math.min(end + 1, line.length()));
+        i = end;
+        continue;
+      }
+      if (visible == width - 1 && i < line.length() - 1 && visibleAfter(line, i) > 1) {
+        out.append(style.unicode() ? '\u2026' : '>');
+        cut = true;
+        break;
+      }
+      out.append(c);
+      visible++;
+    }
+    if (cut && style.colour()) {
+      out.append(RESET);
+    }
+    return out.toString();
+  }
+
+  private static int visibleAfter(String line, int from) {
+    int n = 0;
+    for (int i = from; i < line.length(); i++) {
+      if (line.charAt(i) == '\u001b') {
+        while (i < line.length() && !Character.isLetter(line.charAt(i))) {
+          i++;
+        }
+        continue;
+      }
+      n++;
+    }
+    return n;
   }
 
   /** One line for an append-only log: a step changed state. */
@@ -157,8 +209,10 @@ final class ProgressTable {
     return latest == null ? now : latest;
   }
 
+  /** The step's name, indented by its depth in the DAG so branches read as a tree. */
   private static String label(Row row, boolean named) {
-    return named && row.service() != null ? row.service() + "/" + row.step() : row.step();
+    String name = named && row.service() != null ? row.service() + "/" + row.step() : row.step();
+    return "  ".repeat(row.depth()) + name;
   }
 
   private static String statusWord(Row row) {

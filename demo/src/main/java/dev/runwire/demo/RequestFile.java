@@ -21,7 +21,8 @@ import java.security.SecureRandom;
  * the same request. A demo run therefore publishes {@code <file's requestId>-<random suffix>}
  * unless {@code --request-id} names the exact id to use.
  */
-record RequestFile(String json, String requestId, String mode, String service) {
+record RequestFile(
+    String json, String requestId, String mode, String project, String region, String service) {
 
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final int MAX_ID_LENGTH = 128;
@@ -57,9 +58,20 @@ record RequestFile(String json, String requestId, String mode, String service) {
     if (request.get("service") instanceof JsonObject s) {
       service = string(s, "name");
     }
+    String project = null;
+    String region = null;
+    if (request.get("target") instanceof JsonObject t) {
+      project = string(t, "project");
+      region = string(t, "region");
+    }
     String effectiveMode = string(request, "mode");
     return new RequestFile(
-        request.toString(), id, effectiveMode == null ? "apply" : effectiveMode, service);
+        request.toString(),
+        id,
+        effectiveMode == null ? "apply" : effectiveMode,
+        project,
+        region,
+        service);
   }
 
   /**

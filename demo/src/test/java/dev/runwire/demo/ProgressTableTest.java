@@ -199,7 +199,7 @@ class ProgressTableTest {
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
     ProgressBoard board = new ProgressBoard(REQUEST, T0);
     Clock clock = Clock.fixed(T0.plusSeconds(1), ZoneOffset.UTC);
-    ProgressTable table = new ProgressTable(new ProgressTable.Style(true, true, 20));
+    ProgressTable table = new ProgressTable(new ProgressTable.Style(true, true, 20, 0));
     try (ProgressView view = new ProgressView(out, table, board, true, clock).start()) {
       view.onStep(started("network", 0));
       view.onStep(finished("network", Action.CREATE, Status.SUCCEEDED, 0, 300));
@@ -207,5 +207,26 @@ class ProgressTableTest {
     String text = bytes.toString(StandardCharsets.UTF_8);
     assertTrue(text.contains("\u001b[2A"), "moves the cursor up over the previous frame");
     assertTrue(text.contains("\u2588"), "draws bars with block glyphs");
+  }
+
+  @Test
+  void redrawnLinesAreCutToTheTerminalWidthSoTheyNeverWrap() {
+    ProgressBoard board =
+        board(
+            event(
+                "network",
+                Action.CREATE,
+                Status.FAILED,
+                0,
+                100L,
+                new EventError("NetworkNotFound", "x".repeat(300)),
+                List.of()));
+    ProgressTable table = new ProgressTable(new ProgressTable.Style(true, true, 20, 80));
+    for (String line : table.render(board, T0.plusSeconds(1))) {
+      String visible = line.replaceAll("\u001b\\[[0-9;]*[A-Za-z]", "");
+      assertTrue(visible.length() <= 80, visible.length() + ": " + visible);
+    }
+    String detail = table.render(board, T0.plusSeconds(1)).get(2);
+    assertTrue(detail.endsWith("\u2026\u001b[0m"), detail);
   }
 }

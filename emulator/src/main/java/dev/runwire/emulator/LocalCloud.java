@@ -3,12 +3,12 @@ package dev.runwire.emulator;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.runwire.emulator.compute.ComputeSurface;
 import dev.runwire.emulator.core.ApiCounters;
 import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.ApiSurface;
 import dev.runwire.emulator.core.CloudCore;
 import dev.runwire.emulator.core.Connectors;
-import dev.runwire.emulator.core.DefaultNetworks;
 import dev.runwire.emulator.core.Faults;
 import dev.runwire.emulator.core.HttpFront;
 import dev.runwire.emulator.core.ImageCommands;
@@ -19,6 +19,7 @@ import dev.runwire.emulator.core.RecordedRequest;
 import dev.runwire.emulator.redis.RedisSurface;
 import dev.runwire.emulator.run.RunSurface;
 import dev.runwire.emulator.secretmanager.SecretManagerSurface;
+import dev.runwire.emulator.vpcaccess.VpcAccessSurface;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -74,14 +75,16 @@ public final class LocalCloud implements AutoCloseable {
     core.faults().reseed(b.seed);
     b.faultSetup.forEach(setup -> setup.accept(core.faults()));
 
-    // The one place that lists the surfaces and wires the seams between them. The Compute
-    // surface replaces DefaultNetworks, the VPC Access surface Connectors.NONE.
-    this.networks = new DefaultNetworks();
-    Connectors connectors = Connectors.NONE;
+    // The one place that lists the surfaces and wires the seams between them: the Compute
+    // surface is the Networks seam, the VPC Access surface the Connectors seam.
+    ComputeSurface compute = new ComputeSurface(core);
+    this.networks = compute.networks();
+    VpcAccessSurface vpcAccess = new VpcAccessSurface(core, networks);
+    Connectors connectors = vpcAccess.connectors();
     SecretManagerSurface secrets = new SecretManagerSurface(core);
     this.redis = new RedisSurface(core, networks);
     RunSurface run = new RunSurface(core, networks, connectors, secrets);
-    this.surfaces = List.of(redis, run, secrets);
+    this.surfaces = List.of(redis, run, secrets, compute, vpcAccess);
 
     List<LatencyKey> keys = new ArrayList<>();
     surfaces.forEach(s -> keys.addAll(s.latencyKeys()));

@@ -3,6 +3,7 @@ package dev.runwire.job;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.drift.DriftSweep;
 import dev.runwire.job.drift.ListedInventory;
+import dev.runwire.job.engine.ApiErrors;
 import dev.runwire.job.engine.RetryPolicy;
 import dev.runwire.job.engine.RunResult;
 import dev.runwire.job.engine.WaitPolicy;
@@ -16,7 +17,9 @@ import dev.runwire.schemas.cloud.EventSink;
 import dev.runwire.schemas.events.EventError;
 import dev.runwire.schemas.events.RejectedEvent;
 import dev.runwire.schemas.events.RunEvent;
+import dev.runwire.schemas.events.StepEvent.Status;
 import dev.runwire.schemas.validation.RequestValidator;
+import dev.runwire.schemas.validation.ValidateCommand;
 import dev.runwire.schemas.validation.ValidationResult;
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * The Cloud Run job's entry point. The request comes from {@code RUNWIRE_REQUEST}, or from a file
@@ -97,14 +101,14 @@ public final class RunwireJob {
             "no request: set " + JobConfig.REQUEST + " or pass a mode and a file\n" + USAGE);
         return INVALID;
       }
+    } else if (args.length == 2 && args[0].equals("validate")) {
+      return ValidateCommand.run(args[1], stdin, out);
     } else if (args.length == 2) {
-      if (!args[0].equals("validate")) {
-        try {
-          cliMode = Mode.fromWire(args[0]);
-        } catch (IllegalArgumentException e) {
-          err.println(e.getMessage() + "\n" + USAGE);
-          return INVALID;
-        }
+      try {
+        cliMode = Mode.fromWire(args[0]);
+      } catch (IllegalArgumentException e) {
+        err.println(e.getMessage() + "\n" + USAGE);
+        return INVALID;
       }
       try {
         text =
@@ -114,9 +118,6 @@ public final class RunwireJob {
       } catch (IOException e) {
         err.println("cannot read " + args[1] + ": " + e.getMessage());
         return INVALID;
-      }
-      if (args[0].equals("validate")) {
-        return validateOnly(text);
       }
     } else {
       err.println(USAGE);
@@ -146,16 +147,6 @@ public final class RunwireJob {
       return INVALID;
     }
     return execute(config, request);
-  }
-
-  private int validateOnly(String text) {
-    ValidationResult result = RequestValidator.standard().validate(text);
-    if (result.valid()) {
-      out.println("valid");
-      return OK;
-    }
-    result.problems().forEach(p -> err.println(p));
-    return INVALID;
   }
 
   private static List<String> refusals(JobConfig config, ProvisioningRequest request) {
@@ -229,7 +220,7 @@ public final class RunwireJob {
       }
     } catch (RuntimeException e) {
       // Not a step's failure (those are outcomes): e.g. the sweep's list call was refused.
-      crash = dev.runwire.job.engine.ApiErrors.toEventError(e);
+      crash = ApiErrors.toEventError(e);
       err.println("runwire-job failed: " + crash.code() + ": " + crash.message());
     } finally {
       pool.shutdownNow();
@@ -251,7 +242,7 @@ public final class RunwireJob {
   private static EventError firstError(List<RunResult> results, List<String> unchecked) {
     for (RunResult result : results) {
       for (var entry : result.outcomes().entrySet()) {
-        if (entry.getValue().status() == dev.runwire.schemas.events.StepEvent.Status.FAILED) {
+        if (entry.getValue().status() == Status.FAILED) {
           EventError e = entry.getValue().error();
           return new EventError(e.code(), entry.getKey().wire() + ": " + e.message());
         }
@@ -305,7 +296,7 @@ public final class RunwireJob {
         + (config.jobName() == null ? "runwire-job" : config.jobName());
   }
 
-  private static java.util.concurrent.ThreadFactory daemonThreads() {
+  private static ThreadFactory daemonThreads() {
     return r -> {
       Thread t = new Thread(r, "runwire-step");
       t.setDaemon(true);

@@ -1,6 +1,7 @@
 package dev.runwire.job.engine;
 
 import dev.runwire.schemas.events.StepEvent.Status;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -8,7 +9,7 @@ import java.util.Map;
 public record RunResult(Map<StepKind, StepOutcome> outcomes) {
 
   public RunResult {
-    outcomes = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outcomes));
+    outcomes = Collections.unmodifiableMap(new LinkedHashMap<>(outcomes));
   }
 
   public boolean anyFailed() {

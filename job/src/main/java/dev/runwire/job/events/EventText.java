@@ -1,5 +1,6 @@
 package dev.runwire.job.events;
 
+import dev.runwire.schemas.events.RejectedEvent;
 import dev.runwire.schemas.events.RunEvent;
 import dev.runwire.schemas.events.RunwireEvent;
 import dev.runwire.schemas.events.StepEvent;
@@ -63,6 +64,10 @@ final class EventText {
           + counts
           + (run.error() == null ? "" : ": " + run.error().message());
     }
+    if (event instanceof RejectedEvent rejected) {
+      return "request rejected, nothing touched: "
+          + rejected.problems().stream().map(Object::toString).collect(Collectors.joining("; "));
+    }
     return event.ceType();
   }
 
@@ -82,6 +87,6 @@ final class EventText {
         default -> "NOTICE";
       };
     }
-    return "INFO";
+    return event instanceof RejectedEvent ? "ERROR" : "INFO";
   }
 }

@@ -39,6 +39,7 @@ public final class LiveConsoleView implements EventSink {
     Instant startedAt;
     Long durationMs;
     String message = "";
+    List<String> diff = List.of();
 
     Row(String label) {
       this.label = label;
@@ -79,6 +80,10 @@ public final class LiveConsoleView implements EventSink {
         row.action = step.action() == null ? "" : step.action().name().toLowerCase(Locale.ROOT);
         row.durationMs = step.durationMs();
         row.message = step.message() == null ? "" : step.message();
+        row.diff =
+            step.diff().stream()
+                .map(d -> d.field() + ": " + show(d.actual()) + " -> " + show(d.desired()))
+                .toList();
       }
       redraw();
     } else if (event instanceof RunEvent run) {
@@ -145,6 +150,7 @@ public final class LiveConsoleView implements EventSink {
           row.action,
           row.durationMs == null ? "" : seconds(row.durationMs),
           row.message);
+      row.diff.forEach(line -> out.println("      " + line));
     }
     List<String> outputs = new ArrayList<>();
     run.outputs().forEach((k, v) -> outputs.add(k + "=" + v));
@@ -154,6 +160,10 @@ public final class LiveConsoleView implements EventSink {
       out.println("  outputs: " + String.join("  ", outputs));
     }
     rows.clear();
+  }
+
+  private static String show(String value) {
+    return value == null ? "(none)" : value;
   }
 
   private static String symbol(Status status) {

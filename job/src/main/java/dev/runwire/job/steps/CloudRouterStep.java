@@ -71,7 +71,7 @@ final class CloudRouterStep extends ResourceStep<Router, CloudRouterStep.Spec>
                 Router.newBuilder()
                     .setName(name)
                     .setNetwork(Names.network(project, network))
-                    .setDescription("runwire: carries the NAT for the static egress IP"))
+                    .setDescription(Names.CREATED_BY + "carries the NAT for the static egress IP"))
             .setRequestId(Names.computeRequestId(ctx.executionId(), name, "insert"))
             .build();
     ctx.call(
@@ -85,7 +85,7 @@ final class CloudRouterStep extends ResourceStep<Router, CloudRouterStep.Spec>
         || router.getInterfacesCount() > 0) {
       return "kept: the router carries other NATs, BGP peers or interfaces";
     }
-    return null;
+    return Names.keepUnlessCreatedByRunwire(router.getDescription());
   }
 
   @Override

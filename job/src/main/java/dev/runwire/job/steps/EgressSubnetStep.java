@@ -95,7 +95,7 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
             .setName(name)
             .setNetwork(Names.network(project, network))
             .setIpCidrRange(range)
-            .setDescription("runwire egress subnet");
+            .setDescription(Names.CREATED_BY + "Cloud Run egress subnet");
     if (privateGoogleAccess != null) {
       subnet.setPrivateIpGoogleAccess(privateGoogleAccess);
     }
@@ -140,6 +140,11 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
                             .setRequestId(Names.computeRequestId(ctx.executionId(), name, "patch"))
                             .build()),
                 "subnet " + name + " patched"));
+  }
+
+  @Override
+  protected String keepOnDestroy(Subnetwork subnet, StepContext ctx) {
+    return Names.keepUnlessCreatedByRunwire(subnet.getDescription());
   }
 
   @Override

@@ -16,6 +16,7 @@ import dev.runwire.schemas.events.StepEvent.FieldDiff;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * On a custom network, the ingress rule that lets the egress range reach the Redis port (6379, or
@@ -69,7 +70,7 @@ final class FirewallStep extends ResourceStep<Firewall, FirewallStep.Spec>
             .flatMap(
                 a ->
                     a.getPortsList().isEmpty()
-                        ? java.util.stream.Stream.of(a.getIPProtocol())
+                        ? Stream.of(a.getIPProtocol())
                         : a.getPortsList().stream().map(p -> a.getIPProtocol() + ":" + p))
             .toList());
   }
@@ -86,7 +87,7 @@ final class FirewallStep extends ResourceStep<Firewall, FirewallStep.Spec>
         .setDirection("INGRESS")
         .addSourceRanges(sourceRange)
         .addAllowed(Allowed.newBuilder().setIPProtocol("tcp").addPorts(String.valueOf(port)))
-        .setDescription("runwire: Cloud Run egress to Redis")
+        .setDescription(Names.CREATED_BY + "Cloud Run egress to Redis")
         .build();
   }
 
@@ -118,6 +119,11 @@ final class FirewallStep extends ResourceStep<Firewall, FirewallStep.Spec>
             .build();
     ctx.call(
         () -> ctx.await(clients.firewalls().patchAsync(request), "firewall " + name + " patched"));
+  }
+
+  @Override
+  protected String keepOnDestroy(Firewall firewall, StepContext ctx) {
+    return Names.keepUnlessCreatedByRunwire(firewall.getDescription());
   }
 
   @Override

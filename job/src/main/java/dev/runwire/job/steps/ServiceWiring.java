@@ -11,16 +11,21 @@ import com.google.cloud.run.v2.VpcAccess;
 import com.google.cloud.run.v2.VpcAccess.NetworkInterface;
 import com.google.cloud.run.v2.VpcAccess.VpcEgress;
 import dev.runwire.job.engine.FieldDiffs;
+import dev.runwire.job.engine.Reasons;
 import dev.runwire.job.engine.StepContext;
+import dev.runwire.job.engine.StepFailure;
 import dev.runwire.job.engine.StepKind;
 import dev.runwire.schemas.MessageCodec;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.ProvisioningRequest.EgressMode;
+import dev.runwire.schemas.ProvisioningRequest.Mode;
 import dev.runwire.schemas.ProvisioningRequest.Route;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What runwire manages on a Cloud Run service, as a pure function of the request (and the Redis
@@ -58,12 +63,8 @@ final class ServiceWiring {
     String region = request.target().region();
     boolean connector = request.egress().mode() == EgressMode.CONNECTOR;
     Map<String, String> env = new HashMap<>();
-    env.put(
-        names.host(),
-        ctx.upstream(StepKind.REDIS_INSTANCE, "redisHost").orElse(FieldDiffs.KNOWN_AFTER_APPLY));
-    env.put(
-        names.port(),
-        ctx.upstream(StepKind.REDIS_INSTANCE, "redisPort").orElse(FieldDiffs.KNOWN_AFTER_APPLY));
+    env.put(names.host(), redis(ctx, "redisHost"));
+    env.put(names.port(), redis(ctx, "redisPort"));
     env.put(
         names.auth(),
         request.redis().authEnabled() ? secretRef(request.names().authSecret(), "latest") : null);
@@ -82,6 +83,18 @@ final class ServiceWiring {
         Map.of(MANAGED_BY, RUNWIRE),
         Map.of(LAST_APPLIED, lastApplied(request)),
         allowUnauthenticated);
+  }
+
+  /**
+   * The Redis instance's host or port. A plan shows "(known after apply)" for an instance that does
+   * not exist yet; apply never writes a placeholder into the service.
+   */
+  private static String redis(StepContext ctx, String key) {
+    Optional<String> value = ctx.upstream(StepKind.REDIS_INSTANCE, key);
+    if (value.isEmpty() && ctx.mode() == Mode.APPLY) {
+      throw new StepFailure(Reasons.NOT_READY, "the Redis instance gave no " + key + " to wire");
+    }
+    return value.orElse(FieldDiffs.KNOWN_AFTER_APPLY);
   }
 
   static Spec actual(Service s, Boolean allowUnauthenticated) {
@@ -170,7 +183,7 @@ final class ServiceWiring {
   /** What {@link #restore} would change. */
   List<String> wiredFields(Service s) {
     Spec actual = actual(s, null);
-    List<String> fields = new java.util.ArrayList<>();
+    List<String> fields = new ArrayList<>();
     if (!actual.vpcConnector().isEmpty() || !actual.networkInterfaces().isEmpty()) {
       fields.add("vpcAccess");
     }

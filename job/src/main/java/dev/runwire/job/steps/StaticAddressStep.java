@@ -87,11 +87,16 @@ final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Sp
                 Address.newBuilder()
                     .setName(name)
                     .setAddressType("EXTERNAL")
-                    .setDescription("runwire: static egress IP"))
+                    .setDescription(Names.CREATED_BY + "static egress IP"))
             .setRequestId(Names.computeRequestId(ctx.executionId(), name, "insert"))
             .build();
     ctx.call(
         () -> ctx.await(clients.addresses().insertAsync(request), "address " + name + " reserved"));
+  }
+
+  @Override
+  protected String keepOnDestroy(Address address, StepContext ctx) {
+    return Names.keepUnlessCreatedByRunwire(address.getDescription());
   }
 
   @Override

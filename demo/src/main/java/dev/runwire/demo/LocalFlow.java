@@ -1,0 +1,523 @@
+package dev.runwire.demo;
+
+import com.google.cloud.run.v2.Service;
+import dev.runwire.demo.DemoOptions.UsageException;
+import dev.runwire.demo.RequestTracker.Outcome;
+import dev.runwire.emulator.pubsub.PubSubEmulatorMissingException;
+import dev.runwire.schemas.ProvisioningRequest.Mode;
+import dev.runwire.schemas.events.AcceptedEvent;
+import dev.runwire.schemas.events.RejectedEvent;
+import dev.runwire.schemas.events.RunEvent;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * {@code ./runwire demo}: the whole runwire flow on local parts. Starts the Pub/Sub emulator, the
+ * local cloud, the job and the function; deploys the sample service; publishes a provisioning
+ * request; shows each step live from the events topic; prints the outputs and calls the service.
+ * Stops everything it started before it exits, on Ctrl-C too.
+ */
+public final class LocalFlow {
+
+  static final int OK = 0;
+  static final int FAILED = 1;
+  static final int USAGE = 2;
+  static final int DRIFT = 3;
+
+  private final DemoOptions options;
+  private final ProjectLayout layout;
+  private final PrintStream out;
+  private final ProgressTable table;
+  private final boolean ansi;
+
+  /**
+   * @param columns the terminal's width: a redraw in place cuts lines to it (0 = no limit)
+   */
+  LocalFlow(
+      DemoOptions options,
+      ProjectLayout layout,
+      PrintStream out,
+      boolean ansi,
+      boolean unicode,
+      int columns) {
+    this.options = options;
+    this.layout = layout;
+    this.out = out;
+    this.ansi = ansi;
+    int timeline = columns <= 0 ? 30 : Math.max(10, Math.min(40, columns - 80));
+    this.table = new ProgressTable(new ProgressTable.Style(ansi, unicode, timeline, columns));
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv()));
+  }
+
+  static int run(String[] args, Map<String, String> env) {
+    DemoOptions options;
+    try {
+      options = DemoOptions.parse(args);
+    } catch (UsageException e) {
+      System.err.println("runwire demo: " + e.getMessage());
+      System.err.println();
+      System.err.println(DemoOptions.USAGE);
+      return USAGE;
+    }
+    if (options.help()) {
+      System.out.println(DemoOptions.USAGE);
+      return OK;
+    }
+    boolean unicode = StandardCharsets.UTF_8.equals(stdoutCharset());
+    PrintStream out = new PrintStream(System.out, true, stdoutCharset());
+    boolean terminal = System.console() != null && !"dumb".equals(env.getOrDefault("TERM", "dumb"));
+    boolean ansi = options.ansi() != null ? options.ansi() : terminal;
+    try {
+      ProjectLayout layout = ProjectLayout.locate(env);
+      int columns = ansi ? terminalColumns(env) : 0;
+      return new LocalFlow(options, layout, out, ansi, unicode, columns).run();
+    } catch (PubSubEmulatorMissingException e) {
+      System.err.println("runwire demo: " + e.getMessage());
+      return FAILED;
+    } catch (UsageException e) {
+      System.err.println("runwire demo: " + e.getMessage());
+      return USAGE;
+    } catch (IllegalStateException e) {
+      System.err.println("runwire demo: " + e.getMessage());
+      return FAILED;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return FAILED;
+    }
+  }
+
+  int run() throws InterruptedException {
+    Path requestPath = options.request() != null ? options.request() : layout.defaultRequest();
+    RequestFile request;
+    try {
+      request = RequestFile.read(requestPath, options.mode(), options.requestId());
+    } catch (IOException e) {
+      throw new UsageException("--request: " + e.getMessage());
+    }
+    Mode mode = modeOf(request);
+    out.println(
+        table.bold("runwire demo")
+            + " - provisioning "
+            + (request.service() == null ? "a service" : request.service())
+            + " on local parts (latency profile "
+            + options.profile()
+            + (options.faults() > 0 ? ", " + pct(options.faults()) + " transient faults" : "")
+            + ")");
+    out.println();
+    Path logDir = layout.logDir();
+    logToFile(logDir.resolve("demo.log"));
+    LocalEnvironment.Settings settings =
+        LocalEnvironment.Settings.of(layout, logDir, options.profile(), options.faults());
+    try (LocalEnvironment env = LocalEnvironment.start(settings, line -> {})) {
+      for (LocalEnvironment.Part part : env.parts()) {
+        printPart(part);
+      }
+      SampleTarget target = SampleTarget.of(request);
+      Service sample =
+          env.deployService(
+              target.project(), target.region(), target.service(), LocalEnvironment.SAMPLE_IMAGE);
+      printPart(env.parts().get(env.parts().size() - 1));
+      out.println(
+          table.dim(
+              "  (the service runs without REDIS_HOST until runwire wires it: "
+                  + sample.getUri()
+                  + "/redis answers 503)"));
+      out.println();
+      env.injectFaults();
+
+      if (mode == Mode.DRIFT_CHECK || mode == Mode.DESTROY) {
+        int setup = applyFirst(env, requestPath, mode);
+        if (setup != OK) {
+          return setup;
+        }
+      }
+
+      int code = publishAndFollow(env, request, layout.display(requestPath), true);
+      if (code == OK && mode == Mode.APPLY) {
+        code = callService(env, target);
+      }
+      if (options.keepRunning()) {
+        keepRunning(env, target);
+      }
+      out.println();
+      out.println(
+          table.dim("stopping everything it started (logs: " + layout.display(logDir) + "/)"));
+      return code;
+    }
+  }
+
+  /** drift-check and destroy need something to look at: apply the same request first. */
+  private int applyFirst(LocalEnvironment env, Path requestPath, Mode mode)
+      throws InterruptedException {
+    RequestFile apply;
+    try {
+      apply = RequestFile.read(requestPath, Mode.APPLY, null);
+    } catch (IOException e) {
+      throw new UsageException("--request: " + e.getMessage());
+    }
+    out.println(
+        mode.wire()
+            + " needs something to look at: applying the request first ("
+            + apply.requestId()
+            + ")");
+    int code = publishAndFollow(env, apply, layout.display(requestPath), false);
+    out.println();
+    return code;
+  }
+
+  /** Publishes one request and follows it to its end; returns the exit code it deserves. */
+  private int publishAndFollow(
+      LocalEnvironment env, RequestFile request, String from, boolean showSteps)
+      throws InterruptedException {
+    RequestTracker tracker = env.track(request.requestId());
+    Instant publishedAt = Instant.now();
+    String messageId = env.publish(request.json());
+    tracker.messageId(messageId);
+    if (showSteps) {
+      out.println(
+          "published "
+              + table.bold(request.requestId())
+              + " ("
+              + request.mode()
+              + ") from "
+              + from
+              + " as message "
+              + messageId);
+      out.println(
+          table.dim("  Pub/Sub -> Eventarc bridge -> function -> Cloud Run job -> step events"));
+      out.println();
+    }
+    ProgressBoard board = new ProgressBoard(request.requestId(), publishedAt);
+    board.expect(PlannedSteps.of(request.json()));
+    Outcome outcome;
+    try (ProgressView view =
+        new ProgressView(showSteps ? out : nullStream(), table, board, ansi, Clock.systemUTC())) {
+      tracker.onStep(view::onStep);
+      view.start();
+      try {
+        outcome = tracker.await(options.timeout());
+      } catch (TimeoutException e) {
+        view.close();
+        out.println();
+        out.println(
+            table.red("no result after " + ProgressTable.seconds(options.timeout()))
+                + ": the job may still be running. Logs: "
+                + layout.display(env.logDir())
+                + "/ (function.log, the local cloud's job logs). Raise --timeout or use"
+                + " --profile instant.");
+        return FAILED;
+      }
+    }
+    if (ansi && showSteps) {
+      // the live table cut long lines to the terminal's width: say in full what went wrong
+      for (ProgressBoard.Row row : board.rows()) {
+        if (!row.detail().isEmpty()
+            && (row.state() == ProgressBoard.State.FAILED
+                || row.state() == ProgressBoard.State.DRIFTED)) {
+          out.println("  " + row.step() + ": " + row.detail());
+        }
+      }
+    }
+    tracker.events(AcceptedEvent.class).stream()
+        .findFirst()
+        .filter(a -> showSteps)
+        .ifPresent(
+            a ->
+                out.println(
+                    table.dim(
+                        "  execution "
+                            + a.execution().substring(a.execution().lastIndexOf('/') + 1)
+                            + (a.duplicate() ? " (already running: not started again)" : ""))));
+    return report(outcome, showSteps);
+  }
+
+  private int report(Outcome outcome, boolean full) {
+    if (outcome instanceof Outcome.Rejected rejected) {
+      RejectedEvent event = rejected.rejected();
+      out.println(
+          table.red("rejected") + ": the function refused the request; the job did not run.");
+      event.problems().forEach(p -> out.println("  " + p));
+      return FAILED;
+    }
+    if (outcome instanceof Outcome.LaunchFailed failed) {
+      var event = failed.failed();
+      out.println(
+          table.red("launch failed")
+              + " ("
+              + event.code()
+              + "): "
+              + event.reason()
+              + (event.fix() == null ? "" : "\n  fix: " + event.fix()));
+      return FAILED;
+    }
+    RunEvent run = ((Outcome.Finished) outcome).run();
+    String summary = summary(run);
+    switch (run.status()) {
+      case SUCCEEDED -> out.println(table.green(run.status().wire()) + " " + summary);
+      case DRIFTED -> out.println(table.magenta("drift found") + " " + summary);
+      case FAILED -> {
+        out.println(table.red("failed") + " " + summary);
+        if (run.error() != null) {
+          out.println("  " + run.error().code() + ": " + run.error().message());
+        }
+      }
+    }
+    if (full && !run.outputs().isEmpty()) {
+      printOutputs(run.outputs());
+    }
+    return switch (run.status()) {
+      case SUCCEEDED -> OK;
+      case DRIFTED -> DRIFT;
+      case FAILED -> FAILED;
+    };
+  }
+
+  private static String summary(RunEvent run) {
+    StringBuilder s =
+        new StringBuilder("in " + ProgressTable.seconds(Duration.ofMillis(run.durationMs())));
+    RunEvent.Counts c = run.counts();
+    if (c != null) {
+      s.append(": ").append(c.steps()).append(" steps");
+      append(s, c.created(), "created");
+      append(s, c.updated(), "updated");
+      append(s, c.deleted(), "deleted");
+      append(s, c.unchanged(), "unchanged");
+      append(s, c.drifted(), "drifted");
+      append(s, c.failed(), "failed");
+      append(s, c.skipped(), "skipped");
+    }
+    return s.toString();
+  }
+
+  private static void append(StringBuilder s, int n, String word) {
+    if (n > 0) {
+      s.append(", ").append(n).append(' ').append(word);
+    }
+  }
+
+  private void printOutputs(Map<String, String> outputs) {
+    out.println();
+    out.println(table.bold("outputs"));
+    Map<String, String> sorted = new TreeMap<>(outputs);
+    int width = sorted.keySet().stream().mapToInt(String::length).max().orElse(0);
+    sorted.forEach((k, v) -> out.println("  " + pad(k, width) + "  " + v));
+  }
+
+  /** The proof that the wiring works for an app: the sample service counts visits in Redis. */
+  private int callService(LocalEnvironment env, SampleTarget target) throws InterruptedException {
+    Service service = env.service(target.project(), target.region(), target.service());
+    URI url = URI.create(service.getUri() + "/redis");
+    out.println();
+    out.println(table.bold("calling the service") + " " + url);
+    ServiceProbe probe = new ServiceProbe(Duration.ofSeconds(20));
+    for (int i = 0; i < 2; i++) {
+      try {
+        ServiceProbe.Answer answer = probe.get(url);
+        if (!answer.ok()) {
+          out.println("  " + table.red("HTTP " + answer.status()) + " " + answer.body());
+          return FAILED;
+        }
+        out.println("  " + table.green(answer.body()));
+      } catch (IOException e) {
+        out.println("  " + table.red("no answer") + ": " + e.getMessage());
+        return FAILED;
+      }
+    }
+    return OK;
+  }
+
+  private void keepRunning(LocalEnvironment env, SampleTarget target) throws InterruptedException {
+    String cloud = env.cloud().baseUrl();
+    String pubsub = env.pubsubEmulator().hostPort();
+    Path envFile = env.logDir().resolve("local-env.sh");
+    Path tokenFile = env.logDir().resolve("gcloud-token");
+    try {
+      java.nio.file.Files.writeString(tokenFile, "local-cloud-needs-no-token\n");
+      java.nio.file.Files.writeString(
+          envFile,
+          String.join(
+              "\n",
+              "# runwire demo --keep-running: point clients and gcloud at the local parts",
+              "export RUNWIRE_LOCAL_CLOUD=" + cloud,
+              "export PUBSUB_EMULATOR_HOST=" + pubsub,
+              "export CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS=" + cloud + "/",
+              "export CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE=" + cloud + "/compute/v1/",
+              "export CLOUDSDK_API_ENDPOINT_OVERRIDES_VPCACCESS=" + cloud + "/",
+              "export CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER=" + cloud + "/",
+              "export CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB=http://" + pubsub + "/",
+              "export CLOUDSDK_AUTH_ACCESS_TOKEN_FILE=" + tokenFile.toAbsolutePath(),
+              ""));
+    } catch (IOException e) {
+      out.println(table.red("could not write " + envFile + ": " + e.getMessage()));
+    }
+    String service =
+        "/v2/projects/"
+            + target.project()
+            + "/locations/"
+            + target.region()
+            + "/services/"
+            + target.service();
+    out.println();
+    out.println(
+        table.bold("everything keeps running")
+            + "; Ctrl-C stops it all. In another shell (gcloud needs no login for it):");
+    out.println("  source " + layout.display(envFile) + table.dim("   # exports the lines below"));
+    out.println(
+        table.dim("  export RUNWIRE_LOCAL_CLOUD=" + cloud + " PUBSUB_EMULATOR_HOST=" + pubsub));
+    out.println(
+        table.dim(
+            "  export CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS="
+                + cloud
+                + "/ (and COMPUTE="
+                + cloud
+                + "/compute/v1/, VPCACCESS, SECRETMANAGER, PUBSUB=http://"
+                + pubsub
+                + "/)"));
+    out.println(
+        "  gcloud redis instances list --region "
+            + target.region()
+            + " --project "
+            + target.project());
+    out.println(
+        "  gcloud pubsub topics publish runwire-requests --project "
+            + LocalEnvironment.PROJECT
+            + " --message \"$(cat "
+            + layout.display(layout.defaultRequest())
+            + ")\"");
+    out.println(
+        "  curl -s "
+            + cloud
+            + service
+            + table.dim("   # gcloud run speaks Run v1; the local cloud serves v2"));
+    out.println(
+        "  curl -s "
+            + cloud
+            + "/admin/state"
+            + table.dim("   # every resource; also /admin/requests, /admin/counters"));
+    out.println(
+        "  curl -s "
+            + env.service(target.project(), target.region(), target.service()).getUri()
+            + "/redis");
+    out.println();
+    out.println(table.dim("events of further requests appear here:"));
+    env.onEvent(event -> out.println("  " + EventLine.of(event)));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> out.println(table.dim("\nstopping everything it started"))));
+    new CountDownLatch(1).await(); // until Ctrl-C; the shutdown hooks stop everything
+  }
+
+  private void printPart(LocalEnvironment.Part part) {
+    out.println(
+        "  "
+            + pad(part.name(), 17)
+            + " "
+            + pad(part.where(), 54)
+            + " "
+            + table.dim("up in " + ProgressTable.seconds(part.took())));
+  }
+
+  private static String pad(String s, int width) {
+    return s.length() >= width ? s : s + " ".repeat(width - s.length());
+  }
+
+  private static String pct(double rate) {
+    return Math.round(rate * 100) + "%";
+  }
+
+  /** The terminal's width: {@code COLUMNS}, else what {@code stty size} says, else 120. */
+  static int terminalColumns(Map<String, String> env) {
+    try {
+      int columns = Integer.parseInt(env.getOrDefault("COLUMNS", "").trim());
+      if (columns > 0) {
+        return columns;
+      }
+    } catch (NumberFormatException e) {
+      // ask the tty
+    }
+    try {
+      Process stty =
+          new ProcessBuilder("stty", "size")
+              .redirectInput(new java.io.File("/dev/tty"))
+              .redirectError(ProcessBuilder.Redirect.DISCARD)
+              .start();
+      String size = new String(stty.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (stty.waitFor() == 0 && size.matches("\\d+ \\d+")) {
+        return Integer.parseInt(size.split(" ")[1]);
+      }
+    } catch (IOException e) {
+      // no tty
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return 120;
+  }
+
+  /**
+   * Sends java.util.logging (the local cloud's, gRPC's, gax's) to a file: the terminal belongs to
+   * the progress view.
+   */
+  private static void logToFile(Path file) {
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    for (java.util.logging.Handler handler : root.getHandlers()) {
+      root.removeHandler(handler);
+    }
+    try {
+      java.nio.file.Files.createDirectories(file.getParent());
+      java.util.logging.FileHandler handler =
+          new java.util.logging.FileHandler(file.toString(), false);
+      handler.setFormatter(new java.util.logging.SimpleFormatter());
+      root.addHandler(handler);
+    } catch (IOException e) {
+      // no log file: stay quiet rather than write over the view
+    }
+  }
+
+  /**
+   * The request's mode; an unknown one is the function's to reject, so the flow treats it as apply.
+   */
+  private static Mode modeOf(RequestFile request) {
+    try {
+      return Mode.fromWire(request.mode());
+    } catch (IllegalArgumentException e) {
+      return Mode.APPLY;
+    }
+  }
+
+  private static PrintStream nullStream() {
+    return new PrintStream(java.io.OutputStream.nullOutputStream());
+  }
+
+  private static Charset stdoutCharset() {
+    String name = System.getProperty("sun.stdout.encoding");
+    try {
+      return name == null ? Charset.defaultCharset() : Charset.forName(name);
+    } catch (RuntimeException e) {
+      return Charset.defaultCharset();
+    }
+  }
+
+  /** Where the request's service lives; the demo deploys the sample image there first. */
+  record SampleTarget(String project, String region, String service) {
+    static SampleTarget of(RequestFile request) {
+      return new SampleTarget(
+          request.project() == null ? LocalEnvironment.PROJECT : request.project(),
+          request.region() == null ? LocalEnvironment.REGION : request.region(),
+          request.service() == null ? "visitor-counter" : request.service());
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package dev.runwire.emulator.compute;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.protobuf.Message;
+import dev.runwire.emulator.core.ApiException;
+import dev.runwire.emulator.core.ApiSurface;
+import dev.runwire.emulator.core.CloudCore;
+import dev.runwire.emulator.core.JsonMergePatch;
+import dev.runwire.emulator.core.LatencyKey;
+import dev.runwire.emulator.core.Networks;
+import dev.runwire.emulator.core.Routes;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Compute Engine v1, the parts runwire uses: networks, subnetworks, routers (with Cloud NAT),
+ * regional addresses, firewall rules and Compute's own global and regional operations, under {@code
+ * /compute/v1/projects/{p}/...} as on compute.googleapis.com. Every project starts with the {@code
+ * default} network, its subnets and its firewall rules. {@link #networks()} is the {@link Networks}
+ * seam the other APIs check their networks, subnets and ranges against.
+ */
+public final class ComputeSurface implements ApiSurface {
+
+  private final CloudCore core;
+  private final ComputeState state;
+  private final ComputeOperations operations;
+  private final ComputeNetworks networks;
+  private final List<ComputeCollection<? extends Message>> collections;
+
+  public ComputeSurface(CloudCore core) {
+    this.core = core;
+    ComputeIds ids = new ComputeIds(core.ids());
+    this.state = new ComputeState(ids);
+    this.operations = new ComputeOperations(core, ids);
+    this.networks = new ComputeNetworks(state);
+    this.collections =
+        List.of(
+            new NetworkResources(core, state, operations),
+            new SubnetworkResources(core, state, operations, networks),
+            new RouterResources(core, state, operations),
+            new AddressResources(core, state, operations),
+            new FirewallResources(core, state, operations));
+  }
+
+  /** The networks, subnets and ranges in use, for the other APIs. */
+  public Networks networks() {
+    return networks;
+  }
+
+  @Override
+  public String api() {
+    return "compute";
+  }
+
+  @Override
+  public void registerRoutes(Routes routes) {
+    collections.forEach(c -> c.registerRoutes(routes));
+    operations.registerRoutes(routes);
+  }
+
+  @Override
+  public List<LatencyKey> latencyKeys() {
+    return collections.stream().map(ComputeCollection::latency).toList();
+  }
+
+  /** Compute answers rate limiting with 403 rateLimitExceeded, not 429. */
+  @Override
+  public ApiException transientError(int httpStatus) {
+    return httpStatus == 429 ? ComputeErrors.rateLimited() : ApiException.unavailable(api());
+  }
+
+  @Override
+  public JsonObject snapshot() {
+    JsonObject out = new JsonObject();
+    for (ComputeCollection<? extends Message> c : collections) {
+      out.add(c.collection(), list(c));
+    }
+    out.add("operations", operations.snapshot());
+    return out;
+  }
+
+  private <M extends Message> JsonArray list(ComputeCollection<M> c) {
+    JsonArray items = new JsonArray();
+    c.table.list("").forEach(m -> items.add(core.json().toTree(c.present(m))));
+    return items;
+  }
+
+  /**
+   * Changes a resource the way gcloud or the console would, by a JSON merge patch of its fields,
+   * e.g. {@code projects/p/regions/r/routers/rt} with {@code {"nats":[]}}. A subnet gets a new
+   * fingerprint.
+   */
+  @Override
+  public boolean changeOutOfBand(String name, JsonObject patch) {
+    for (ComputeCollection<? extends Message> c : collections) {
+      if (changeIn(c, name, patch)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private <M extends Message> boolean changeIn(
+      ComputeCollection<M> c, String name, JsonObject patch) {
+    Optional<M> current = c.table.get(name);
+    if (current.isEmpty()) {
+      return false;
+    }
+    JsonObject merged =
+        JsonMergePatch.apply(core.json().toTree(current.get()), patch).getAsJsonObject();
+    @SuppressWarnings("unchecked")
+    M changed =
+        (M) core.json().fromTree(merged, current.get().newBuilderForType(), "patch").build();
+    if (changed.getDescriptorForType().findFieldByName("fingerprint") != null) {
+      Message.Builder b = changed.toBuilder();
+      b.setField(b.getDescriptorForType().findFieldByName("fingerprint"), Fingerprints.of(changed));
+      @SuppressWarnings("unchecked")
+      M withFingerprint = (M) b.build();
+      changed = withFingerprint;
+    }
+    c.table.put(name, changed);
+    return true;
+  }
+
+  @Override
+  public void reset() {
+    core.locked(
+        () -> {
+          state.clear();
+          operations.reset();
+        });
+  }
+}

@@ -1,0 +1,293 @@
+package dev.runwire.emulator.compute;
+
+import com.google.cloud.compute.v1.Network;
+import com.google.cloud.compute.v1.Subnetwork;
+import com.google.cloud.compute.v1.SubnetworkList;
+import com.google.cloud.compute.v1.SubnetworkSecondaryRange;
+import com.google.gson.JsonObject;
+import dev.runwire.emulator.core.ApiException;
+import dev.runwire.emulator.core.CloudCore;
+import dev.runwire.emulator.core.LatencyKey;
+import dev.runwire.emulator.core.Networks;
+import dev.runwire.emulator.core.RangeReservations;
+import inet.ipaddr.IPAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Subnetworks: a private IPv4 range (/8 to /29) in one region of a network, that overlaps no other
+ * range in use in the network (subnets in any region, connector ranges, Redis reserved ranges, the
+ * auto-mode block). An overlap fails the insert's operation, as it does on Google Cloud. Patch
+ * needs the current fingerprint (412 otherwise) and cannot change the network or the primary range.
+ */
+final class SubnetworkResources extends ComputeCollection<Subnetwork> {
+
+  static final LatencyKey LATENCY = LatencyKey.of("compute.subnetwork", Duration.ofSeconds(10));
+
+  private final ComputeNetworks networks;
+
+  SubnetworkResources(
+      CloudCore core, ComputeState state, ComputeOperations operations, ComputeNetworks networks) {
+    super(
+        core,
+        state,
+        operations,
+        state.subnetworks,
+        "subnetworks",
+        "compute#subnetwork",
+        true,
+        LATENCY,
+        Subnetwork.getDefaultInstance(),
+        SubnetworkList.getDefaultInstance());
+    this.networks = networks;
+  }
+
+  /** The first host of a block: what Google uses as the subnet's gateway. */
+  static String gatewayOf(String cidr) {
+    IPAddress block = RangeReservations.parseBlock(cidr).orElseThrow().toPrefixBlock();
+    return block.getLower().increment(1).withoutPrefixLength().toCanonicalString();
+  }
+
+  @Override
+  boolean patchable() {
+    return true;
+  }
+
+  @Override
+  Plan<Subnetwork> planInsert(Scope scope, ResourceRef ref, Subnetwork in) {
+    if (in.getNetwork().isEmpty()) {
+      throw ComputeErrors.required(
+          "resource.network", "name the network, e.g. global/networks/my-network");
+    }
+    Network network = existingNetwork(scope.project(), in.getNetwork());
+    String cidr = primaryRange(in.getIpCidrRange());
+    Subnetwork.Builder out =
+        in.toBuilder()
+            .setNetwork(network.getSelfLink())
+            .setIpCidrRange(cidr)
+            .setGatewayAddress(gatewayOf(cidr))
+            .clearState();
+    if (!in.hasPrivateIpGoogleAccess()) {
+      out.setPrivateIpGoogleAccess(false);
+    }
+    if (!in.hasPurpose()) {
+      out.setPurpose("PRIVATE");
+    }
+    if (!in.hasStackType()) {
+      out.setStackType("IPV4_ONLY");
+    }
+    checkSecondaryRanges(out);
+    Subnetwork subnet = withFingerprint(out.build());
+    return new Plan<>(subnet, overlap(ref, subnet));
+  }
+
+  @Override
+  Plan<Subnetwork> planChange(
+      ResourceRef ref, Subnetwork current, Subnetwork changed, JsonObject sent) {
+    String fingerprint = sent.has("fingerprint") ? sent.get("fingerprint").getAsString() : "";
+    if (!fingerprint.equals(current.getFingerprint())) {
+      throw ComputeErrors.fingerprintMismatch(ref.relative());
+    }
+    if (!sameLink(changed.getNetwork(), current.getNetwork(), ref.project())) {
+      throw ComputeErrors.invalid(
+          "resource.network",
+          changed.getNetwork(),
+          "The network of a subnetwork cannot change; create a new subnetwork.");
+    }
+    if (!changed.getIpCidrRange().equals(current.getIpCidrRange())) {
+      throw ComputeErrors.invalid(
+          "resource.ipCidrRange",
+          changed.getIpCidrRange(),
+          "The primary range cannot be patched; widen it with subnetworks.expandIpCidrRange or"
+              + " create a new subnetwork.");
+    }
+    if (!changed.getPurpose().equals(current.getPurpose())) {
+      throw ComputeErrors.invalid(
+          "resource.purpose",
+          changed.getPurpose(),
+          "The purpose of this subnetwork cannot change.");
+    }
+    Subnetwork.Builder out =
+        changed.toBuilder()
+            .setNetwork(current.getNetwork())
+            .setGatewayAddress(current.getGatewayAddress());
+    checkSecondaryRanges(out);
+    Subnetwork next = withFingerprint(out.build());
+    return new Plan<>(next, overlap(ref, next));
+  }
+
+  @Override
+  ApiException deleteBlocker(ResourceRef ref, Subnetwork subnet) {
+    Optional<String> user =
+        state.routersOf(subnet.getNetwork(), ref.region()).stream()
+            .filter(
+                r ->
+                    r.getNatsList().stream()
+                        .flatMap(n -> n.getSubnetworksList().stream())
+                        .anyMatch(s -> s.getName().equals(subnet.getSelfLink())))
+            .map(r -> ResourceRef.relativeOf(r.getSelfLink()))
+            .findFirst();
+    if (user.isEmpty()) {
+      String network = ResourceRef.shortName(subnet.getNetwork());
+      user =
+          networks.rangesInUse(ref.project(), network).stream()
+              .filter(r -> !r.owner().equals(ref.relative()))
+              .filter(r -> !r.purpose().equals("auto-mode subnets"))
+              .filter(r -> insideSubnet(r.cidr(), subnet.getIpCidrRange()))
+              .map(Networks.AddressRange::owner)
+              .findFirst();
+    }
+    return user.map(u -> ComputeErrors.inUse("subnetwork", ref.relative(), u)).orElse(null);
+  }
+
+  private static boolean insideSubnet(String cidr, String subnetRange) {
+    var block = RangeReservations.parseBlock(cidr);
+    var subnet = RangeReservations.parseBlock(subnetRange);
+    return block.isPresent()
+        && subnet.isPresent()
+        && subnet.get().toPrefixBlock().contains(block.get().toPrefixBlock());
+  }
+
+  private Network existingNetwork(String project, String reference) {
+    ResourceRef ref =
+        ResourceRef.parse(reference, "networks", project, null)
+            .orElseThrow(
+                () ->
+                    ComputeErrors.invalid(
+                        "resource.network",
+                        reference,
+                        "Not a network reference; use projects/"
+                            + project
+                            + "/global/networks/NAME or its URL."));
+    return state
+        .networks
+        .get(ref.relative())
+        .orElseThrow(
+            () ->
+                ComputeErrors.invalid(
+                    "resource.network",
+                    reference,
+                    "The referenced network resource cannot be found."));
+  }
+
+  /** A valid private IPv4 block from /8 to /29, in canonical form. */
+  private static String primaryRange(String cidr) {
+    if (cidr.isEmpty()) {
+      throw ComputeErrors.required(
+          "resource.ipCidrRange", "give the subnet's primary range, e.g. 10.10.0.0/24");
+    }
+    return checkBlock("resource.ipCidrRange", cidr);
+  }
+
+  static String checkBlock(String field, String cidr) {
+    Optional<IPAddress> block = RangeReservations.parseBlock(cidr);
+    if (block.isEmpty()) {
+      throw ComputeErrors.invalid(
+          field, cidr, "Not an IPv4 range in CIDR form such as 10.10.0.0/24.");
+    }
+    if (!block.get().isPrefixBlock()) {
+      throw ComputeErrors.invalid(
+          field,
+          cidr,
+          "Invalid IPCidrRange: the address is not the start of the block; use "
+              + block.get().toPrefixBlock().toCanonicalString()
+              + ".");
+    }
+    int prefix = block.get().getNetworkPrefixLength();
+    if (prefix < 8 || prefix > 29) {
+      throw ComputeErrors.invalid(field, cidr, "The prefix length must be between /8 and /29.");
+    }
+    if (!PrivateRanges.contains(cidr)) {
+      throw ComputeErrors.invalid(
+          field, cidr, "Not a private range; use a range in " + PrivateRanges.describe() + ".");
+    }
+    return block.get().toCanonicalString();
+  }
+
+  private static void checkSecondaryRanges(Subnetwork.Builder subnet) {
+    Set<String> names = new HashSet<>();
+    List<SubnetworkSecondaryRange> checked = new ArrayList<>();
+    List<Networks.AddressRange> seen = new ArrayList<>();
+    seen.add(new Networks.AddressRange(subnet.getIpCidrRange(), "", "the primary range"));
+    for (int i = 0; i < subnet.getSecondaryIpRangesCount(); i++) {
+      SubnetworkSecondaryRange r = subnet.getSecondaryIpRanges(i);
+      String field = "resource.secondaryIpRanges[" + i + "]";
+      ComputeNames.require(field + ".rangeName", r.getRangeName());
+      if (!names.add(r.getRangeName())) {
+        throw ComputeErrors.invalid(
+            field + ".rangeName", r.getRangeName(), "Secondary range names must be unique.");
+      }
+      if (r.getIpCidrRange().isEmpty()) {
+        throw ComputeErrors.required(field + ".ipCidrRange", "give the range, e.g. 10.20.0.0/20");
+      }
+      String cidr = checkBlock(field + ".ipCidrRange", r.getIpCidrRange());
+      var clash = RangeReservations.firstOverlap(seen, cidr);
+      if (clash.isPresent()) {
+        throw ComputeErrors.invalid(
+            field + ".ipCidrRange",
+            cidr,
+            "It overlaps "
+                + clash.get().purpose()
+                + " "
+                + clash.get().cidr()
+                + " of this subnetwork.");
+      }
+      seen.add(new Networks.AddressRange(cidr, "", "secondary range " + r.getRangeName()));
+      checked.add(r.toBuilder().setIpCidrRange(cidr).build());
+    }
+    subnet.clearSecondaryIpRanges().addAllSecondaryIpRanges(checked);
+  }
+
+  /** The operation error when the subnet's ranges overlap a range in use in its network. */
+  private ApiException overlap(ResourceRef ref, Subnetwork subnet) {
+    String network = ResourceRef.shortName(subnet.getNetwork());
+    List<Networks.AddressRange> used =
+        networks.rangesInUse(ref.project(), network).stream()
+            .filter(r -> !r.owner().equals(ref.relative()))
+            .toList();
+    List<String> ranges = new ArrayList<>();
+    ranges.add(subnet.getIpCidrRange());
+    subnet.getSecondaryIpRangesList().forEach(r -> ranges.add(r.getIpCidrRange()));
+    for (String cidr : ranges) {
+      Optional<Networks.AddressRange> clash = RangeReservations.firstOverlap(used, cidr);
+      if (clash.isPresent()) {
+        Networks.AddressRange c = clash.get();
+        String with =
+            c.purpose().equals("subnetwork") || c.purpose().startsWith("secondary range")
+                ? "existing subnetwork '"
+                    + ResourceRef.shortName(c.owner())
+                    + "' in region '"
+                    + regionOf(c.owner())
+                    + "'"
+                    + (c.purpose().equals("subnetwork") ? "" : " (" + c.purpose() + ")")
+                : c.cidr() + " (" + c.purpose() + " of " + c.owner() + ")";
+        return ComputeErrors.invalid(
+            "resource.ipCidrRange",
+            cidr,
+            "Invalid IPCidrRange: " + cidr + " conflicts with " + with + ".");
+      }
+    }
+    return null;
+  }
+
+  private static String regionOf(String subnetRelative) {
+    String[] parts = subnetRelative.split("/");
+    return parts.length > 3 ? parts[3] : "";
+  }
+
+  private static boolean sameLink(String a, String b, String project) {
+    return a.equals(b)
+        || ResourceRef.parse(a, "networks", project, null)
+            .map(ResourceRef::link)
+            .map(l -> l.equals(b))
+            .orElse(false);
+  }
+
+  private static Subnetwork withFingerprint(Subnetwork s) {
+    return s.toBuilder().setFingerprint(Fingerprints.of(s)).build();
+  }
+}

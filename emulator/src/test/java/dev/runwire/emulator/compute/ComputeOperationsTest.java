@@ -1,0 +1,212 @@
+package dev.runwire.emulator.compute;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.api.gax.longrunning.OperationFuture;
+import com.google.api.gax.rpc.InternalException;
+import com.google.api.gax.rpc.NotFoundException;
+import com.google.api.gax.rpc.PermissionDeniedException;
+import com.google.cloud.compute.v1.Address;
+import com.google.cloud.compute.v1.Allowed;
+import com.google.cloud.compute.v1.Firewall;
+import com.google.cloud.compute.v1.ListGlobalOperationsRequest;
+import com.google.cloud.compute.v1.ListRegionOperationsRequest;
+import com.google.cloud.compute.v1.NetworksClient;
+import com.google.cloud.compute.v1.Operation;
+import dev.runwire.emulator.LocalCloud;
+import dev.runwire.emulator.core.RecordedRequest;
+import dev.runwire.emulator.core.RequestKind;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Compute operations that take time: polled to DONE, failing, waited on; rate limiting. */
+class ComputeOperationsTest {
+
+  private static final String P = "ops-project";
+  private static final String REGION = "us-central1";
+
+  private static LocalCloud cloud;
+  private static ComputeClients compute;
+
+  @BeforeAll
+  static void start() throws Exception {
+    cloud =
+        LocalCloud.builder()
+            .profile("instant")
+            .duration("compute.network", Duration.ofMillis(300))
+            .duration("compute.address", Duration.ofMillis(300))
+            .duration("compute.firewall", Duration.ofMinutes(5))
+            .seed(7)
+            .start();
+    compute = new ComputeClients(cloud);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (compute != null) {
+      compute.close();
+    }
+    cloud.close();
+  }
+
+  @BeforeEach
+  void clean() {
+    cloud.reset();
+    cloud.resetLog();
+    cloud.faults().clear();
+  }
+
+  @Test
+  void insertIsPendingThenPolledUntilDone() throws Exception {
+    OperationFuture<Operation, Operation> future =
+        compute.networks.insertAsync(P, ComputeContractTest.custom("slow"));
+    Operation first = (Operation) future.getInitialFuture().get().getMetadata();
+    assertEquals(Operation.Status.PENDING, first.getStatus());
+    assertThrows(NotFoundException.class, () -> compute.networks.get(P, "slow"));
+
+    Operation done = future.get();
+    assertEquals(Operation.Status.DONE, done.getStatus());
+    assertEquals(100, done.getProgress());
+    assertTrue(!done.getStartTime().isEmpty() && !done.getEndTime().isEmpty());
+    assertEquals("slow", compute.networks.get(P, "slow").getName());
+
+    List<RecordedRequest> polls =
+        cloud.requestLog().stream().filter(r -> r.kind() == RequestKind.POLL).toList();
+    assertTrue(polls.size() >= 2, "the client polled: " + polls);
+    assertTrue(
+        polls.stream()
+            .allMatch(
+                r ->
+                    r.path().startsWith("/compute/v1/projects/ops-project/global/operations/")
+                        && r.api().equals("compute")),
+        polls.toString());
+  }
+
+  @Test
+  void regionalOperationsArePolledAndWaitedOnByName() throws Exception {
+    OperationFuture<Operation, Operation> future =
+        compute.addresses.insertAsync(P, REGION, Address.newBuilder().setName("ip").build());
+    Operation first = (Operation) future.getInitialFuture().get().getMetadata();
+    assertTrue(first.getRegion().endsWith("/projects/ops-project/regions/us-central1"));
+
+    Operation viaGet = compute.regionOperations.get(P, REGION, first.getName());
+    assertEquals(first.getId(), viaGet.getId());
+    assertThrows(NotFoundException.class, () -> compute.globalOperations.get(P, first.getName()));
+
+    var mine =
+        compute
+            .regionOperations
+            .list(
+                ListRegionOperationsRequest.newBuilder()
+                    .setProject(P)
+                    .setRegion(REGION)
+                    .setFilter("targetLink eq .*/addresses/ip")
+                    .build())
+            .getPage()
+            .getResponse();
+    assertEquals(
+        List.of(first.getName()), mine.getItemsList().stream().map(Operation::getName).toList());
+
+    future.get();
+    Operation waited = compute.regionOperations.wait(P, REGION, first.getName());
+    assertEquals(Operation.Status.DONE, waited.getStatus());
+    assertTrue(
+        cloud.requestLog().stream()
+            .anyMatch(
+                r ->
+                    r.path()
+                        .startsWith(
+                            "/compute/v1/projects/ops-project/regions/us-central1/operations/")));
+  }
+
+  @Test
+  void runningOperationsAreFoundByListFilter() throws Exception {
+    compute.networks.insertAsync(P, ComputeContractTest.custom("quick")).get();
+    Firewall rule =
+        Firewall.newBuilder()
+            .setName("slow-rule")
+            .addAllowed(Allowed.newBuilder().setIPProtocol("tcp").addPorts("6379"))
+            .build();
+    Operation started =
+        (Operation) compute.firewalls.insertAsync(P, rule).getInitialFuture().get().getMetadata();
+
+    List<String> running =
+        compute
+            .globalOperations
+            .list(
+                ListGlobalOperationsRequest.newBuilder()
+                    .setProject(P)
+                    .setFilter("(status != DONE) (operationType = insert)")
+                    .build())
+            .getPage()
+            .getResponse()
+            .getItemsList()
+            .stream()
+            .map(Operation::getName)
+            .toList();
+    assertEquals(List.of(started.getName()), running);
+  }
+
+  @Test
+  void failingOperationIsRaisedByTheJavaClient() throws Exception {
+    cloud.faults().failOperation("projects/ops-project/global/networks/doomed", "backend on fire");
+
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () -> compute.networks.insertAsync(P, ComputeContractTest.custom("doomed")).get());
+    assertInstanceOf(InternalException.class, e.getCause());
+    assertThrows(NotFoundException.class, () -> compute.networks.get(P, "doomed"));
+
+    String name =
+        cloud
+            .state()
+            .getAsJsonObject("compute")
+            .getAsJsonArray("operations")
+            .get(0)
+            .getAsJsonObject()
+            .get("name")
+            .getAsString();
+    Operation failed = compute.globalOperations.get(P, name);
+    assertEquals(Operation.Status.DONE, failed.getStatus());
+    assertEquals(500, failed.getHttpErrorStatusCode());
+    assertEquals("backend on fire", failed.getError().getErrors(0).getMessage());
+    assertEquals(failed, compute.globalOperations.wait(P, name));
+  }
+
+  @Test
+  void rateLimitIs403RateLimitExceededAndACarefulClientRetriesIt() throws Exception {
+    compute.networks.get(P, "default");
+    cloud.faults().errorRate("compute", 1.0);
+    PermissionDeniedException limited = null;
+    for (int i = 0; i < 20 && limited == null; i++) {
+      try {
+        compute.networks.get(P, "default");
+      } catch (PermissionDeniedException e) {
+        limited = e;
+      } catch (com.google.api.gax.rpc.UnavailableException e) {
+        // the other transient fault; try again
+      }
+    }
+    assertTrue(limited != null, "no 403 in 20 faulted requests");
+    assertTrue(ComputeClients.errorBody(limited).contains("\"reason\":\"rateLimitExceeded\""));
+
+    cloud.faults().clear().errorRate("compute", 0.5);
+    cloud.resetLog();
+    try (NetworksClient careful = ComputeClients.networksRetryingReads(cloud)) {
+      for (int i = 0; i < 10; i++) {
+        assertEquals("default", careful.get(P, "default").getName());
+      }
+    }
+    long faulted = cloud.requestLog().stream().filter(r -> r.status() == 403).count();
+    assertTrue(faulted > 0, "some requests were rate limited and retried");
+  }
+}

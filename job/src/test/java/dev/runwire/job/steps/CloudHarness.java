@@ -1,0 +1,103 @@
+package dev.runwire.job.steps;
+
+import dev.runwire.emulator.LocalCloud;
+import dev.runwire.emulator.core.RecordedRequest;
+import dev.runwire.job.cloud.CloudClients;
+import dev.runwire.job.engine.DagPlanner;
+import dev.runwire.job.engine.DagRunner;
+import dev.runwire.job.engine.Plan;
+import dev.runwire.job.engine.RetryPolicy;
+import dev.runwire.job.engine.RunContext;
+import dev.runwire.job.engine.RunResult;
+import dev.runwire.job.engine.Sleeper;
+import dev.runwire.job.engine.StepKind;
+import dev.runwire.job.engine.StepListener;
+import dev.runwire.job.engine.StepOutcome;
+import dev.runwire.job.engine.WaitPolicy;
+import dev.runwire.schemas.ProvisioningRequest;
+import dev.runwire.schemas.cloud.CloudEndpoints;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The real local cloud (instant profile) and real clients pointed at it, for step tests: run one
+ * step, or a whole plan, and count the mutating requests the cloud recorded.
+ */
+final class CloudHarness implements AutoCloseable {
+
+  final LocalCloud cloud;
+  final CloudClients clients;
+  WaitPolicy waits = waitsFor(Duration.ofSeconds(60));
+  final RetryPolicy retry =
+      new RetryPolicy(4, Duration.ofMillis(20), Duration.ofMillis(200), Sleeper.REAL, () -> 0.5);
+
+  CloudHarness() {
+    this.cloud = LocalCloud.builder().profile("instant").start();
+    this.clients = new CloudClients(CloudEndpoints.local(cloud.baseUrl(), null), waits);
+  }
+
+  /** Each step's deadline from now on (a short one makes a "cannot reach" test quick). */
+  void stepTimeout(Duration timeout) {
+    waits = waitsFor(timeout);
+  }
+
+  private static WaitPolicy waitsFor(Duration stepTimeout) {
+    return new WaitPolicy(
+        Duration.ofMillis(10),
+        Duration.ofMillis(100),
+        1.5,
+        stepTimeout,
+        Sleeper.REAL,
+        Clock.systemUTC());
+  }
+
+  Inventory inventory() {
+    return new LiveInventory(clients, retry);
+  }
+
+  StepFactory factory() {
+    return new StepFactory(clients, inventory());
+  }
+
+  /** Runs one step of {@code request}'s plan alone (its upstream outputs are not there). */
+  StepOutcome runStep(StepKind kind, ProvisioningRequest request) {
+    Plan alone = new Plan(List.of(new Plan.Node(kind, Set.of())));
+    RunResult result =
+        DagRunner.sequential(StepListener.NONE, Clock.systemUTC())
+            .run(
+                alone,
+                factory().steps(alone, request),
+                new RunContext(request, "test", retry, waits));
+    return result.outcome(kind);
+  }
+
+  /** Runs {@code kinds} one after the other, each depending on the one before. */
+  RunResult runSteps(ProvisioningRequest request, StepKind... kinds) {
+    List<Plan.Node> nodes = new java.util.ArrayList<>();
+    for (int i = 0; i < kinds.length; i++) {
+      nodes.add(new Plan.Node(kinds[i], i == 0 ? Set.of() : Set.of(kinds[i - 1])));
+    }
+    Plan plan = new Plan(nodes);
+    return DagRunner.sequential(StepListener.NONE, Clock.systemUTC())
+        .run(plan, factory().steps(plan, request), new RunContext(request, "test", retry, waits));
+  }
+
+  /** Runs the request's whole plan, one step at a time. */
+  RunResult runPlan(ProvisioningRequest request) {
+    Plan plan = DagPlanner.plan(request);
+    return DagRunner.sequential(StepListener.NONE, Clock.systemUTC())
+        .run(plan, factory().steps(plan, request), new RunContext(request, "test", retry, waits));
+  }
+
+  List<RecordedRequest> mutations() {
+    return cloud.requestLog().stream().filter(RecordedRequest::isMutation).toList();
+  }
+
+  @Override
+  public void close() {
+    clients.close();
+    cloud.close();
+  }
+}
