@@ -30,8 +30,6 @@ import java.util.Optional;
 final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
     implements Creator<CloudNatStep.Spec>, Updater<Router, CloudNatStep.Spec>, Deleter<Router> {
 
-  static final String ALL_SUBNETWORKS = "ALL_SUBNETWORKS_ALL_IP_RANGES";
-
   record Spec(
       String natIpAllocateOption,
       List<String> natIps,
@@ -150,28 +148,16 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
     current.getNatsList().stream().filter(n -> !n.getName().equals(nat)).forEach(others::add);
     List<RouterNat> nats = edit.apply(others);
     String requestId = Names.computeRequestId(ctx.executionId(), router + "/" + nat, verb);
-    if (nats.isEmpty()) {
-      // An empty list cannot be sent in a PATCH (the client leaves empty fields out): PUT the
-      // router without NATs instead.
-      UpdateRouterRequest put =
-          UpdateRouterRequest.newBuilder()
-              .setProject(project)
-              .setRegion(region)
-              .setRouter(router)
-              .setRouterResource(current.toBuilder().clearNats())
-              .setRequestId(requestId)
-              .build();
-      ctx.call(
-          () ->
-              ComputeOperations.await(
-                  ctx,
-                  clients,
-                  clients.routers().updateAsync(put),
-                  project,
-                  region,
-                  "NAT " + nat + " " + verb));
-      return;
-    }
+    // An empty list cannot go in a PATCH (the client leaves empty fields out): PUT the router
+    // without NATs instead.
+    UpdateRouterRequest put =
+        UpdateRouterRequest.newBuilder()
+            .setProject(project)
+            .setRegion(region)
+            .setRouter(router)
+            .setRouterResource(current.toBuilder().clearNats())
+            .setRequestId(requestId)
+            .build();
     PatchRouterRequest patch =
         PatchRouterRequest.newBuilder()
             .setProject(project)
@@ -185,13 +171,15 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
             ComputeOperations.await(
                 ctx,
                 clients,
-                clients.routers().patchAsync(patch),
+                nats.isEmpty()
+                    ? clients.routers().updateAsync(put)
+                    : clients.routers().patchAsync(patch),
                 project,
                 region,
                 "NAT " + nat + " " + verb));
   }
 
-  /** One list call over the region's routers: another NAT must not already cover our subnet. */
+  /** One list call over the region's routers: no other NAT may already cover our subnet. */
   private void checkNoClash(StepContext ctx) {
     List<Router> routers =
         ctx.call(
@@ -200,41 +188,10 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
               clients.routers().list(project, region).iterateAll().forEach(all::add);
               return all;
             });
-    for (Router r : routers) {
-      if (!Names.last(r.getNetwork()).equals(network)) {
-        continue;
-      }
-      for (RouterNat other : r.getNatsList()) {
-        if (r.getName().equals(router) && other.getName().equals(nat)) {
-          continue;
-        }
-        boolean coversAll = ALL_SUBNETWORKS.equals(other.getSourceSubnetworkIpRangesToNat());
-        boolean coversOurs =
-            other.getSubnetworksList().stream()
-                .anyMatch(s -> Names.last(s.getName()).equals(subnet));
-        if (coversAll || coversOurs) {
-          throw new StepFailure(
-              Reasons.NAT_CLASH,
-              "NAT '"
-                  + other.getName()
-                  + "' on router '"
-                  + r.getName()
-                  + "' already "
-                  + (coversAll
-                      ? "covers every subnet of network '"
-                          + network
-                          + "' in "
-                          + region
-                          + " ("
-                          + ALL_SUBNETWORKS
-                          + ")"
-                      : "NATs subnet '" + subnet + "'")
-                  + ", so a NAT for the static egress IP cannot be added. Change that NAT to"
-                  + " LIST_OF_SUBNETWORKS without '"
-                  + subnet
-                  + "' (or give it the static address yourself and turn staticEgressIp off).");
-        }
-      }
-    }
+    NatClash.find(routers, network, region, router + "/" + nat, subnet)
+        .ifPresent(
+            clash -> {
+              throw new StepFailure(Reasons.NAT_CLASH, clash);
+            });
   }
 }

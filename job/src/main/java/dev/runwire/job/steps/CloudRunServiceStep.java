@@ -3,7 +3,6 @@ package dev.runwire.job.steps;
 import com.google.cloud.run.v2.Condition;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.UpdateServiceRequest;
-import com.google.iam.v1.Binding;
 import com.google.iam.v1.GetIamPolicyRequest;
 import com.google.iam.v1.Policy;
 import com.google.iam.v1.SetIamPolicyRequest;
@@ -36,9 +35,6 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
     implements Creator<ServiceWiring.Spec>,
         Updater<CloudRunServiceStep.Found, ServiceWiring.Spec>,
         Restorer<CloudRunServiceStep.Found> {
-
-  static final String INVOKER = "roles/run.invoker";
-  static final String ALL_USERS = "allUsers";
 
   /** The service, and its IAM policy when the request manages who may invoke it. */
   record Found(Service service, Policy policy) {}
@@ -108,7 +104,7 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
 
   @Override
   protected ServiceWiring.Spec actual(Found found) {
-    return ServiceWiring.actual(found.service(), invokable(found.policy()));
+    return ServiceWiring.actual(found.service(), PublicInvoker.isPublic(found.policy()));
   }
 
   @Override
@@ -202,50 +198,14 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
       return;
     }
     Policy current = policy(ctx);
-    if (Objects.equals(invokable(current), allowUnauthenticated)) {
+    if (Objects.equals(PublicInvoker.isPublic(current), allowUnauthenticated)) {
       return;
     }
-    Policy.Builder changed = current.toBuilder().clearBindings();
-    boolean added = false;
-    for (Binding b : current.getBindingsList()) {
-      if (b.getRole().equals(INVOKER) && !b.hasCondition()) {
-        Binding.Builder invokers = b.toBuilder().clearMembers();
-        b.getMembersList().stream().filter(m -> !m.equals(ALL_USERS)).forEach(invokers::addMembers);
-        if (allowUnauthenticated) {
-          invokers.addMembers(ALL_USERS);
-          added = true;
-        }
-        if (invokers.getMembersCount() > 0) {
-          changed.addBindings(invokers);
-        }
-      } else {
-        changed.addBindings(b);
-      }
-    }
-    if (allowUnauthenticated && !added) {
-      changed.addBindings(Binding.newBuilder().setRole(INVOKER).addMembers(ALL_USERS));
-    }
-    String resource = Names.service(project, region, name);
-    ctx.call(
-        () ->
-            clients
-                .services()
-                .setIamPolicy(
-                    SetIamPolicyRequest.newBuilder()
-                        .setResource(resource)
-                        .setPolicy(changed)
-                        .build()));
-  }
-
-  private static Boolean invokable(Policy policy) {
-    if (policy == null) {
-      return null;
-    }
-    return policy.getBindingsList().stream()
-        .anyMatch(
-            b ->
-                b.getRole().equals(INVOKER)
-                    && !b.hasCondition()
-                    && b.getMembersList().contains(ALL_USERS));
+    SetIamPolicyRequest request =
+        SetIamPolicyRequest.newBuilder()
+            .setResource(Names.service(project, region, name))
+            .setPolicy(PublicInvoker.withPublic(current, allowUnauthenticated))
+            .build();
+    ctx.call(() -> clients.services().setIamPolicy(request));
   }
 }
