@@ -167,7 +167,7 @@ class ProgressTableTest {
     assertFalse(board.apply(other));
     assertEquals(1, board.rows().size());
     assertEquals(ProgressBoard.State.DONE, board.rows().get(0).state());
-    assertEquals("unchanged", board.rows().get(0).outcome());
+    assertEquals("unchanged", board.rows().get(0).outcome(false));
   }
 
   @Test
