@@ -99,11 +99,8 @@ final class AddressResources extends ComputeCollection<Address> {
         return;
       }
     }
-    throw new ApiException(
-        403,
-        com.google.rpc.Code.RESOURCE_EXHAUSTED,
-        "quotaExceeded",
-        "Quota 'STATIC_ADDRESSES' exceeded: every local external address is reserved.");
+    throw ComputeErrors.quotaExceeded(
+        "STATIC_ADDRESSES", "every local external address (" + EXTERNAL_POOLS + ") is reserved");
   }
 
   private void internal(ResourceRef ref, Address.Builder out) {
@@ -180,13 +177,13 @@ final class AddressResources extends ComputeCollection<Address> {
     List<String> users = usersOf(address);
     return users.isEmpty()
         ? null
-        : ComputeErrors.inUse("address", ref.relative(), NetworkResources.relativeOf(users.get(0)));
+        : ComputeErrors.inUse("address", ref.relative(), ResourceRef.relativeOf(users.get(0)));
   }
 
   /** The routers whose NATs use the address: derived, so it is never out of date. */
   private List<String> usersOf(Address address) {
     return state.routers.allHeld().stream()
-        .filter(r -> state.routers.get(NetworkResources.relativeOf(r.getSelfLink())).isPresent())
+        .filter(r -> state.routers.get(ResourceRef.relativeOf(r.getSelfLink())).isPresent())
         .filter(
             r ->
                 r.getNatsList().stream()

@@ -71,6 +71,14 @@ final class ComputeErrors {
         "Rate Limit Exceeded (injected fault); retry with backoff");
   }
 
+  static ApiException quotaExceeded(String quota, String why) {
+    return new ApiException(
+        403,
+        Code.RESOURCE_EXHAUSTED,
+        "quotaExceeded",
+        "Quota '" + quota + "' exceeded: " + why + "; delete unused resources first");
+  }
+
   static ApiException internal(String message) {
     return new ApiException(500, Code.INTERNAL, "backendError", message);
   }

@@ -53,7 +53,7 @@ final class ComputeNetworks implements Networks {
     String link = ref.link();
     List<AddressRange> out = new ArrayList<>();
     for (Subnetwork s : state.subnetsOf(link)) {
-      String owner = NetworkResources.relativeOf(s.getSelfLink());
+      String owner = ResourceRef.relativeOf(s.getSelfLink());
       out.add(new AddressRange(s.getIpCidrRange(), owner, "subnetwork"));
       for (SubnetworkSecondaryRange r : s.getSecondaryIpRangesList()) {
         out.add(new AddressRange(r.getIpCidrRange(), owner, "secondary range " + r.getRangeName()));
@@ -68,7 +68,7 @@ final class ComputeNetworks implements Networks {
         out.add(
             new AddressRange(
                 a.getAddress() + "/32",
-                NetworkResources.relativeOf(a.getSelfLink()),
+                ResourceRef.relativeOf(a.getSelfLink()),
                 "internal address"));
       }
     }

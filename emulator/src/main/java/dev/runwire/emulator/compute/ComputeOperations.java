@@ -1,18 +1,21 @@
 package dev.runwire.emulator.compute;
 
-import com.google.cloud.compute.v1.Error;
 import com.google.cloud.compute.v1.Errors;
 import com.google.cloud.compute.v1.Operation;
+import com.google.cloud.compute.v1.OperationList;
 import com.google.gson.JsonArray;
 import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.CloudCore;
 import dev.runwire.emulator.core.LatencyKey;
+import dev.runwire.emulator.core.Pages;
 import dev.runwire.emulator.core.Reply;
 import dev.runwire.emulator.core.Routes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -60,6 +63,10 @@ final class ComputeOperations {
     String global = "/compute/v1/projects/{project}/global/operations/{operation}";
     String regional = "/compute/v1/projects/{project}/regions/{region}/operations/{operation}";
     routes
+        .get(global.substring(0, global.lastIndexOf('/')), r -> list(r, "global"))
+        .get(
+            regional.substring(0, regional.lastIndexOf('/')),
+            r -> list(r, "regions/" + r.var("region")))
         .poll(global, r -> Reply.of(require(globalName(r))))
         .postRead(global + "/wait", r -> Reply.of(require(globalName(r))))
         .poll(regional, r -> Reply.of(require(regionalName(r))))
@@ -132,7 +139,7 @@ final class ComputeOperations {
     } else {
       m.abandon().run();
       op.setError(
-              Error.newBuilder()
+              com.google.cloud.compute.v1.Error.newBuilder()
                   .addErrors(
                       Errors.newBuilder()
                           .setCode(ComputeErrors.operationErrorCode(failure))
@@ -144,6 +151,31 @@ final class ComputeOperations {
       op.setStartTime(ComputeTime.now());
     }
     op.setStatus(Operation.Status.DONE).setProgress(100).setEndTime(ComputeTime.now());
+  }
+
+  /** The project's operations in a scope, oldest first, with paging and the list filter. */
+  private Reply list(ApiRequest request, String scope) {
+    String prefix = "projects/" + request.var("project") + "/" + scope + "/operations";
+    ListFilter filter = ListFilter.parse(request.query("filter"));
+    List<Operation> items = new ArrayList<>();
+    operations.forEach(
+        (name, op) -> {
+          if (name.startsWith(prefix + "/") && filter.test(core.json().toTree(op))) {
+            items.add(op.build());
+          }
+        });
+    Pages.Page<Operation> page =
+        Pages.of(items, request.queryInt("maxResults", 0), request.query("pageToken"), 500);
+    OperationList.Builder out =
+        OperationList.newBuilder()
+            .setKind("compute#operationList")
+            .setId(prefix)
+            .setSelfLink(ResourceRef.LINK_BASE + prefix)
+            .addAllItems(page.items());
+    if (!page.nextPageToken().isEmpty()) {
+      out.setNextPageToken(page.nextPageToken());
+    }
+    return Reply.of(out);
   }
 
   private Operation require(String relative) {

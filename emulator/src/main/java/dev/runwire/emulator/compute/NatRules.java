@@ -41,7 +41,7 @@ final class NatRules {
     List<Held> held = new ArrayList<>();
     Set<String> addressesHeld = new HashSet<>();
     for (Router other : state.routers.allHeld()) {
-      String otherRelative = NetworkResources.relativeOf(other.getSelfLink());
+      String otherRelative = ResourceRef.relativeOf(other.getSelfLink());
       if (otherRelative.equals(router.relative())) {
         continue;
       }

@@ -89,19 +89,20 @@ final class NetworkResources extends ComputeCollection<Network> {
     for (Subnetwork s : state.subnetsOf(link)) {
       boolean own = network.getAutoCreateSubnetworks() && s.getName().equals(network.getName());
       if (!own || subnetInUse(s).isPresent()) {
-        return ComputeErrors.inUse("network", ref.relative(), relativeOf(s.getSelfLink()));
+        return ComputeErrors.inUse(
+            "network", ref.relative(), ResourceRef.relativeOf(s.getSelfLink()));
       }
     }
     Optional<String> user =
         state.routers.allHeld().stream()
             .filter(r -> r.getNetwork().equals(link))
-            .map(r -> relativeOf(r.getSelfLink()))
+            .map(r -> ResourceRef.relativeOf(r.getSelfLink()))
             .findFirst()
             .or(
                 () ->
                     state.firewalls.allHeld().stream()
                         .filter(f -> f.getNetwork().equals(link))
-                        .map(f -> relativeOf(f.getSelfLink()))
+                        .map(f -> ResourceRef.relativeOf(f.getSelfLink()))
                         .findFirst())
             .or(
                 () ->
@@ -115,29 +116,26 @@ final class NetworkResources extends ComputeCollection<Network> {
   private Optional<String> subnetInUse(Subnetwork s) {
     return state.addresses.allHeld().stream()
         .filter(a -> a.getSubnetwork().equals(s.getSelfLink()))
-        .map(a -> relativeOf(a.getSelfLink()))
+        .map(a -> ResourceRef.relativeOf(a.getSelfLink()))
         .findFirst();
   }
 
   @Override
   void afterDelete(ResourceRef ref, Network network) {
     for (Subnetwork s : state.subnetsOf(network.getSelfLink())) {
-      state.subnetworks.remove(relativeOf(s.getSelfLink()));
+      state.subnetworks.remove(ResourceRef.relativeOf(s.getSelfLink()));
     }
   }
 
   @Override
   Network present(Network network) {
+    String project =
+        ResourceRef.parse(network.getSelfLink(), "networks", null, null).orElseThrow().project();
     List<String> subnets =
-        state.subnetworks.allHeld().stream()
+        state.subnetworks.list("projects/" + project + "/regions/").stream()
             .filter(s -> s.getNetwork().equals(network.getSelfLink()))
-            .filter(s -> state.subnetworks.get(relativeOf(s.getSelfLink())).isPresent())
             .map(Subnetwork::getSelfLink)
             .toList();
     return network.toBuilder().clearSubnetworks().addAllSubnetworks(subnets).build();
-  }
-
-  static String relativeOf(String link) {
-    return link.substring(ResourceRef.LINK_BASE.length());
   }
 }

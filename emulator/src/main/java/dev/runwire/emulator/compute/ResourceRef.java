@@ -76,6 +76,11 @@ record ResourceRef(String project, String region, String collection, String name
     return LINK_BASE + "projects/" + project + "/regions/" + region;
   }
 
+  /** {@code projects/p/...} of one of our own self links. */
+  static String relativeOf(String selfLink) {
+    return selfLink.substring(LINK_BASE.length());
+  }
+
   /** The short name at the end of a link or relative name. */
   static String shortName(String linkOrName) {
     return linkOrName.substring(linkOrName.lastIndexOf('/') + 1);

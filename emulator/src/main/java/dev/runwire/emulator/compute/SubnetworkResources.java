@@ -129,7 +129,7 @@ final class SubnetworkResources extends ComputeCollection<Subnetwork> {
                     r.getNatsList().stream()
                         .flatMap(n -> n.getSubnetworksList().stream())
                         .anyMatch(s -> s.getName().equals(subnet.getSelfLink())))
-            .map(r -> NetworkResources.relativeOf(r.getSelfLink()))
+            .map(r -> ResourceRef.relativeOf(r.getSelfLink()))
             .findFirst();
     if (user.isEmpty()) {
       String network = ResourceRef.shortName(subnet.getNetwork());

@@ -6,6 +6,7 @@ import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.Networks;
 import dev.runwire.emulator.core.RangeReservations;
 import inet.ipaddr.IPAddress;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -203,9 +204,7 @@ final class ConnectorRules {
             .filter(r -> !r.owner().equals(subnet.selfLinkName()))
             .filter(r -> !r.purpose().equals("auto-mode subnets"))
             .filter(
-                r ->
-                    RangeReservations.firstOverlap(java.util.List.of(r), subnet.ipCidrRange())
-                        .isPresent())
+                r -> RangeReservations.firstOverlap(List.of(r), subnet.ipCidrRange()).isPresent())
             .findFirst();
     if (user.isPresent()) {
       throw ApiException.invalidArgument(

@@ -10,6 +10,10 @@ import com.google.api.gax.rpc.InternalException;
 import com.google.api.gax.rpc.NotFoundException;
 import com.google.api.gax.rpc.PermissionDeniedException;
 import com.google.cloud.compute.v1.Address;
+import com.google.cloud.compute.v1.Allowed;
+import com.google.cloud.compute.v1.Firewall;
+import com.google.cloud.compute.v1.ListGlobalOperationsRequest;
+import com.google.cloud.compute.v1.ListRegionOperationsRequest;
 import com.google.cloud.compute.v1.NetworksClient;
 import com.google.cloud.compute.v1.Operation;
 import dev.runwire.emulator.LocalCloud;
@@ -39,6 +43,7 @@ class ComputeOperationsTest {
             .profile("instant")
             .duration("compute.network", Duration.ofMillis(300))
             .duration("compute.address", Duration.ofMillis(300))
+            .duration("compute.firewall", Duration.ofMinutes(5))
             .seed(7)
             .start();
     compute = new ComputeClients(cloud);
@@ -96,6 +101,20 @@ class ComputeOperationsTest {
     assertEquals(first.getId(), viaGet.getId());
     assertThrows(NotFoundException.class, () -> compute.globalOperations.get(P, first.getName()));
 
+    var mine =
+        compute
+            .regionOperations
+            .list(
+                ListRegionOperationsRequest.newBuilder()
+                    .setProject(P)
+                    .setRegion(REGION)
+                    .setFilter("targetLink eq .*/addresses/ip")
+                    .build())
+            .getPage()
+            .getResponse();
+    assertEquals(
+        List.of(first.getName()), mine.getItemsList().stream().map(Operation::getName).toList());
+
     future.get();
     Operation waited = compute.regionOperations.wait(P, REGION, first.getName());
     assertEquals(Operation.Status.DONE, waited.getStatus());
@@ -106,6 +125,34 @@ class ComputeOperationsTest {
                     r.path()
                         .startsWith(
                             "/compute/v1/projects/ops-project/regions/us-central1/operations/")));
+  }
+
+  @Test
+  void runningOperationsAreFoundByListFilter() throws Exception {
+    compute.networks.insertAsync(P, ComputeContractTest.custom("quick")).get();
+    Firewall rule =
+        Firewall.newBuilder()
+            .setName("slow-rule")
+            .addAllowed(Allowed.newBuilder().setIPProtocol("tcp").addPorts("6379"))
+            .build();
+    Operation started =
+        (Operation) compute.firewalls.insertAsync(P, rule).getInitialFuture().get().getMetadata();
+
+    List<String> running =
+        compute
+            .globalOperations
+            .list(
+                ListGlobalOperationsRequest.newBuilder()
+                    .setProject(P)
+                    .setFilter("(status != DONE) (operationType = insert)")
+                    .build())
+            .getPage()
+            .getResponse()
+            .getItemsList()
+            .stream()
+            .map(Operation::getName)
+            .toList();
+    assertEquals(List.of(started.getName()), running);
   }
 
   @Test
@@ -132,6 +179,7 @@ class ComputeOperationsTest {
     assertEquals(Operation.Status.DONE, failed.getStatus());
     assertEquals(500, failed.getHttpErrorStatusCode());
     assertEquals("backend on fire", failed.getError().getErrors(0).getMessage());
+    assertEquals(failed, compute.globalOperations.wait(P, name));
   }
 
   @Test

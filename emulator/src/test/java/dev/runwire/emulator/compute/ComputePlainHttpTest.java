@@ -3,8 +3,22 @@ package dev.runwire.emulator.compute;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.cloud.compute.v1.Address;
+import com.google.cloud.compute.v1.AddressList;
+import com.google.cloud.compute.v1.FirewallList;
+import com.google.cloud.compute.v1.Network;
+import com.google.cloud.compute.v1.NetworkList;
+import com.google.cloud.compute.v1.Operation;
+import com.google.cloud.compute.v1.Router;
+import com.google.cloud.compute.v1.RouterList;
+import com.google.cloud.compute.v1.Subnetwork;
+import com.google.cloud.compute.v1.SubnetworkList;
+import com.google.cloud.vpcaccess.v1.Connector;
+import com.google.cloud.vpcaccess.v1.ListConnectorsResponse;
+import com.google.cloud.vpcaccess.v1.OperationMetadata;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.protobuf.util.JsonFormat;
 import dev.runwire.emulator.LocalCloud;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -137,5 +151,60 @@ class ComputePlainHttpTest {
             "{\"description\":\"no fingerprint\"}");
     assertEquals(412, patched.statusCode());
     assertTrue(patched.body().contains("conditionNotMet"), patched.body());
+  }
+
+  @Test
+  void answersParseStrictlyIntoTheOfficialProtos() throws Exception {
+    JsonFormat.Parser strict = JsonFormat.parser();
+    String base = "/compute/v1/projects/strict-project/";
+    strict.merge(send("GET", base + "global/networks/default", null).body(), Network.newBuilder());
+    strict.merge(send("GET", base + "global/networks", null).body(), NetworkList.newBuilder());
+    strict.merge(
+        send("GET", base + "regions/us-central1/subnetworks/default", null).body(),
+        Subnetwork.newBuilder());
+    strict.merge(
+        send("GET", base + "regions/us-central1/subnetworks", null).body(),
+        SubnetworkList.newBuilder());
+    strict.merge(send("GET", base + "global/firewalls", null).body(), FirewallList.newBuilder());
+    String op =
+        send("POST", base + "regions/us-central1/addresses", "{\"name\":\"strict\"}").body();
+    strict.merge(op, Operation.newBuilder());
+    strict.merge(
+        send("GET", base + "regions/us-central1/addresses/strict", null).body(),
+        Address.newBuilder());
+    strict.merge(
+        send("GET", base + "regions/us-central1/addresses", null).body(), AddressList.newBuilder());
+    String router =
+        "{\"name\":\"r\",\"network\":\"global/networks/default\",\"nats\":[{\"name\":\"n\","
+            + "\"sourceSubnetworkIpRangesToNat\":\"ALL_SUBNETWORKS_ALL_IP_RANGES\","
+            + "\"natIpAllocateOption\":\"MANUAL_ONLY\",\"natIps\":[\"regions/us-central1/addresses/strict\"]}]}";
+    assertEquals(200, send("POST", base + "regions/us-central1/routers", router).statusCode());
+    strict.merge(
+        send("GET", base + "regions/us-central1/routers/r", null).body(), Router.newBuilder());
+    strict.merge(
+        send("GET", base + "regions/us-central1/routers", null).body(), RouterList.newBuilder());
+
+    String connector =
+        send(
+                "POST",
+                "/v1/projects/strict-project/locations/us-central1/connectors?connectorId=strict",
+                "{\"network\":\"default\",\"ipCidrRange\":\"10.8.0.0/28\",\"minInstances\":2,"
+                    + "\"maxInstances\":3}")
+            .body();
+    JsonFormat.Parser withAny =
+        JsonFormat.parser()
+            .usingTypeRegistry(
+                JsonFormat.TypeRegistry.newBuilder()
+                    .add(Connector.getDescriptor())
+                    .add(OperationMetadata.getDescriptor())
+                    .build());
+    withAny.merge(connector, com.google.longrunning.Operation.newBuilder());
+    strict.merge(
+        send("GET", "/v1/projects/strict-project/locations/us-central1/connectors/strict", null)
+            .body(),
+        Connector.newBuilder());
+    strict.merge(
+        send("GET", "/v1/projects/strict-project/locations/us-central1/connectors", null).body(),
+        ListConnectorsResponse.newBuilder());
   }
 }
