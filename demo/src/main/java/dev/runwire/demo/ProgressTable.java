@@ -85,9 +85,12 @@ final class ProgressTable {
         lines.add(paint(colour(row.state()), "  " + " ".repeat(nameWidth) + "  " + row.detail()));
       }
     }
+    // notes (the function's launch, redeliveries) come before any step: list them first
+    List<String> notes = new ArrayList<>();
     for (ProgressBoard.Note note : board.notes()) {
-      lines.add(dim(note(note, origin)));
+      notes.add(dim(note(note, origin)));
     }
+    lines.addAll(0, notes);
     return lines.stream().map(this::fit).toList();
   }
 
