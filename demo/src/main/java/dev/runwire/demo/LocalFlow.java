@@ -8,6 +8,7 @@ import dev.runwire.schemas.ProvisioningRequest.Mode;
 import dev.runwire.schemas.events.AcceptedEvent;
 import dev.runwire.schemas.events.RejectedEvent;
 import dev.runwire.schemas.events.RunEvent;
+import dev.runwire.schemas.events.StepEvent;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -17,6 +18,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
@@ -222,30 +225,10 @@ public final class LocalFlow {
         return FAILED;
       }
     }
-    if (ansi && showSteps) {
-      // the live table cut long lines to the terminal's width: say in full what went wrong
-      for (ProgressBoard.Row row : board.rows()) {
-        if (!row.detail().isEmpty()
-            && (row.state() == ProgressBoard.State.FAILED
-                || row.state() == ProgressBoard.State.DRIFTED)) {
-          out.println("  " + row.step() + ": " + row.detail());
-        }
-      }
-    }
-    tracker.events(AcceptedEvent.class).stream()
-        .findFirst()
-        .filter(a -> showSteps)
-        .ifPresent(
-            a ->
-                out.println(
-                    table.dim(
-                        "  execution "
-                            + a.execution().substring(a.execution().lastIndexOf('/') + 1)
-                            + (a.duplicate() ? " (already running: not started again)" : ""))));
-    return report(outcome, showSteps);
+    return report(outcome, tracker, board, showSteps);
   }
 
-  private int report(Outcome outcome, boolean full) {
+  private int report(Outcome outcome, RequestTracker tracker, ProgressBoard board, boolean full) {
     if (outcome instanceof Outcome.Rejected rejected) {
       RejectedEvent event = rejected.rejected();
       out.println(
@@ -265,25 +248,53 @@ public final class LocalFlow {
       return FAILED;
     }
     RunEvent run = ((Outcome.Finished) outcome).run();
-    String summary = summary(run);
+    String execution =
+        tracker.events(AcceptedEvent.class).stream()
+            .findFirst()
+            .map(
+                a ->
+                    " (execution "
+                        + a.execution().substring(a.execution().lastIndexOf('/') + 1)
+                        + ")")
+            .orElse("");
+    String summary = summary(run) + execution;
     switch (run.status()) {
       case SUCCEEDED -> out.println(table.green(run.status().wire()) + " " + summary);
       case DRIFTED -> out.println(table.magenta("drift found") + " " + summary);
-      case FAILED -> {
-        out.println(table.red("failed") + " " + summary);
-        if (run.error() != null) {
-          out.println("  " + run.error().code() + ": " + run.error().message());
-        }
-      }
+      case FAILED -> out.println(table.red("failed") + " " + summary);
     }
-    if (full && !run.outputs().isEmpty()) {
-      printOutputs(run.outputs());
+    List<ProgressBoard.Row> problems =
+        board.rows().stream()
+            .filter(
+                r ->
+                    r.state() == ProgressBoard.State.FAILED
+                        || r.state() == ProgressBoard.State.DRIFTED)
+            .filter(r -> !r.detail().isEmpty())
+            .toList();
+    if (ansi && full) {
+      // the live table cut long lines to the terminal's width: say in full what went wrong
+      problems.forEach(r -> out.println("  " + r.step() + ": " + r.detail()));
+    }
+    if (problems.isEmpty() && run.error() != null) {
+      out.println("  " + run.error().code() + ": " + run.error().message());
+    }
+    if (full && run.status() == RunEvent.Outcome.SUCCEEDED && !run.outputs().isEmpty()) {
+      printOutputs(run.outputs(), verifyMessage(tracker));
     }
     return switch (run.status()) {
       case SUCCEEDED -> OK;
       case DRIFTED -> DRIFT;
       case FAILED -> FAILED;
     };
+  }
+
+  private static String verifyMessage(RequestTracker tracker) {
+    return tracker.events(StepEvent.class).stream()
+        .filter(e -> e.step().equals("verify") && e.status() == StepEvent.Status.SUCCEEDED)
+        .map(StepEvent::message)
+        .filter(m -> m != null && !m.isEmpty())
+        .findFirst()
+        .orElse(null);
   }
 
   private static String summary(RunEvent run) {
@@ -309,12 +320,36 @@ public final class LocalFlow {
     }
   }
 
-  private void printOutputs(Map<String, String> outputs) {
+  /** The run's outputs, the ones a user asks for first, then any others. */
+  private void printOutputs(Map<String, String> outputs, String verify) {
+    Map<String, String> rest = new TreeMap<>(outputs);
+    Map<String, String> lines = new LinkedHashMap<>();
+    String host = rest.remove("redisHost");
+    String port = rest.remove("redisPort");
+    String secret = rest.remove("redisAuthSecret");
+    if (host != null) {
+      lines.put(
+          "Redis",
+          host
+              + (port == null ? "" : ":" + port)
+              + (secret == null ? "" : ", AUTH string in " + secret));
+    }
+    put(lines, "static egress IP", rest.remove("egressIp"));
+    put(lines, "egress subnet", rest.remove("egressSubnet"));
+    put(lines, "VPC connector", rest.remove("vpcConnector"));
+    put(lines, "service URL", rest.remove("serviceUrl"));
+    put(lines, "verify", verify);
+    lines.putAll(rest);
+    int width = lines.keySet().stream().mapToInt(String::length).max().orElse(0);
     out.println();
     out.println(table.bold("outputs"));
-    Map<String, String> sorted = new TreeMap<>(outputs);
-    int width = sorted.keySet().stream().mapToInt(String::length).max().orElse(0);
-    sorted.forEach((k, v) -> out.println("  " + pad(k, width) + "  " + v));
+    lines.forEach((k, v) -> out.println("  " + pad(k, width) + "  " + v));
+  }
+
+  private static void put(Map<String, String> lines, String label, String value) {
+    if (value != null) {
+      lines.put(label, value);
+    }
   }
 
   /** The proof that the wiring works for an app: the sample service counts visits in Redis. */
@@ -322,7 +357,7 @@ public final class LocalFlow {
     Service service = env.service(target.project(), target.region(), target.service());
     URI url = URI.create(service.getUri() + "/redis");
     out.println();
-    out.println(table.bold("calling the service") + " " + url);
+    out.println(table.bold("calling the service") + " as a user would: GET " + url);
     ServiceProbe probe = new ServiceProbe(Duration.ofSeconds(20));
     for (int i = 0; i < 2; i++) {
       try {

@@ -77,7 +77,8 @@ final class ProgressBoard {
         case CREATE -> state == State.DONE ? "created" : "create";
         case UPDATE -> state == State.DONE ? "updated" : "update";
         case DELETE -> state == State.DONE ? "deleted" : "delete";
-        case NONE -> state == State.DONE ? "unchanged" : "";
+          // a check (verify) changes nothing by design: "ok", not "unchanged"
+        case NONE -> state != State.DONE ? "" : step.equals("verify") ? "ok" : "unchanged";
       };
     }
   }

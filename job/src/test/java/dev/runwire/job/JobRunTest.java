@@ -23,7 +23,7 @@ class JobRunTest {
 
   @BeforeAll
   static void start() {
-    cloud = LocalCloud.builder().profile("instant").start();
+    cloud = startCloud();
   }
 
   @AfterAll
@@ -63,7 +63,15 @@ class JobRunTest {
     assertEventsMatchTheirSchemas(output);
   }
 
+  static LocalCloud startCloud() {
+    return LocalCloud.builder().profile("instant").start();
+  }
+
   static int run(JsonObject request, JobOutput output) {
+    return run(cloud, request, output);
+  }
+
+  static int run(LocalCloud cloud, JsonObject request, JobOutput output) {
     Map<String, String> env = new HashMap<>();
     env.put("RUNWIRE_LOCAL_CLOUD", cloud.baseUrl());
     env.put("RUNWIRE_POLL_INITIAL_DELAY", "PT0.02S");
@@ -82,6 +90,10 @@ class JobRunTest {
   }
 
   static List<RecordedRequest> mutations() {
+    return mutations(cloud);
+  }
+
+  static List<RecordedRequest> mutations(LocalCloud cloud) {
     return cloud.requestLog().stream().filter(RecordedRequest::isMutation).toList();
   }
 
