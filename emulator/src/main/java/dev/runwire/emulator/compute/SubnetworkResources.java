@@ -264,7 +264,7 @@ final class SubnetworkResources extends ComputeCollection<Subnetwork> {
                     + regionOf(c.owner())
                     + "'"
                     + (c.purpose().equals("subnetwork") ? "" : " (" + c.purpose() + ")")
-                : c.cidr() + " (" + c.purpose() + " of " + c.owner() + ")";
+                : c.describe();
         return ComputeErrors.invalid(
             "resource.ipCidrRange",
             cidr,

@@ -469,22 +469,8 @@ public final class RedisSurface implements ApiSurface {
         throw ApiException.invalidArgument(
             "instance.reservedIpRange", "'" + range + "' is not a private (RFC 1918) range");
       }
-      Optional<Networks.AddressRange> clash = RangeReservations.firstOverlap(used, range);
-      if (clash.isPresent()) {
-        throw ApiException.invalidArgument(
-            "instance.reservedIpRange",
-            "'"
-                + range
-                + "' overlaps "
-                + clash.get().cidr()
-                + " ("
-                + clash.get().purpose()
-                + " of "
-                + clash.get().owner()
-                + ") in network "
-                + net
-                + "; choose an unused range");
-      }
+      RangeReservations.requireUnused(
+          used, range, "instance.reservedIpRange", net, "choose an unused range");
       range = block.get().toCanonicalString();
     }
     networks.reserve(netProject, net, range, owner, "Redis reserved range");

@@ -133,23 +133,12 @@ final class ConnectorRules {
           "connector.ipCidrRange",
           "'" + cidr + "' is not private; use a range in " + PrivateRanges.describe());
     }
-    Optional<Networks.AddressRange> clash =
-        RangeReservations.firstOverlap(networks.rangesInUse(project, network), cidr);
-    if (clash.isPresent()) {
-      throw ApiException.invalidArgument(
-          "connector.ipCidrRange",
-          "'"
-              + cidr
-              + "' overlaps "
-              + clash.get().cidr()
-              + " ("
-              + clash.get().purpose()
-              + " of "
-              + clash.get().owner()
-              + ") in network "
-              + network
-              + "; choose an unused /28");
-    }
+    RangeReservations.requireUnused(
+        networks.rangesInUse(project, network),
+        cidr,
+        "connector.ipCidrRange",
+        network,
+        "choose an unused /28");
     c.setNetwork(network).setIpCidrRange(block.toCanonicalString());
     return new Placement(project, network, block.toCanonicalString(), "connector range");
   }
