@@ -1,6 +1,7 @@
 package dev.runwire.emulator.core;
 
 import com.google.gson.JsonArray;
+import com.google.protobuf.Empty;
 import com.google.protobuf.Message;
 import com.google.protobuf.MessageOrBuilder;
 import java.time.Duration;
@@ -65,8 +66,13 @@ public final class LongRunningCollection<S, M extends Message> {
     /** Once removed (lock held): releases what the resource held (ranges, IAM policy). */
     default void removed(S stored) {}
 
-    /** The operation's response: {@code google.protobuf.Empty} or the deleted resource. */
-    Message response(S stored);
+    /**
+     * The operation's response: {@code google.protobuf.Empty} (the usual delete response), or the
+     * deleted resource where the API answers that (Run).
+     */
+    default Message response(S stored) {
+      return Empty.getDefaultInstance();
+    }
 
     /** After the operation is done, without the lock: stops the resource's processes. */
     default void stopped(S stored) {}

@@ -6,8 +6,6 @@ import com.google.cloud.redis.v1.ListInstancesResponse;
 import com.google.cloud.redis.v1.NodeInfo;
 import com.google.cloud.redis.v1.OperationMetadata;
 import com.google.gson.JsonObject;
-import com.google.protobuf.Empty;
-import com.google.protobuf.Message;
 import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.ApiSurface;
@@ -314,11 +312,6 @@ public final class RedisSurface implements ApiSurface {
           @Override
           public void removed(Stored s) {
             networks.release(name);
-          }
-
-          @Override
-          public Message response(Stored s) {
-            return Empty.getDefaultInstance();
           }
 
           @Override

@@ -4,8 +4,6 @@ import com.google.cloud.vpcaccess.v1.Connector;
 import com.google.cloud.vpcaccess.v1.ListConnectorsResponse;
 import com.google.cloud.vpcaccess.v1.OperationMetadata;
 import com.google.gson.JsonObject;
-import com.google.protobuf.Empty;
-import com.google.protobuf.Message;
 import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.ApiSurface;
@@ -169,11 +167,6 @@ public final class VpcAccessSurface implements ApiSurface {
           @Override
           public void removed(Stored s) {
             networks.release(name);
-          }
-
-          @Override
-          public Message response(Stored s) {
-            return Empty.getDefaultInstance();
           }
         });
   }
