@@ -192,20 +192,31 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
         });
   }
 
-  /** Adds or removes allUsers as invoker when the request says which it wants. */
+  /**
+   * Adds or removes allUsers as invoker when the request says which it wants. Read, change and
+   * write happen in one retried call: a policy changed meanwhile (stale etag) is read again.
+   */
   private void setInvokers(StepContext ctx) {
     if (allowUnauthenticated == null) {
       return;
     }
-    Policy current = policy(ctx);
-    if (Objects.equals(PublicInvoker.isPublic(current), allowUnauthenticated)) {
-      return;
-    }
-    SetIamPolicyRequest request =
-        SetIamPolicyRequest.newBuilder()
-            .setResource(Names.service(project, region, name))
-            .setPolicy(PublicInvoker.withPublic(current, allowUnauthenticated))
-            .build();
-    ctx.call(() -> clients.services().setIamPolicy(request));
+    String resource = Names.service(project, region, name);
+    ctx.call(
+        () -> {
+          Policy current =
+              clients
+                  .services()
+                  .getIamPolicy(GetIamPolicyRequest.newBuilder().setResource(resource).build());
+          if (Objects.equals(PublicInvoker.isPublic(current), allowUnauthenticated)) {
+            return current;
+          }
+          return clients
+              .services()
+              .setIamPolicy(
+                  SetIamPolicyRequest.newBuilder()
+                      .setResource(resource)
+                      .setPolicy(PublicInvoker.withPublic(current, allowUnauthenticated))
+                      .build());
+        });
   }
 }
