@@ -205,6 +205,25 @@ class ModesTest {
         "update", JobRunTest.stepEnd(output, "cloud-run-service").get("action").getAsString());
   }
 
+  @Test
+  void withAuthTheAuthStringAppearsInNoEventAndNoLogLine() {
+    JsonObject request = TestRequests.directVpcJson(true);
+    request.getAsJsonObject("redis").addProperty("authEnabled", true);
+    JobOutput output = new JobOutput();
+
+    assertEquals(RunwireJob.OK, run("apply", request, output), output.stdout());
+    JobOutput drift = new JobOutput();
+    assertEquals(RunwireJob.OK, run("drift-check", request, drift));
+
+    String auth = clients.redis().getInstanceAuthString(INSTANCE).getAuthString();
+    assertFalse(auth.isBlank());
+    for (JobOutput o : List.of(output, drift)) {
+      assertFalse(o.stdout().contains(auth), "the AUTH string leaked into an event");
+      assertFalse(o.stderr().contains(auth), "the AUTH string leaked into a log line");
+    }
+    assertTrue(JobRunTest.stepEnd(output, "verify").get("message").getAsString().contains("AUTH"));
+  }
+
   private static int run(String mode, JsonObject request, JobOutput output) {
     JsonObject copy = request.deepCopy();
     copy.addProperty("mode", mode);
