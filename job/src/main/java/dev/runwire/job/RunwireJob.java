@@ -64,7 +64,6 @@ public final class RunwireJob {
   }
 
   public static void main(String[] args) {
-    Warmup.start();
     int code =
         new RunwireJob(System.getenv(), System.in, System.out, System.err, System.console() != null)
             .run(args);
