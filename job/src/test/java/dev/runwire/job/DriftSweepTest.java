@@ -40,7 +40,10 @@ class DriftSweepTest {
     clients = FullApplyTest.clientsOf(cloud);
     FullApplyTest.createCustomNetwork(clients, "runwire-net");
     apply(TestRequests.directVpcJson(false));
-    apply(service("billing-api", "billing-cache", "billing-egress", "10.8.1.0/26", "europe-west1"));
+    JsonObject billing =
+        service("billing-api", "billing-cache", "billing-egress", "10.8.1.0/26", "europe-west1");
+    billing.getAsJsonObject("redis").addProperty("authEnabled", true);
+    apply(billing);
     apply(service("orders-api", "orders-cache", "orders-egress", "10.10.0.0/26", "us-central1"));
     clients
         .services()
@@ -83,7 +86,10 @@ class DriftSweepTest {
     List<String> singleGets =
         reads.stream()
             .map(RecordedRequest::path)
-            .filter(p -> p.matches(".*/(subnetworks|firewalls|networks|instances|services)/[^/]+$"))
+            .filter(
+                p ->
+                    p.matches(
+                        ".*/(subnetworks|firewalls|networks|instances|services|secrets)/[^/]+$"))
             .toList();
     assertEquals(
         List.of(), singleGets, "a sweep reads resources through list calls, not one GET each");
@@ -100,6 +106,7 @@ class DriftSweepTest {
           region);
     }
     assertEquals(1L, lists.get("/compute/v1/projects/demo-project/global/firewalls"));
+    assertEquals(1L, lists.get("/v1/projects/demo-project/secrets"));
   }
 
   @Test

@@ -7,6 +7,7 @@ import com.google.cloud.compute.v1.Router;
 import com.google.cloud.compute.v1.Subnetwork;
 import com.google.cloud.redis.v1.Instance;
 import com.google.cloud.run.v2.Service;
+import com.google.cloud.secretmanager.v1.Secret;
 import com.google.cloud.vpcaccess.v1.Connector;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.RetryPolicy;
@@ -133,6 +134,17 @@ public final class ListedInventory implements Inventory {
         region,
         () -> listServices(project, region),
         (Service s) -> Names.last(s.getName()),
+        id);
+  }
+
+  @Override
+  public Optional<Secret> secret(String project, String id) {
+    return find(
+        "secrets",
+        project,
+        "global",
+        () -> all(clients.secrets().listSecrets("projects/" + project).iterateAll()),
+        (Secret s) -> Names.last(s.getName()),
         id);
   }
 

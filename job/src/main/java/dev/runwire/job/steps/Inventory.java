@@ -7,6 +7,7 @@ import com.google.cloud.compute.v1.Router;
 import com.google.cloud.compute.v1.Subnetwork;
 import com.google.cloud.redis.v1.Instance;
 import com.google.cloud.run.v2.Service;
+import com.google.cloud.secretmanager.v1.Secret;
 import com.google.cloud.vpcaccess.v1.Connector;
 import java.util.Optional;
 
@@ -32,4 +33,6 @@ public interface Inventory {
   Optional<Connector> connector(String project, String region, String id);
 
   Optional<Service> service(String project, String region, String id);
+
+  Optional<Secret> secret(String project, String id);
 }

@@ -7,6 +7,7 @@ import com.google.cloud.compute.v1.Router;
 import com.google.cloud.compute.v1.Subnetwork;
 import com.google.cloud.redis.v1.Instance;
 import com.google.cloud.run.v2.Service;
+import com.google.cloud.secretmanager.v1.Secret;
 import com.google.cloud.vpcaccess.v1.Connector;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.ApiCall;
@@ -63,6 +64,11 @@ public final class LiveInventory implements Inventory {
   @Override
   public Optional<Service> service(String project, String region, String id) {
     return get(() -> clients.services().getService(Names.service(project, region, id)));
+  }
+
+  @Override
+  public Optional<Secret> secret(String project, String id) {
+    return get(() -> clients.secrets().getSecret(Names.secret(project, id)));
   }
 
   private <T> Optional<T> get(ApiCall<T> call) {

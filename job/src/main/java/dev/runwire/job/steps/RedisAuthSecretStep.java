@@ -42,12 +42,14 @@ final class RedisAuthSecretStep
   record Spec(String latestVersion) {}
 
   private final CloudClients clients;
+  private final Inventory inventory;
   private final String project;
   private final String secretId;
   private final String instanceName;
 
-  RedisAuthSecretStep(ProvisioningRequest request, CloudClients clients) {
+  RedisAuthSecretStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
     this.clients = clients;
+    this.inventory = inventory;
     this.project = request.target().project();
     this.secretId = request.names().authSecret();
     this.instanceName =
@@ -67,16 +69,7 @@ final class RedisAuthSecretStep
 
   @Override
   protected Optional<Found> read(StepContext ctx) {
-    Secret secret;
-    try {
-      secret = ctx.call(() -> clients.secrets().getSecret(Names.secret(project, secretId)));
-    } catch (RuntimeException e) {
-      if (ApiErrors.isNotFound(e)) {
-        return Optional.empty();
-      }
-      throw e;
-    }
-    return Optional.of(new Found(secret, compareLatest(ctx)));
+    return inventory.secret(project, secretId).map(s -> new Found(s, compareLatest(ctx)));
   }
 
   /** "current", "stale", "(none)" (no version yet) or "(unknown)" (no instance to compare with). */
