@@ -1,6 +1,7 @@
 package dev.runwire.job;
 
 import dev.runwire.job.events.EventSinks;
+import dev.runwire.schemas.MessageCodec;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.ProvisioningRequest.Mode;
 import dev.runwire.schemas.cloud.EventSink;
@@ -113,18 +114,22 @@ public final class RunwireJob {
       reportRejected(config, result);
       return INVALID;
     }
-    ProvisioningRequest request =
-        cliMode == null ? result.request() : result.request().withMode(cliMode);
+    ProvisioningRequest request = result.request();
+    if (cliMode != null && cliMode != request.mode()) {
+      // The command line's mode must pass the same rules: a destroy file's allowDataLoss must not
+      // ride along into an apply, where it would allow replacing Redis.
+      request = request.withMode(cliMode);
+      ValidationResult rewritten =
+          RequestValidator.standard().validate(MessageCodec.toJson(request));
+      if (!rewritten.valid()) {
+        String prefix = "in mode " + cliMode.wire() + ": ";
+        rewritten.problems().forEach(p -> err.println(prefix + p));
+        return INVALID;
+      }
+    }
     List<String> refusals = refusals(config, request);
     if (!refusals.isEmpty()) {
       refusals.forEach(r -> err.println("refused: " + r));
-      return INVALID;
-    }
-    if (request.isScoped() && request.mode() != Mode.DRIFT_CHECK) {
-      err.println(
-          "a request with a scope can only be a drift-check (mode was "
-              + request.mode().wire()
-              + ")");
       return INVALID;
     }
     EventSinks.Chosen sinks = sinks(config);
