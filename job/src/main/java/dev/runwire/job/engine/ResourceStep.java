@@ -51,11 +51,6 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
     return new StepFailure(Reasons.NOT_READY, resource() + " does not exist");
   }
 
-  /** Whether a change that needs replacement may delete and recreate the resource. */
-  protected boolean replacementAllowed(StepContext ctx) {
-    return ctx.request().allowDataLoss();
-  }
-
   /** Why destroy keeps the resource, or {@code null} to delete it. */
   protected String keepOnDestroy(R actual, StepContext ctx) {
     return null;
@@ -98,7 +93,7 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
     if (!seen.diff().isEmpty()) {
       List<FieldDiff> blocking = needsReplacement(seen.diff());
       if (!blocking.isEmpty()) {
-        return replace(seen, blocking, ctx);
+        throw needsReplacementFailure(blocking);
       }
       if (action == Action.NONE) {
         changes = seen.diff();
@@ -124,27 +119,19 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
     return new StepOutcome.Succeeded(action, changes, outputs(seen.resource(), ctx), message);
   }
 
-  private StepOutcome replace(Observation<R> seen, List<FieldDiff> blocking, StepContext ctx) {
-    boolean canReplace = this instanceof Deleter<?> && this instanceof Creator<?>;
-    if (!canReplace || !replacementAllowed(ctx)) {
-      throw new StepFailure(
-          Reasons.NEEDS_REPLACEMENT,
-          FieldDiffs.names(blocking)
-              + " of "
-              + resource()
-              + " cannot change in place; the resource must be replaced. "
-              + (canReplace
-                  ? "Set allowDataLoss: true to delete and recreate it, or keep the current value."
-                  : "Delete it yourself, or keep the current value."));
-    }
-    delete(seen.resource(), ctx);
-    Observation<R> created =
-        create(ctx) ? settledExisting(ctx, "recreated") : createdByAnother(ctx);
-    return new StepOutcome.Succeeded(
-        Action.UPDATE,
-        seen.diff(),
-        outputs(created.resource(), ctx),
-        "replaced (" + FieldDiffs.names(blocking) + " cannot change in place)");
+  /**
+   * Apply never replaces a resource: the request contract allows {@code allowDataLoss} only with
+   * destroy, so a change that cannot happen in place is reported with what to do instead.
+   */
+  private StepFailure needsReplacementFailure(List<FieldDiff> blocking) {
+    return new StepFailure(
+        Reasons.NEEDS_REPLACEMENT,
+        FieldDiffs.names(blocking)
+            + " of "
+            + resource()
+            + " cannot change in place and runwire does not replace resources in apply. Keep the"
+            + " current value, or remove the resource first (mode destroy removes it; the Redis"
+            + " instance only with allowDataLoss: true) and apply again.");
   }
 
   private StepOutcome plan(StepContext ctx) {
@@ -163,9 +150,7 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
     String message =
         blocking.isEmpty()
             ? "would update"
-            : "would need replacement: "
-                + FieldDiffs.names(blocking)
-                + " cannot change in place (apply fails unless allowDataLoss is true)";
+            : "apply would stop: " + needsReplacementFailure(blocking).getMessage();
     return new StepOutcome.Succeeded(Action.UPDATE, seen.diff(), outputs, message);
   }
 

@@ -21,8 +21,8 @@ import java.util.Set;
 
 /**
  * The Memorystore for Redis instance. Memory size and labels change in place; tier, AUTH, TLS,
- * connect mode, reserved range, network and version do not, and are never replaced (or deleted on
- * destroy) without {@code allowDataLoss}: the instance holds data.
+ * connect mode, reserved range, network and version do not: apply refuses such a change (the
+ * instance holds data), and destroy deletes the instance only with {@code allowDataLoss}.
  */
 final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.Spec>
     implements Creator<RedisInstanceStep.Spec>,

@@ -16,7 +16,7 @@ import java.util.Optional;
 /**
  * The reserved regional EXTERNAL address Cloud NAT sends the service's traffic from. An address
  * cannot change in place; a different one would change the egress IP others may have allow-listed,
- * so a difference is a replacement that needs {@code allowDataLoss}.
+ * so a difference is a replacement apply refuses.
  */
 final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Spec>
     implements Creator<StaticAddressStep.Spec>, Deleter<Address> {

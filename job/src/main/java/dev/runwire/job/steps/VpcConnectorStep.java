@@ -14,8 +14,8 @@ import java.util.Optional;
 
 /**
  * The Serverless VPC Access connector, on a bare /28 range or on its explicit /28 subnet. The API
- * has no update: any difference means a replacement, which apply refuses (a failed step with the
- * fields) unless the request sets {@code allowDataLoss}.
+ * has no update: any difference means a replacement, which apply refuses (a failed step naming the
+ * fields).
  */
 final class VpcConnectorStep extends ResourceStep<Connector, VpcConnectorStep.Spec>
     implements Creator<VpcConnectorStep.Spec>, Deleter<Connector> {

@@ -142,26 +142,15 @@ class ResourceStepTest {
   }
 
   @Test
-  void fieldThatNeedsReplacementFailsWithoutAllowDataLoss() {
+  void fieldThatNeedsReplacementIsNeverChangedInApply() {
     step.stored = new Box("small", "blue", false);
 
     StepFailure failure = assertThrows(StepFailure.class, () -> run(Mode.APPLY, false));
 
     assertEquals(Reasons.NEEDS_REPLACEMENT, failure.reason());
     assertTrue(failure.getMessage().contains("colour"), failure.getMessage());
-    assertTrue(failure.getMessage().contains("allowDataLoss"), failure.getMessage());
+    assertTrue(failure.getMessage().contains("does not replace"), failure.getMessage());
     assertEquals(List.of(), step.mutations);
-  }
-
-  @Test
-  void fieldThatNeedsReplacementIsReplacedWithAllowDataLoss() {
-    step.stored = new Box("small", "blue", false);
-
-    StepOutcome outcome = run(Mode.APPLY, true);
-
-    assertEquals(Action.UPDATE, outcome.action());
-    assertEquals(List.of("delete", "create"), step.mutations);
-    assertEquals("red", step.stored.colour());
   }
 
   @Test
@@ -194,7 +183,7 @@ class ResourceStepTest {
 
     assertEquals(Action.UPDATE, outcome.action());
     assertEquals(2, outcome.diff().size());
-    assertTrue(outcome.message().contains("replacement"), outcome.message());
+    assertTrue(outcome.message().contains("apply would stop: colour"), outcome.message());
     assertEquals(List.of(), step.mutations);
   }
 

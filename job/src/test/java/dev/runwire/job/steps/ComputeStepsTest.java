@@ -207,22 +207,6 @@ class ComputeStepsTest {
     assertEquals(Reasons.NEEDS_REPLACEMENT, refused.error().code());
     assertTrue(refused.message().contains("maxInstances"), refused.message());
     assertEquals(List.of(), harness.mutations());
-
-    StepOutcome replaced =
-        harness.runStep(
-            VPC_CONNECTOR,
-            tweak(
-                TestRequests.connectorJson(false),
-                "apply",
-                bigger.andThen(json -> json.addProperty("allowDataLoss", true))));
-    assertEquals(Action.UPDATE, replaced.action(), replaced::message);
-    assertEquals(
-        5,
-        harness
-            .clients
-            .vpcAccess()
-            .getConnector("projects/demo-project/locations/europe-west1/connectors/run-conn")
-            .getMaxInstances());
   }
 
   private static StepOutcome run(StepKind kind, String mode) {

@@ -93,7 +93,7 @@ class RedisInstanceStepTest {
   }
 
   @Test
-  void tierChangeIsRefusedAsReplacementWithoutAllowDataLoss() {
+  void tierChangeIsRefusedAsAReplacement() {
     apply(r -> {});
     harness.cloud.resetLog();
 
@@ -102,7 +102,7 @@ class RedisInstanceStepTest {
     assertEquals(Status.FAILED, outcome.status());
     assertEquals(Reasons.NEEDS_REPLACEMENT, outcome.error().code());
     assertTrue(outcome.message().contains("tier"), outcome.message());
-    assertTrue(outcome.message().contains("allowDataLoss"), outcome.message());
+    assertTrue(outcome.message().contains("does not replace"), outcome.message());
     assertEquals(List.of(), harness.mutations());
   }
 
