@@ -228,7 +228,7 @@ final class CriticalPathBench {
         "**speed-up** (one by one ÷ runwire)",
         speedUp,
         ResultTable::times,
-        "best possible " + times(bound) + " (sum of ops ÷ critical path)",
+        "operations alone: " + times(bound) + " (their sum ÷ the critical path)",
         Verdict.INFO);
 
     Stats projected =
