@@ -6,6 +6,7 @@ import dev.runwire.demo.RequestTracker.Outcome;
 import dev.runwire.emulator.pubsub.PubSubEmulatorMissingException;
 import dev.runwire.schemas.ProvisioningRequest.Mode;
 import dev.runwire.schemas.events.AcceptedEvent;
+import dev.runwire.schemas.events.LaunchFailedEvent;
 import dev.runwire.schemas.events.RejectedEvent;
 import dev.runwire.schemas.events.RunEvent;
 import dev.runwire.schemas.events.StepEvent;
@@ -122,6 +123,8 @@ public final class LocalFlow {
             + ")");
     out.println();
     Path logDir = layout.logDir();
+    // one run's logs: the local cloud reuses execution names from run to run (seeded ids)
+    deleteTree(logDir);
     logToFile(logDir.resolve("demo.log"));
     LocalEnvironment.Settings settings =
         LocalEnvironment.Settings.of(layout, logDir, options.profile(), options.faults());
@@ -204,12 +207,32 @@ public final class LocalFlow {
           table.dim("  Pub/Sub -> Eventarc bridge -> function -> Cloud Run job -> step events"));
       out.println();
     }
-    ProgressBoard board = new ProgressBoard(request.requestId(), publishedAt);
+    Mode mode = modeOf(request);
+    ProgressBoard board = new ProgressBoard(request.requestId(), publishedAt, mode.isReadOnly());
     board.expect(PlannedSteps.of(request.json()));
     Outcome outcome;
     try (ProgressView view =
         new ProgressView(showSteps ? out : nullStream(), table, board, ansi, Clock.systemUTC())) {
-      tracker.onStep(view::onStep);
+      tracker.onEvent(
+          event -> {
+            if (event instanceof StepEvent step) {
+              view.onStep(step);
+            } else if (event instanceof AcceptedEvent accepted) {
+              view.onNote(
+                  accepted.acceptedAt() == null ? Instant.now() : accepted.acceptedAt(),
+                  accepted.duplicate()
+                      ? "function: already running as "
+                          + shortName(accepted.execution())
+                          + ", not started again"
+                      : "function: valid; started execution " + shortName(accepted.execution()));
+            } else if (event instanceof LaunchFailedEvent failed && failed.retryable()) {
+              view.onNote(
+                  failed.failedAt() == null ? Instant.now() : failed.failedAt(),
+                  "function: could not start the job ("
+                      + failed.code()
+                      + "), answered 500: Pub/Sub redelivers with backoff");
+            }
+          });
       view.start();
       try {
         outcome = tracker.await(options.timeout());
@@ -251,15 +274,12 @@ public final class LocalFlow {
     String execution =
         tracker.events(AcceptedEvent.class).stream()
             .findFirst()
-            .map(
-                a ->
-                    " (execution "
-                        + a.execution().substring(a.execution().lastIndexOf('/') + 1)
-                        + ")")
+            .map(a -> " (execution " + shortName(a.execution()) + ")")
             .orElse("");
-    String summary = summary(run) + execution;
+    boolean readOnly = run.mode() != null && modeOf(run.mode()).isReadOnly();
+    String summary = summary(run, readOnly) + execution;
     switch (run.status()) {
-      case SUCCEEDED -> out.println(table.green(run.status().wire()) + " " + summary);
+      case SUCCEEDED -> out.println(table.green(headline(run.mode())) + " " + summary);
       case DRIFTED -> out.println(table.magenta("drift found") + " " + summary);
       case FAILED -> out.println(table.red("failed") + " " + summary);
     }
@@ -297,15 +317,28 @@ public final class LocalFlow {
         .orElse(null);
   }
 
-  private static String summary(RunEvent run) {
+  private static String shortName(String resource) {
+    return resource == null ? "?" : resource.substring(resource.lastIndexOf('/') + 1);
+  }
+
+  private static String headline(String mode) {
+    return switch (mode == null ? "apply" : mode) {
+      case "plan" -> "planned";
+      case "drift-check" -> "no drift";
+      case "destroy" -> "destroyed";
+      default -> "succeeded";
+    };
+  }
+
+  private static String summary(RunEvent run, boolean readOnly) {
     StringBuilder s =
         new StringBuilder("in " + ProgressTable.seconds(Duration.ofMillis(run.durationMs())));
     RunEvent.Counts c = run.counts();
     if (c != null) {
       s.append(": ").append(c.steps()).append(" steps");
-      append(s, c.created(), "created");
-      append(s, c.updated(), "updated");
-      append(s, c.deleted(), "deleted");
+      append(s, c.created(), readOnly ? "to create" : "created");
+      append(s, c.updated(), readOnly ? "to update" : "updated");
+      append(s, c.deleted(), readOnly ? "to delete" : "deleted");
       append(s, c.unchanged(), "unchanged");
       append(s, c.drifted(), "drifted");
       append(s, c.failed(), "failed");
@@ -502,6 +535,17 @@ public final class LocalFlow {
     return 120;
   }
 
+  private static void deleteTree(Path root) {
+    if (!java.nio.file.Files.isDirectory(root)) {
+      return;
+    }
+    try (var paths = java.nio.file.Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // old logs stay: harmless
+    }
+  }
+
   /**
    * Sends java.util.logging (the local cloud's, gRPC's, gax's) to a file: the terminal belongs to
    * the progress view.
@@ -526,8 +570,12 @@ public final class LocalFlow {
    * The request's mode; an unknown one is the function's to reject, so the flow treats it as apply.
    */
   private static Mode modeOf(RequestFile request) {
+    return modeOf(request.mode());
+  }
+
+  private static Mode modeOf(String mode) {
     try {
-      return Mode.fromWire(request.mode());
+      return Mode.fromWire(mode);
     } catch (IllegalArgumentException e) {
       return Mode.APPLY;
     }

@@ -8,11 +8,11 @@ import com.google.api.client.http.HttpResponseException;
  * reason phrase in the message; the JSON body with Google's status and our message is the content
  * of the {@link HttpResponseException} in the cause chain.
  */
-final class ErrorBodies {
+public final class ErrorBodies {
 
   private ErrorBodies() {}
 
-  static String of(Throwable t) {
+  public static String of(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
       if (c instanceof HttpResponseException h) {
         return h.getContent();

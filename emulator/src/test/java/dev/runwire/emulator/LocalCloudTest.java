@@ -13,9 +13,6 @@ import com.google.gson.JsonParser;
 import com.google.longrunning.Operation;
 import com.google.protobuf.util.JsonFormat;
 import dev.runwire.emulator.core.RequestKind;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -24,7 +21,6 @@ import org.junit.jupiter.api.Test;
 class LocalCloudTest {
 
   private static final String INSTANCES = "/v1/projects/p/locations/us-central1/instances";
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
   private static final JsonFormat.TypeRegistry TYPES =
       JsonFormat.TypeRegistry.newBuilder()
           .add(Instance.getDescriptor())
@@ -38,7 +34,7 @@ class LocalCloudTest {
   void plainRestClientSendingEnumNamesGetsStrictWireJson() throws Exception {
     try (LocalCloud cloud = LocalCloud.builder().start()) {
       HttpResponse<String> created =
-          send(
+          PlainHttp.send(
               cloud,
               "POST",
               INSTANCES + "?instanceId=plain",
@@ -51,14 +47,14 @@ class LocalCloudTest {
       assertEquals(Instance.Tier.STANDARD_HA, instance.getTier());
       assertTrue(created.body().contains("\"tier\":\"STANDARD_HA\""), "answers enum names");
 
-      HttpResponse<String> got = send(cloud, "GET", INSTANCES + "/plain", null);
+      HttpResponse<String> got = PlainHttp.send(cloud, "GET", INSTANCES + "/plain", null);
       Instance.Builder parsed = Instance.newBuilder();
       STRICT.merge(got.body(), parsed);
       assertEquals(1, parsed.getReplicaCount());
       assertEquals("us-central1-b", parsed.getAlternativeLocationId());
 
       HttpResponse<String> unknown =
-          send(
+          PlainHttp.send(
               cloud,
               "POST",
               INSTANCES + "?instanceId=bad",
@@ -81,7 +77,7 @@ class LocalCloudTest {
                 .profile("scaled:1000")
                 .duration("redis.create", Duration.ofMillis(400))
                 .start();
-        CloudRedisClient redis = Clients.redis(cloud)) {
+        CloudRedisClient redis = OfficialClients.redis(cloud)) {
       var future =
           redis.createInstanceAsync(
               "projects/p/locations/us-central1",
@@ -104,33 +100,34 @@ class LocalCloudTest {
   @Test
   void adminEndpointsSnapshotInjectFaultsChangeOutOfBandAndReset() throws Exception {
     try (LocalCloud cloud = LocalCloud.builder().start()) {
-      send(
+      PlainHttp.send(
           cloud,
           "POST",
           INSTANCES + "?instanceId=drift",
           "{\"tier\":\"BASIC\",\"memorySizeGb\":1}");
 
       HttpResponse<String> patched =
-          send(
+          PlainHttp.send(
               cloud,
               "POST",
               "/admin/resources:patch",
               "{\"name\":\"projects/p/locations/us-central1/instances/drift\",\"patch\":{\"memorySizeGb\":4,\"labels\":{\"by\":\"console\"}}}");
       assertEquals(200, patched.statusCode(), patched.body());
-      String state = send(cloud, "GET", "/admin/state", null).body();
+      String state = PlainHttp.send(cloud, "GET", "/admin/state", null).body();
       assertTrue(
           state.contains("\"memorySizeGb\":4") && state.contains("\"by\":\"console\""), state);
 
-      send(cloud, "POST", "/admin/faults", "{\"failNext\":{\"redis\":1}}");
-      assertEquals(503, send(cloud, "GET", INSTANCES + "/drift", null).statusCode());
-      assertEquals(200, send(cloud, "GET", INSTANCES + "/drift", null).statusCode());
+      PlainHttp.send(cloud, "POST", "/admin/faults", "{\"failNext\":{\"redis\":1}}");
+      assertEquals(503, PlainHttp.send(cloud, "GET", INSTANCES + "/drift", null).statusCode());
+      assertEquals(200, PlainHttp.send(cloud, "GET", INSTANCES + "/drift", null).statusCode());
 
-      String log = send(cloud, "GET", "/admin/requests", null).body();
+      String log = PlainHttp.send(cloud, "GET", "/admin/requests", null).body();
       assertTrue(log.contains("\"status\":503") && !log.contains("/admin/"), log);
-      assertTrue(send(cloud, "GET", "/admin/counters", null).body().contains("\"errors\":1"));
+      assertTrue(
+          PlainHttp.send(cloud, "GET", "/admin/counters", null).body().contains("\"errors\":1"));
 
-      assertEquals(200, send(cloud, "POST", "/admin/reset", "").statusCode());
-      assertEquals(404, send(cloud, "GET", INSTANCES + "/drift", null).statusCode());
+      assertEquals(200, PlainHttp.send(cloud, "POST", "/admin/reset", "").statusCode());
+      assertEquals(404, PlainHttp.send(cloud, "GET", INSTANCES + "/drift", null).statusCode());
       assertThrows(RuntimeException.class, () -> cloud.changeOutOfBand("projects/p/nothing", "{}"));
     }
   }
@@ -148,8 +145,9 @@ class LocalCloudTest {
   @Test
   void closeStopsEveryProcessItStarted() throws Exception {
     LocalCloud cloud = LocalCloud.builder().start();
-    send(cloud, "POST", INSTANCES + "?instanceId=aa", "{\"tier\":\"BASIC\",\"memorySizeGb\":1}");
-    String body = send(cloud, "GET", INSTANCES + "/aa", null).body();
+    PlainHttp.send(
+        cloud, "POST", INSTANCES + "?instanceId=aa", "{\"tier\":\"BASIC\",\"memorySizeGb\":1}");
+    String body = PlainHttp.send(cloud, "GET", INSTANCES + "/aa", null).body();
     assertTrue(body.contains("\"port\""), body);
     String port = JsonParser.parseString(body).getAsJsonObject().get("port").getAsString();
 
@@ -166,22 +164,9 @@ class LocalCloudTest {
         LocalCloud.builder().seed(seed).faults(f -> f.errorRate("redis", 0.5)).start()) {
       StringBuilder sb = new StringBuilder();
       for (int i = 0; i < 12; i++) {
-        sb.append(send(cloud, "GET", INSTANCES + "/none", null).statusCode()).append(' ');
+        sb.append(PlainHttp.send(cloud, "GET", INSTANCES + "/none", null).statusCode()).append(' ');
       }
       return sb.toString();
     }
-  }
-
-  private static HttpResponse<String> send(
-      LocalCloud cloud, String method, String path, String body) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(cloud.baseUrl() + path))
-            .header("Content-Type", "application/json");
-    b.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 }

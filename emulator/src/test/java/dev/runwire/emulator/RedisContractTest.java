@@ -21,10 +21,9 @@ import java.net.Socket;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -32,31 +31,18 @@ class RedisContractTest {
 
   private static final String PARENT = LocationName.of("demo-project", "us-central1").toString();
 
+  @RegisterExtension static final CloudFixture local = new CloudFixture(b -> b.profile("instant"));
+
   private static LocalCloud cloud;
   private static CloudRedisClient redis;
 
   @BeforeAll
   static void start() {
-    cloud = LocalCloud.builder().profile("instant").start();
+    cloud = local.cloud();
     assumeTrue(
         !cloud.redisServer().startsWith("none"),
         "redis-server is not installed: " + cloud.redisServer());
-    redis = Clients.redis(cloud);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (redis != null) {
-      redis.close();
-    }
-    cloud.close();
-  }
-
-  @BeforeEach
-  void clean() {
-    cloud.reset();
-    cloud.resetLog();
-    cloud.faults().clear();
+    redis = local.open(OfficialClients::redis);
   }
 
   private static Instance basic(int gb) {
@@ -231,7 +217,7 @@ class RedisContractTest {
     cloud.resetLog();
     cloud.faults().failNext("redis", 1);
 
-    try (CloudRedisClient retrying = Clients.redisRetryingReads(cloud)) {
+    try (CloudRedisClient retrying = OfficialClients.redisRetryingReads(cloud)) {
       Instance got = retrying.getInstance(PARENT + "/instances/flaky");
 
       assertEquals(PARENT + "/instances/flaky", got.getName());

@@ -24,16 +24,19 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class RunJobsContractTest {
 
   private static final String PARENT = "projects/demo-project/locations/us-central1";
   private static final String PROBE = "local/probe";
+
+  @RegisterExtension
+  static final CloudFixture local =
+      new CloudFixture(b -> b.profile("instant").imageCommand(PROBE, TestCommands.probeTask()));
 
   private static LocalCloud cloud;
   private static JobsClient jobs;
@@ -43,26 +46,9 @@ class RunJobsContractTest {
 
   @BeforeAll
   static void start() {
-    cloud =
-        LocalCloud.builder()
-            .profile("instant")
-            .imageCommand(PROBE, TestCommands.probeTask())
-            .start();
-    jobs = Clients.jobs(cloud);
-    executions = Clients.executions(cloud);
-  }
-
-  @AfterAll
-  static void stop() {
-    jobs.close();
-    executions.close();
-    cloud.close();
-  }
-
-  @BeforeEach
-  void clean() {
-    cloud.reset();
-    cloud.resetLog();
+    cloud = local.cloud();
+    jobs = local.open(OfficialClients::jobs);
+    executions = local.open(OfficialClients::executions);
   }
 
   private Job job(String image, int tasks, int maxRetries, String... env) {

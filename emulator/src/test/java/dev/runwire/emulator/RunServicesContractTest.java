@@ -35,10 +35,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RunServicesContractTest {
 
@@ -46,32 +45,20 @@ class RunServicesContractTest {
   private static final String PARENT = "projects/" + PROJECT + "/locations/us-central1";
   private static final String APP = "local/env-echo";
 
+  @RegisterExtension
+  static final CloudFixture local =
+      new CloudFixture(
+          b -> b.profile("instant").imageCommand(APP, TestCommands.javaMain(EnvEchoServer.class)));
+
   private static LocalCloud cloud;
   private static ServicesClient services;
   private static SecretManagerServiceClient secrets;
 
   @BeforeAll
   static void start() {
-    cloud =
-        LocalCloud.builder()
-            .profile("instant")
-            .imageCommand(APP, TestCommands.javaMain(EnvEchoServer.class))
-            .start();
-    services = Clients.services(cloud);
-    secrets = Clients.secrets(cloud);
-  }
-
-  @AfterAll
-  static void stop() {
-    services.close();
-    secrets.close();
-    cloud.close();
-  }
-
-  @BeforeEach
-  void clean() {
-    cloud.reset();
-    cloud.resetLog();
+    cloud = local.cloud();
+    services = local.open(OfficialClients::services);
+    secrets = local.open(OfficialClients::secrets);
   }
 
   private static Service service(String image, EnvVar... env) {

@@ -18,25 +18,19 @@ import com.google.iam.v1.Binding;
 import com.google.iam.v1.Policy;
 import com.google.protobuf.ByteString;
 import java.util.zip.CRC32C;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SecretManagerContractTest {
 
-  private static LocalCloud cloud;
+  @RegisterExtension static final CloudFixture local = new CloudFixture(b -> b);
+
   private static SecretManagerServiceClient secrets;
 
   @BeforeAll
   static void start() {
-    cloud = LocalCloud.builder().start();
-    secrets = Clients.secrets(cloud);
-  }
-
-  @AfterAll
-  static void stop() {
-    secrets.close();
-    cloud.close();
+    secrets = local.open(OfficialClients::secrets);
   }
 
   private static Secret automatic() {
@@ -72,7 +66,8 @@ class SecretManagerContractTest {
         "first", secrets.accessSecretVersion(v1.getName()).getPayload().getData().toStringUtf8());
     assertEquals(v1, secrets.getSecretVersion(v1.getName()));
     assertEquals(s, secrets.getSecret(s.getName()));
-    assertFalse(cloud.state().toString().contains("second"), "payloads never appear in state");
+    assertFalse(
+        local.cloud().state().toString().contains("second"), "payloads never appear in state");
   }
 
   @Test

@@ -179,7 +179,7 @@ public final class RunwireJob {
 
   private int execute(JobConfig config, ProvisioningRequest request) {
     Instant started = clock.instant();
-    RetryPolicy retry = RetryPolicy.standard();
+    RetryPolicy retry = RetryPolicy.startingAt(config.retryInitialDelay());
     WaitPolicy waits = WaitPolicy.of(config.pollInitialDelay(), config.stepTimeout());
     EventSinks.Chosen sinks = sinks(config);
     ExecutorService pool = Executors.newFixedThreadPool(config.parallelism(), daemonThreads());

@@ -72,7 +72,12 @@ class JobRunTest {
   }
 
   static int run(LocalCloud cloud, JsonObject request, JobOutput output) {
-    Map<String, String> env = new HashMap<>();
+    return run(cloud, request, output, Map.of());
+  }
+
+  static int run(
+      LocalCloud cloud, JsonObject request, JobOutput output, Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>(extraEnv);
     env.put("RUNWIRE_LOCAL_CLOUD", cloud.baseUrl());
     env.put("RUNWIRE_POLL_INITIAL_DELAY", "PT0.02S");
     env.put("RUNWIRE_STEP_TIMEOUT", "PT60S");

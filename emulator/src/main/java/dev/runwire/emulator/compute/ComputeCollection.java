@@ -1,5 +1,6 @@
 package dev.runwire.emulator.compute;
 
+import com.google.cloud.compute.v1.Network;
 import com.google.gson.JsonObject;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
@@ -130,6 +131,56 @@ abstract class ComputeCollection<M extends Message> {
   /** The resource as GET shows it: with fields derived from other resources. */
   M present(M resource) {
     return resource;
+  }
+
+  // --- what subclasses share ---------------------------------------------------------------------
+
+  /**
+   * The existing network a resource's {@code network} field names (a link, a relative name or a
+   * short name in the project); 400 naming {@code resource.network} otherwise.
+   */
+  Network referencedNetwork(String project, String reference) {
+    if (reference.isEmpty()) {
+      throw ComputeErrors.required(
+          "resource.network", "name the network, e.g. global/networks/my-network");
+    }
+    ResourceRef ref =
+        ResourceRef.parse(reference, "networks", project, null)
+            .orElseThrow(
+                () ->
+                    ComputeErrors.invalid(
+                        "resource.network",
+                        reference,
+                        "Not a network reference; use projects/"
+                            + project
+                            + "/global/networks/NAME or its URL."));
+    return state
+        .networks
+        .get(ref.relative())
+        .orElseThrow(
+            () ->
+                ComputeErrors.invalid(
+                    "resource.network",
+                    reference,
+                    "The referenced network resource cannot be found."));
+  }
+
+  /**
+   * Refuses to move a resource out of its network: {@code changed} must name {@code current}'s
+   * network (in any form); otherwise a 400 with {@code message}.
+   */
+  static void requireSameNetwork(
+      ResourceRef ref, Message current, Message changed, String message) {
+    String was = (String) field(current, "network");
+    String now = (String) field(changed, "network");
+    boolean same =
+        now.equals(was)
+            || ResourceRef.parse(now, "networks", ref.project(), null)
+                .map(r -> r.link().equals(was))
+                .orElse(false);
+    if (!same) {
+      throw ComputeErrors.invalid("resource.network", now, message);
+    }
   }
 
   // --- the REST methods -------------------------------------------------------------------------

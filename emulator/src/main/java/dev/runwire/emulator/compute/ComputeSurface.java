@@ -6,7 +6,6 @@ import com.google.protobuf.Message;
 import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.ApiSurface;
 import dev.runwire.emulator.core.CloudCore;
-import dev.runwire.emulator.core.JsonMergePatch;
 import dev.runwire.emulator.core.LatencyKey;
 import dev.runwire.emulator.core.Networks;
 import dev.runwire.emulator.core.Routes;
@@ -107,11 +106,7 @@ public final class ComputeSurface implements ApiSurface {
     if (current.isEmpty()) {
       return false;
     }
-    JsonObject merged =
-        JsonMergePatch.apply(core.json().toTree(current.get()), patch).getAsJsonObject();
-    @SuppressWarnings("unchecked")
-    M changed =
-        (M) core.json().fromTree(merged, current.get().newBuilderForType(), "patch").build();
+    M changed = core.json().mergePatch(current.get(), patch);
     if (changed.getDescriptorForType().findFieldByName("fingerprint") != null) {
       Message.Builder b = changed.toBuilder();
       b.setField(b.getDescriptorForType().findFieldByName("fingerprint"), Fingerprints.of(changed));

@@ -50,32 +50,13 @@ final class FirewallResources extends ComputeCollection<Firewall> {
   @Override
   Plan<Firewall> planInsert(Scope scope, ResourceRef ref, Firewall in) {
     String reference = in.getNetwork().isEmpty() ? "default" : in.getNetwork();
-    String network =
-        ResourceRef.parse(reference, "networks", ref.project(), null)
-            .filter(r -> state.networks.get(r.relative()).isPresent())
-            .map(ResourceRef::link)
-            .orElseThrow(
-                () ->
-                    ComputeErrors.invalid(
-                        "resource.network",
-                        reference,
-                        "The referenced network resource cannot be found."));
+    String network = referencedNetwork(ref.project(), reference).getSelfLink();
     return Plan.ok(checked(in.toBuilder().setNetwork(network)));
   }
 
   @Override
   Plan<Firewall> planChange(ResourceRef ref, Firewall current, Firewall changed, JsonObject sent) {
-    boolean same =
-        changed.getNetwork().equals(current.getNetwork())
-            || ResourceRef.parse(changed.getNetwork(), "networks", ref.project(), null)
-                .map(r -> r.link().equals(current.getNetwork()))
-                .orElse(false);
-    if (!same) {
-      throw ComputeErrors.invalid(
-          "resource.network",
-          changed.getNetwork(),
-          "The network of a firewall rule cannot change.");
-    }
+    requireSameNetwork(ref, current, changed, "The network of a firewall rule cannot change.");
     if (!changed.getDirection().equals(current.getDirection()) && changed.hasDirection()) {
       throw ComputeErrors.invalid(
           "resource.direction",

@@ -39,26 +39,13 @@ final class RouterResources extends ComputeCollection<Router> {
 
   @Override
   Plan<Router> planInsert(Scope scope, ResourceRef ref, Router in) {
-    if (in.getNetwork().isEmpty()) {
-      throw ComputeErrors.required(
-          "resource.network", "name the router's network, e.g. global/networks/my-network");
-    }
-    Network network = network(ref.project(), in.getNetwork());
+    Network network = referencedNetwork(ref.project(), in.getNetwork());
     return Plan.ok(checked(ref, in.toBuilder().setNetwork(network.getSelfLink())));
   }
 
   @Override
   Plan<Router> planChange(ResourceRef ref, Router current, Router changed, JsonObject sent) {
-    String network = changed.getNetwork();
-    boolean same =
-        network.equals(current.getNetwork())
-            || ResourceRef.parse(network, "networks", ref.project(), null)
-                .map(r -> r.link().equals(current.getNetwork()))
-                .orElse(false);
-    if (!same) {
-      throw ComputeErrors.invalid(
-          "resource.network", network, "The network of a router cannot change.");
-    }
+    requireSameNetwork(ref, current, changed, "The network of a router cannot change.");
     return Plan.ok(checked(ref, changed.toBuilder().setNetwork(current.getNetwork())));
   }
 
@@ -77,16 +64,5 @@ final class RouterResources extends ComputeCollection<Router> {
   private static boolean privateAsn(int asn) {
     long a = Integer.toUnsignedLong(asn);
     return (a >= 64512 && a <= 65534) || (a >= 4_200_000_000L && a <= 4_294_967_294L) || a == 16550;
-  }
-
-  private Network network(String project, String reference) {
-    return ResourceRef.parse(reference, "networks", project, null)
-        .flatMap(r -> state.networks.get(r.relative()))
-        .orElseThrow(
-            () ->
-                ComputeErrors.invalid(
-                    "resource.network",
-                    reference,
-                    "The referenced network resource cannot be found."));
   }
 }

@@ -59,11 +59,7 @@ final class SubnetworkResources extends ComputeCollection<Subnetwork> {
 
   @Override
   Plan<Subnetwork> planInsert(Scope scope, ResourceRef ref, Subnetwork in) {
-    if (in.getNetwork().isEmpty()) {
-      throw ComputeErrors.required(
-          "resource.network", "name the network, e.g. global/networks/my-network");
-    }
-    Network network = existingNetwork(scope.project(), in.getNetwork());
+    Network network = referencedNetwork(scope.project(), in.getNetwork());
     String cidr = primaryRange(in.getIpCidrRange());
     Subnetwork.Builder out =
         in.toBuilder()
@@ -92,12 +88,11 @@ final class SubnetworkResources extends ComputeCollection<Subnetwork> {
     if (!fingerprint.equals(current.getFingerprint())) {
       throw ComputeErrors.fingerprintMismatch(ref.relative());
     }
-    if (!sameLink(changed.getNetwork(), current.getNetwork(), ref.project())) {
-      throw ComputeErrors.invalid(
-          "resource.network",
-          changed.getNetwork(),
-          "The network of a subnetwork cannot change; create a new subnetwork.");
-    }
+    requireSameNetwork(
+        ref,
+        current,
+        changed,
+        "The network of a subnetwork cannot change; create a new subnetwork.");
     if (!changed.getIpCidrRange().equals(current.getIpCidrRange())) {
       throw ComputeErrors.invalid(
           "resource.ipCidrRange",
@@ -150,28 +145,6 @@ final class SubnetworkResources extends ComputeCollection<Subnetwork> {
     return block.isPresent()
         && subnet.isPresent()
         && subnet.get().toPrefixBlock().contains(block.get().toPrefixBlock());
-  }
-
-  private Network existingNetwork(String project, String reference) {
-    ResourceRef ref =
-        ResourceRef.parse(reference, "networks", project, null)
-            .orElseThrow(
-                () ->
-                    ComputeErrors.invalid(
-                        "resource.network",
-                        reference,
-                        "Not a network reference; use projects/"
-                            + project
-                            + "/global/networks/NAME or its URL."));
-    return state
-        .networks
-        .get(ref.relative())
-        .orElseThrow(
-            () ->
-                ComputeErrors.invalid(
-                    "resource.network",
-                    reference,
-                    "The referenced network resource cannot be found."));
   }
 
   /** A valid private IPv4 block from /8 to /29, in canonical form. */
@@ -264,7 +237,7 @@ final class SubnetworkResources extends ComputeCollection<Subnetwork> {
                     + regionOf(c.owner())
                     + "'"
                     + (c.purpose().equals("subnetwork") ? "" : " (" + c.purpose() + ")")
-                : c.cidr() + " (" + c.purpose() + " of " + c.owner() + ")";
+                : c.describe();
         return ComputeErrors.invalid(
             "resource.ipCidrRange",
             cidr,
@@ -277,14 +250,6 @@ final class SubnetworkResources extends ComputeCollection<Subnetwork> {
   private static String regionOf(String subnetRelative) {
     String[] parts = subnetRelative.split("/");
     return parts.length > 3 ? parts[3] : "";
-  }
-
-  private static boolean sameLink(String a, String b, String project) {
-    return a.equals(b)
-        || ResourceRef.parse(a, "networks", project, null)
-            .map(ResourceRef::link)
-            .map(l -> l.equals(b))
-            .orElse(false);
   }
 
   private static Subnetwork withFingerprint(Subnetwork s) {

@@ -2,6 +2,7 @@ package dev.runwire.emulator.core;
 
 import com.google.iam.v1.Binding;
 import com.google.iam.v1.Policy;
+import com.google.iam.v1.SetIamPolicyRequest;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.FieldMask;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,12 @@ public final class IamPolicies {
 
   public Policy get(String resource) {
     return policies.computeIfAbsent(resource, r -> Policy.newBuilder().setEtag(nextEtag()).build());
+  }
+
+  /** A {@code :setIamPolicy} request: its policy and update mask applied to {@code resource}. */
+  public Policy set(String resource, ApiRequest request) {
+    SetIamPolicyRequest in = request.body(SetIamPolicyRequest.newBuilder(), "request").build();
+    return set(resource, in.getPolicy(), in.hasUpdateMask() ? in.getUpdateMask() : null);
   }
 
   public Policy set(String resource, Policy policy, FieldMask updateMask) {

@@ -4,6 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.longrunning.Operation;
 import com.google.protobuf.Any;
 import com.google.protobuf.Message;
+import com.google.protobuf.Timestamp;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,29 +33,34 @@ public final class LongRunningOperations {
     }
   }
 
-  /** Starts an operation under {@code parent} ({@code projects/P/locations/L}); not done. */
-  public String start(String api, String parent, Message metadata) {
+  /**
+   * Starts an operation under {@code parent} ({@code projects/P/locations/L}); not done. {@code
+   * metadata} says what its metadata reads at start and when done.
+   */
+  public RunningOperation start(String api, String parent, RunningOperation.Metadata metadata) {
     String name = parent + "/operations/" + core.ids().operationId();
-    Operation.Builder op = Operation.newBuilder().setName(name).setMetadata(Any.pack(metadata));
+    Timestamp createTime = core.now();
+    Operation.Builder op =
+        Operation.newBuilder().setName(name).setMetadata(Any.pack(metadata.at(createTime, null)));
     operations.put(name, new Entry(api, op));
-    return name;
+    return new RunningOperation(this, core, name, createTime, metadata);
   }
 
-  public void updateMetadata(String name, Message metadata) {
+  void updateMetadata(String name, Message metadata) {
     Entry e = operations.get(name);
     if (e != null) {
       e.operation().setMetadata(Any.pack(metadata));
     }
   }
 
-  public void succeed(String name, Message metadata, Message response) {
+  void succeed(String name, Message metadata, Message response) {
     Entry e = operations.get(name);
     if (e != null) {
       e.operation().setMetadata(Any.pack(metadata)).setDone(true).setResponse(Any.pack(response));
     }
   }
 
-  public void fail(String name, Message metadata, ApiException error) {
+  void fail(String name, Message metadata, ApiException error) {
     Entry e = operations.get(name);
     if (e != null) {
       e.operation().setMetadata(Any.pack(metadata)).setDone(true).setError(error.toStatus());
@@ -66,7 +72,7 @@ public final class LongRunningOperations {
     return e == null ? null : e.operation().build();
   }
 
-  public boolean isDone(String name) {
+  boolean isDone(String name) {
     Entry e = operations.get(name);
     return e == null || e.operation().getDone();
   }
@@ -79,8 +85,7 @@ public final class LongRunningOperations {
     return op;
   }
 
-  /** A reply that shows the operation as it is once the request's inline steps have run. */
-  public Reply reply(String name) {
+  Reply reply(String name) {
     return Reply.later(() -> get(name));
   }
 

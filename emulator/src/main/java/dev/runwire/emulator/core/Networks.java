@@ -40,5 +40,11 @@ public interface Networks {
   }
 
   /** A range in use in a network, who uses it and for what. */
-  record AddressRange(String cidr, String owner, String purpose) {}
+  record AddressRange(String cidr, String owner, String purpose) {
+
+    /** {@code 10.0.0.0/29 (Redis reserved range of projects/p/locations/r/instances/i)}. */
+    public String describe() {
+      return cidr + " (" + purpose + " of " + owner + ")";
+    }
+  }
 }

@@ -65,6 +65,16 @@ public final class ProtoJson {
     return parse(tree.toString(), builder, what);
   }
 
+  /**
+   * {@code message} changed by a JSON merge patch of its wire JSON (RFC 7386), the way an
+   * out-of-band edit changes a stored resource; the result is parsed strictly like a request.
+   */
+  @SuppressWarnings("unchecked")
+  public <M extends Message> M mergePatch(M message, JsonObject patch) {
+    JsonElement merged = JsonMergePatch.apply(toTree(message), patch);
+    return (M) fromTree(merged, message.newBuilderForType(), "patch").build();
+  }
+
   public Any pack(Message message) {
     return Any.pack(message);
   }

@@ -68,6 +68,27 @@ public final class RangeReservations {
     return Optional.empty();
   }
 
+  /**
+   * Refuses {@code cidr} (400 naming {@code field}) when it overlaps a range in {@code used}, the
+   * ranges in use in {@code network}; {@code fix} says what to do instead.
+   */
+  public static void requireUnused(
+      List<Networks.AddressRange> used, String cidr, String field, String network, String fix) {
+    Optional<Networks.AddressRange> clash = firstOverlap(used, cidr);
+    if (clash.isPresent()) {
+      throw ApiException.invalidArgument(
+          field,
+          "'"
+              + cidr
+              + "' overlaps "
+              + clash.get().describe()
+              + " in network "
+              + network
+              + "; "
+              + fix);
+    }
+  }
+
   public static boolean overlaps(IPAddress a, IPAddress b) {
     return a.contains(b) || b.contains(a);
   }

@@ -5,22 +5,18 @@ import com.google.cloud.redis.v1.InstanceAuthString;
 import com.google.cloud.redis.v1.ListInstancesResponse;
 import com.google.cloud.redis.v1.NodeInfo;
 import com.google.cloud.redis.v1.OperationMetadata;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.protobuf.Empty;
-import com.google.protobuf.Timestamp;
 import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.ApiSurface;
 import dev.runwire.emulator.core.CloudCore;
-import dev.runwire.emulator.core.JsonMergePatch;
 import dev.runwire.emulator.core.LatencyKey;
+import dev.runwire.emulator.core.LongRunningCollection;
 import dev.runwire.emulator.core.Networks;
-import dev.runwire.emulator.core.Pages;
 import dev.runwire.emulator.core.RangeReservations;
-import dev.runwire.emulator.core.Regions;
 import dev.runwire.emulator.core.Reply;
 import dev.runwire.emulator.core.Routes;
+import dev.runwire.emulator.core.RunningOperation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
@@ -46,7 +41,16 @@ public final class RedisSurface implements ApiSurface {
   public static final LatencyKey DELETE = LatencyKey.of("redis.delete", Duration.ofMinutes(2));
 
   private static final Logger LOG = Logger.getLogger(RedisSurface.class.getName());
-  private static final Pattern INSTANCE_ID = Pattern.compile("^[a-z][a-z0-9-]{0,38}[a-z0-9]$");
+  private static final LongRunningCollection.Shape INSTANCES =
+      new LongRunningCollection.Shape(
+          "v1",
+          "instances",
+          "instanceId",
+          Pattern.compile("^[a-z][a-z0-9-]{0,38}[a-z0-9]$"),
+          "2-40 characters of lowercase letters, digits and hyphens, start with a letter and not"
+              + " end with a hyphen",
+          1000,
+          true);
   private static final Pattern NETWORK =
       Pattern.compile(
           "^(?:https://www\\.googleapis\\.com/compute/v1/)?projects/([^/]+)/global/networks/([^/]+)$");
@@ -81,8 +85,6 @@ public final class RedisSurface implements ApiSurface {
     Instance.Builder instance;
     String authString;
     RedisServers.RedisServer server;
-    String operation;
-    Timestamp operationStart;
 
     Stored(Instance.Builder instance, String authString) {
       this.instance = instance;
@@ -93,12 +95,20 @@ public final class RedisSurface implements ApiSurface {
   private final CloudCore core;
   private final Networks networks;
   private final RedisServers servers;
-  private final Map<String, Stored> instances = new TreeMap<>();
+  private final LongRunningCollection<Stored, Instance> instances;
 
   public RedisSurface(CloudCore core, Networks networks) {
     this.core = core;
     this.networks = networks;
     this.servers = new RedisServers(core.processes(), core.workDir().resolve("redis"));
+    this.instances =
+        new LongRunningCollection<>(
+            core,
+            api(),
+            INSTANCES,
+            s -> s.instance.build(),
+            (page, next) ->
+                ListInstancesResponse.newBuilder().addAllInstances(page).setNextPageToken(next));
     core.json().registerAnyTypes(Instance.getDescriptor(), OperationMetadata.getDescriptor());
   }
 
@@ -123,39 +133,15 @@ public final class RedisSurface implements ApiSurface {
 
   @Override
   public void registerRoutes(Routes routes) {
-    String parent = "/v1/projects/{project}/locations/{location}/instances";
-    String instance = parent + "/{instance}";
-    routes
-        .post(parent, this::create)
-        .get(parent, this::list)
-        .get(instance, this::get)
-        .patch(instance, this::patch)
-        .delete(instance, this::delete)
-        .get(instance + "/authString", this::authString);
+    instances.registerRoutes(routes, this::create, this::delete);
+    String instance = instances.resourcePath();
+    routes.patch(instance, this::patch).get(instance + "/authString", this::authString);
   }
 
   private Reply create(ApiRequest request) {
     String project = request.var("project");
     String location = request.var("location");
-    String parent = "projects/" + project + "/locations/" + location;
-    String id = request.query("instanceId");
-    if (id == null || id.isEmpty()) {
-      throw ApiException.invalidArgument(
-          "instanceId", "required: add ?instanceId=NAME to the create request");
-    }
-    if (!INSTANCE_ID.matcher(id).matches()) {
-      throw ApiException.invalidArgument(
-          "instanceId",
-          "'"
-              + id
-              + "' must be 2-40 characters of lowercase letters, digits and hyphens, start with a"
-              + " letter and not end with a hyphen");
-    }
-    Regions.require("parent", location);
-    String name = parent + "/instances/" + id;
-    if (instances.containsKey(name)) {
-      throw ApiException.alreadyExists(name);
-    }
+    String name = instances.newName(request);
     if (servers.binary().isEmpty()) {
       throw ApiException.failedPrecondition(servers.missingMessage());
     }
@@ -176,14 +162,12 @@ public final class RedisSurface implements ApiSurface {
     }
     Stored s = new Stored(stored, stored.getAuthEnabled() ? core.ids().secret() : null);
     instances.put(name, s);
-    s.operationStart = core.now();
-    s.operation = core.operations().start(api(), parent, metadata(name, "create", null));
-    String op = s.operation;
+    RunningOperation op = instances.startOperation(name, metadata(name, "create"));
     core.transitions().after(core.duration(CREATE), () -> finishCreate(name, s, op));
-    return core.operations().reply(op);
+    return op.reply();
   }
 
-  private void finishCreate(String name, Stored s, String op) {
+  private void finishCreate(String name, Stored s, RunningOperation op) {
     Optional<String> fault = core.faults().operationFailure(name);
     RedisServers.RedisServer server = null;
     String failure = fault.orElse(null);
@@ -205,14 +189,14 @@ public final class RedisSurface implements ApiSurface {
     boolean keep =
         core.locked(
             () -> {
-              if (instances.get(name) != s || s.instance.getState() != Instance.State.CREATING) {
+              if (!instances.isCurrent(name, s)
+                  || s.instance.getState() != Instance.State.CREATING) {
                 return false;
               }
               if (failed != null) {
                 instances.remove(name);
                 networks.release(name);
-                core.operations()
-                    .fail(op, metadata(name, "create", core.now()), ApiException.internal(failed));
+                op.fail(ApiException.internal(failed));
                 return false;
               }
               s.server = started;
@@ -231,9 +215,7 @@ public final class RedisSurface implements ApiSurface {
                   == Instance.ReadReplicasMode.READ_REPLICAS_ENABLED) {
                 s.instance.setReadEndpoint("127.0.0.1").setReadEndpointPort(started.port());
               }
-              s.operation = null;
-              core.operations()
-                  .succeed(op, metadata(name, "create", core.now()), s.instance.build());
+              op.succeed(s.instance.build());
               return true;
             });
     if (!keep) {
@@ -241,34 +223,9 @@ public final class RedisSurface implements ApiSurface {
     }
   }
 
-  private Reply get(ApiRequest request) {
-    return Reply.of(require(nameOf(request)).instance.build());
-  }
-
-  private Reply list(ApiRequest request) {
-    String project = request.var("project");
-    String location = request.var("location");
-    String prefix =
-        "-".equals(location)
-            ? "projects/" + project + "/locations/"
-            : "projects/" + project + "/locations/" + location + "/instances/";
-    List<Instance> all = new ArrayList<>();
-    for (Map.Entry<String, Stored> e : instances.entrySet()) {
-      if (e.getKey().startsWith(prefix)) {
-        all.add(e.getValue().instance.build());
-      }
-    }
-    Pages.Page<Instance> page =
-        Pages.of(all, request.queryInt("pageSize", 0), request.query("pageToken"), 1000);
-    return Reply.of(
-        ListInstancesResponse.newBuilder()
-            .addAllInstances(page.items())
-            .setNextPageToken(page.nextPageToken()));
-  }
-
   private Reply patch(ApiRequest request) {
-    String name = nameOf(request);
-    Stored s = require(name);
+    String name = instances.nameOf(request);
+    Stored s = instances.require(name);
     Instance in = request.body(Instance.newBuilder(), "instance").build();
     if (!in.getName().isEmpty() && !in.getName().equals(name)) {
       throw ApiException.invalidArgument(
@@ -306,16 +263,13 @@ public final class RedisSurface implements ApiSurface {
     validateConfigs(next.getRedisConfigsMap());
     validateReplicas(next, false);
     s.instance.setState(Instance.State.UPDATING);
-    s.operationStart = core.now();
-    String parent = parentOf(name);
-    String op = core.operations().start(api(), parent, metadata(name, "update", null));
-    s.operation = op;
+    RunningOperation op = instances.startOperation(name, metadata(name, "update"));
     Instance target = next.build();
     core.transitions().after(core.duration(UPDATE), () -> finishUpdate(name, s, op, target));
-    return core.operations().reply(op);
+    return op.reply();
   }
 
-  private void finishUpdate(String name, Stored s, String op, Instance target) {
+  private void finishUpdate(String name, Stored s, RunningOperation op, Instance target) {
     RedisServers.RedisServer server = core.locked(() -> s.server);
     Optional<String> fault = core.faults().operationFailure(name);
     if (fault.isEmpty() && server != null) {
@@ -325,72 +279,50 @@ public final class RedisSurface implements ApiSurface {
     }
     core.locked(
         () -> {
-          if (instances.get(name) != s || s.instance.getState() != Instance.State.UPDATING) {
+          if (!instances.isCurrent(name, s) || s.instance.getState() != Instance.State.UPDATING) {
             return;
           }
-          s.operation = null;
           if (fault.isPresent()) {
             s.instance.setState(Instance.State.READY);
-            core.operations()
-                .fail(op, metadata(name, "update", core.now()), ApiException.internal(fault.get()));
+            op.fail(ApiException.internal(fault.get()));
             return;
           }
           s.instance = target.toBuilder().setState(Instance.State.READY);
-          core.operations().succeed(op, metadata(name, "update", core.now()), target);
+          op.succeed(target);
         });
   }
 
   private Reply delete(ApiRequest request) {
-    String name = nameOf(request);
-    Stored s = require(name);
-    if (s.instance.getState() == Instance.State.DELETING) {
-      throw ApiException.failedPrecondition(
-          "Instance '" + name + "' is already being deleted by operation " + s.operation);
-    }
-    if (s.operation != null && !core.operations().isDone(s.operation)) {
-      core.operations()
-          .fail(
-              s.operation,
-              metadata(name, "create", core.now()),
-              ApiException.aborted("Instance '" + name + "' was deleted before this finished"));
-    }
-    s.instance.setState(Instance.State.DELETING);
-    s.operationStart = core.now();
-    String op = core.operations().start(api(), parentOf(name), metadata(name, "delete", null));
-    s.operation = op;
-    core.transitions().after(core.duration(DELETE), () -> finishDelete(name, s, op));
-    return core.operations().reply(op);
-  }
+    String name = instances.nameOf(request);
+    return instances.delete(
+        name,
+        core.duration(DELETE),
+        metadata(name, "delete"),
+        new LongRunningCollection.Deletion<>() {
+          @Override
+          public void begin(Stored s) {
+            s.instance.setState(Instance.State.DELETING);
+          }
 
-  private void finishDelete(String name, Stored s, String op) {
-    Optional<String> fault = core.faults().operationFailure(name);
-    RedisServers.RedisServer server =
-        core.locked(
-            () -> {
-              if (instances.get(name) != s) {
-                return null;
-              }
-              if (fault.isPresent()) {
-                s.instance.setState(Instance.State.READY);
-                s.operation = null;
-                core.operations()
-                    .fail(
-                        op,
-                        metadata(name, "delete", core.now()),
-                        ApiException.internal(fault.get()));
-                return null;
-              }
-              instances.remove(name);
-              networks.release(name);
-              core.operations()
-                  .succeed(op, metadata(name, "delete", core.now()), Empty.getDefaultInstance());
-              return s.server;
-            });
-    servers.stop(server);
+          @Override
+          public void kept(Stored s) {
+            s.instance.setState(Instance.State.READY);
+          }
+
+          @Override
+          public void removed(Stored s) {
+            networks.release(name);
+          }
+
+          @Override
+          public void stopped(Stored s) {
+            servers.stop(s.server);
+          }
+        });
   }
 
   private Reply authString(ApiRequest request) {
-    Stored s = require(nameOf(request));
+    Stored s = instances.require(instances.nameOf(request));
     InstanceAuthString.Builder out = InstanceAuthString.newBuilder();
     if (s.authString != null) {
       out.setAuthString(s.authString);
@@ -530,22 +462,8 @@ public final class RedisSurface implements ApiSurface {
         throw ApiException.invalidArgument(
             "instance.reservedIpRange", "'" + range + "' is not a private (RFC 1918) range");
       }
-      Optional<Networks.AddressRange> clash = RangeReservations.firstOverlap(used, range);
-      if (clash.isPresent()) {
-        throw ApiException.invalidArgument(
-            "instance.reservedIpRange",
-            "'"
-                + range
-                + "' overlaps "
-                + clash.get().cidr()
-                + " ("
-                + clash.get().purpose()
-                + " of "
-                + clash.get().owner()
-                + ") in network "
-                + net
-                + "; choose an unused range");
-      }
+      RangeReservations.requireUnused(
+          used, range, "instance.reservedIpRange", net, "choose an unused range");
       range = block.get().toCanonicalString();
     }
     networks.reserve(netProject, net, range, owner, "Redis reserved range");
@@ -614,19 +532,19 @@ public final class RedisSurface implements ApiSurface {
     return NodeInfo.newBuilder().setId("node-" + index).setZone(zone).build();
   }
 
-  private OperationMetadata metadata(String target, String verb, Timestamp end) {
-    Stored s = instances.get(target);
-    Timestamp started = s != null && s.operationStart != null ? s.operationStart : core.now();
-    OperationMetadata.Builder m =
-        OperationMetadata.newBuilder()
-            .setCreateTime(started)
-            .setTarget(target)
-            .setVerb(verb)
-            .setApiVersion("v1");
-    if (end != null) {
-      m.setEndTime(end);
-    }
-    return m.build();
+  private static RunningOperation.Metadata metadata(String target, String verb) {
+    return (created, ended) -> {
+      OperationMetadata.Builder m =
+          OperationMetadata.newBuilder()
+              .setCreateTime(created)
+              .setTarget(target)
+              .setVerb(verb)
+              .setApiVersion("v1");
+      if (ended != null) {
+        m.setEndTime(ended);
+      }
+      return m.build();
+    };
   }
 
   private void requireReady(Stored s, String name) {
@@ -637,30 +555,9 @@ public final class RedisSurface implements ApiSurface {
               + "' is "
               + s.instance.getState()
               + "; wait for operation "
-              + s.operation
+              + instances.runningOperation(name).map(RunningOperation::name).orElse("")
               + " to finish before changing it");
     }
-  }
-
-  private Stored require(String name) {
-    Stored s = instances.get(name);
-    if (s == null) {
-      throw ApiException.notFound(name);
-    }
-    return s;
-  }
-
-  private static String nameOf(ApiRequest r) {
-    return "projects/"
-        + r.var("project")
-        + "/locations/"
-        + r.var("location")
-        + "/instances/"
-        + r.var("instance");
-  }
-
-  private static String parentOf(String name) {
-    return name.substring(0, name.indexOf("/instances/"));
   }
 
   private static String[] networkOf(String authorizedNetwork) {
@@ -689,12 +586,8 @@ public final class RedisSurface implements ApiSurface {
 
   @Override
   public JsonObject snapshot() {
-    JsonArray list = new JsonArray();
-    for (Stored s : instances.values()) {
-      list.add(core.json().toTree(s.instance));
-    }
     JsonObject out = new JsonObject();
-    out.add("instances", list);
+    out.add("instances", instances.snapshot());
     return out;
   }
 
@@ -704,9 +597,7 @@ public final class RedisSurface implements ApiSurface {
     if (s == null) {
       return false;
     }
-    JsonObject merged =
-        JsonMergePatch.apply(core.json().toTree(s.instance), patch).getAsJsonObject();
-    s.instance = core.json().fromTree(merged, Instance.newBuilder(), "patch");
+    s.instance = core.json().mergePatch(s.instance.build(), patch).toBuilder();
     return true;
   }
 
@@ -715,7 +606,7 @@ public final class RedisSurface implements ApiSurface {
     List<RedisServers.RedisServer> running = new ArrayList<>();
     core.locked(
         () -> {
-          instances.values().forEach(s -> running.add(s.server));
+          instances.all().forEach(s -> running.add(s.server));
           instances.clear();
         });
     running.parallelStream().forEach(servers::stop);

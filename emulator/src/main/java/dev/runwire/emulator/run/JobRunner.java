@@ -8,6 +8,7 @@ import com.google.protobuf.util.Timestamps;
 import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.CloudCore;
 import dev.runwire.emulator.core.ProcessOutput;
+import dev.runwire.emulator.core.RunningOperation;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,13 +39,13 @@ final class JobRunner {
     private final String jobName;
     private final String project;
     private final Execution.Builder execution;
-    private final String operation;
+    private final RunningOperation operation;
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
     private final List<String> failures = new ArrayList<>();
     private volatile boolean cancelled;
     private boolean started;
 
-    Run(String jobName, String project, Execution.Builder execution, String operation) {
+    Run(String jobName, String project, Execution.Builder execution, RunningOperation operation) {
       this.jobName = jobName;
       this.project = project;
       this.execution = execution;
@@ -323,19 +324,16 @@ final class JobRunner {
     e.setEtag(Specs.etag(e.build()));
     onChange.accept(run);
     if (failure == null) {
-      core.operations().succeed(run.operation, e.build(), e.build());
+      run.operation.succeed(e.build());
     } else {
-      core.operations()
-          .fail(
-              run.operation,
-              e.build(),
-              ApiException.failedPrecondition("Execution " + e.getName() + " failed: " + failure));
+      run.operation.fail(
+          ApiException.failedPrecondition("Execution " + e.getName() + " failed: " + failure));
     }
   }
 
   private void changed(Run run) {
     run.execution.setUpdateTime(core.now());
-    core.operations().updateMetadata(run.operation, run.execution.build());
+    run.operation.refreshMetadata();
     onChange.accept(run);
   }
 

@@ -1,6 +1,5 @@
 package dev.runwire.emulator.run;
 
-import com.google.iam.v1.SetIamPolicyRequest;
 import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.IamPolicies;
 import dev.runwire.emulator.core.Reply;
@@ -17,9 +16,7 @@ final class RunIam {
   }
 
   Reply set(String resource, ApiRequest request) {
-    SetIamPolicyRequest in = request.body(SetIamPolicyRequest.newBuilder(), "request").build();
-    return Reply.of(
-        policies.set(resource, in.getPolicy(), in.hasUpdateMask() ? in.getUpdateMask() : null));
+    return Reply.of(policies.set(resource, request));
   }
 
   boolean isPublic(String service) {

@@ -13,23 +13,23 @@ import com.google.cloud.run.v2.RunJobRequest;
 import com.google.cloud.run.v2.TaskTemplate;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
+import com.google.protobuf.Message;
 import com.google.protobuf.util.Durations;
 import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.CloudCore;
-import dev.runwire.emulator.core.JsonMergePatch;
 import dev.runwire.emulator.core.LatencyKey;
+import dev.runwire.emulator.core.LongRunningCollection;
 import dev.runwire.emulator.core.Pages;
 import dev.runwire.emulator.core.Projects;
-import dev.runwire.emulator.core.Regions;
 import dev.runwire.emulator.core.Reply;
 import dev.runwire.emulator.core.Routes;
+import dev.runwire.emulator.core.RunningOperation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -45,7 +45,16 @@ final class RunJobs {
   static final LatencyKey DELETE = LatencyKey.of("run.job.delete", Duration.ofSeconds(5));
   static final LatencyKey START = LatencyKey.of("run.execution.start", Duration.ofSeconds(10));
 
-  private static final Pattern JOB_ID = Pattern.compile("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$");
+  private static final LongRunningCollection.Shape JOBS =
+      new LongRunningCollection.Shape(
+          "v2",
+          "jobs",
+          "jobId",
+          Pattern.compile("^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$"),
+          "at most 63 lowercase letters, digits and hyphens, start with a letter and not end with"
+              + " a hyphen",
+          1000,
+          true);
   private static final List<String> SPEC =
       List.of(
           "labels",
@@ -61,7 +70,7 @@ final class RunJobs {
   private final RevisionChecks checks;
   private final RunIam iam;
   private final JobRunner runner;
-  private final Map<String, Job.Builder> jobs = new TreeMap<>();
+  private final LongRunningCollection<Job.Builder, Job> jobs;
   private final Map<String, JobRunner.Run> executions = new LinkedHashMap<>();
 
   RunJobs(CloudCore core, RevisionChecks checks, RunIam iam) {
@@ -69,51 +78,38 @@ final class RunJobs {
     this.checks = checks;
     this.iam = iam;
     this.runner = new JobRunner(core, checks, this::executionChanged);
+    this.jobs =
+        new LongRunningCollection<>(
+            core,
+            "run",
+            JOBS,
+            Job.Builder::build,
+            (page, next) -> ListJobsResponse.newBuilder().addAllJobs(page).setNextPageToken(next));
   }
 
   void registerRoutes(Routes routes) {
-    String parent = "/v2/projects/{project}/locations/{location}/jobs";
-    String job = parent + "/{job}";
+    jobs.registerRoutes(routes, this::create, this::delete);
+    String job = jobs.resourcePath();
     String execution = job + "/executions/{execution}";
     routes
-        .post(parent, this::create)
-        .get(parent, this::list)
-        .get(job, this::get)
         .patch(job, this::update)
-        .delete(job, this::delete)
         .post(job + ":run", this::run)
         .get(job + "/executions", this::listExecutions)
         .get(execution, this::getExecution)
         .post(execution + ":cancel", this::cancelExecution)
-        .get(job + ":getIamPolicy", r -> iam.get(requireJob(jobName(r)).getName()))
-        .post(job + ":setIamPolicy", r -> iam.set(requireJob(jobName(r)).getName(), r));
+        .get(job + ":getIamPolicy", r -> iam.get(jobs.existingName(r)))
+        .post(job + ":setIamPolicy", r -> iam.set(jobs.existingName(r), r));
   }
 
   private Reply create(ApiRequest request) {
-    String id = request.query("jobId");
-    if (id == null || id.isEmpty()) {
-      throw ApiException.invalidArgument(
-          "jobId", "required: add ?jobId=NAME to the create request");
-    }
+    String name = jobs.newName(request);
     Job in = request.body(Job.newBuilder(), "job").build();
-    return createJob(request.var("project"), request.var("location"), id, in);
+    return createJob(name, in);
   }
 
-  private Reply createJob(String project, String location, String id, Job in) {
-    if (!JOB_ID.matcher(id).matches()) {
-      throw ApiException.invalidArgument(
-          "jobId",
-          "'"
-              + id
-              + "' must be at most 63 lowercase letters, digits and hyphens, start with a letter"
-              + " and not end with a hyphen");
-    }
-    Regions.require("parent", location);
-    String parent = "projects/" + project + "/locations/" + location;
-    String name = parent + "/jobs/" + id;
-    if (jobs.containsKey(name)) {
-      throw ApiException.alreadyExists(name);
-    }
+  private Reply createJob(String name, Job in) {
+    String project = name.split("/")[1];
+    String location = name.split("/")[3];
     Job.Builder job = Job.newBuilder();
     Specs.copy(in, job, SPEC);
     checkAndComplete(job, project, location);
@@ -127,16 +123,21 @@ final class RunJobs {
     markReconciling(job);
     job.setEtag(Specs.etag(job.build()));
     jobs.put(name, job);
-    String op = core.operations().start("run", parent, job.build());
-    long generation = job.getGeneration();
-    core.transitions().after(core.duration(CREATE), () -> finishChange(name, job, op, generation));
-    return core.operations().reply(op);
+    return change(name, job, core.duration(CREATE));
   }
 
-  private void finishChange(String name, Job.Builder job, String op, long generation) {
+  /** Starts the operation of a create or update; the job is ready once {@code duration} passed. */
+  private Reply change(String name, Job.Builder job, Duration duration) {
+    RunningOperation op = jobs.startOperation(name, (created, ended) -> job.build());
+    long generation = job.getGeneration();
+    core.transitions().after(duration, () -> finishChange(name, job, op, generation));
+    return op.reply();
+  }
+
+  private void finishChange(String name, Job.Builder job, RunningOperation op, long generation) {
     core.locked(
         () -> {
-          if (jobs.get(name) != job || job.getGeneration() != generation) {
+          if (!jobs.isCurrent(name, job) || job.getGeneration() != generation) {
             return;
           }
           job.setReconciling(false)
@@ -148,43 +149,17 @@ final class RunJobs {
             job.setTerminalCondition(
                 Specs.condition(
                     "Ready", Condition.State.CONDITION_FAILED, fault.get(), core.now()));
-            core.operations().fail(op, job.build(), ApiException.internal(fault.get()));
+            op.fail(ApiException.internal(fault.get()));
             return;
           }
           job.setEtag(Specs.etag(job.build()));
-          core.operations().succeed(op, job.build(), job.build());
+          op.succeed(job.build());
         });
-  }
-
-  private Reply get(ApiRequest request) {
-    return Reply.of(requireJob(jobName(request)).build());
-  }
-
-  private Reply list(ApiRequest request) {
-    String location = request.var("location");
-    String prefix =
-        "projects/"
-            + request.var("project")
-            + "/locations/"
-            + ("-".equals(location) ? "" : location + "/jobs/");
-    List<Job> all = new ArrayList<>();
-    jobs.forEach(
-        (k, v) -> {
-          if (k.startsWith(prefix)) {
-            all.add(v.build());
-          }
-        });
-    Pages.Page<Job> page =
-        Pages.of(all, request.queryInt("pageSize", 0), request.query("pageToken"), 1000);
-    return Reply.of(
-        ListJobsResponse.newBuilder()
-            .addAllJobs(page.items())
-            .setNextPageToken(page.nextPageToken()));
   }
 
   /** UpdateJob replaces the whole spec (the v2 API has no update mask for jobs). */
   private Reply update(ApiRequest request) {
-    String name = jobName(request);
+    String name = jobs.nameOf(request);
     Job in = request.body(Job.newBuilder(), "job").build();
     if (!in.getName().isEmpty() && !in.getName().equals(name)) {
       throw ApiException.invalidArgument(
@@ -195,7 +170,8 @@ final class RunJobs {
       if (!request.queryFlag("allowMissing")) {
         throw ApiException.notFound(name);
       }
-      return createJob(request.var("project"), request.var("location"), request.var("job"), in);
+      return createJob(
+          jobs.newName(request.var("project"), request.var("location"), jobs.idOf(request)), in);
     }
     if (!in.getEtag().isEmpty() && !in.getEtag().equals(job.getEtag())) {
       throw ApiException.aborted(
@@ -204,62 +180,60 @@ final class RunJobs {
     Job.Builder spec = Job.newBuilder();
     Specs.copy(in, spec, SPEC);
     checkAndComplete(spec, request.var("project"), request.var("location"));
-    Job.Builder before = Job.newBuilder();
-    Specs.copy(job.build(), before, SPEC);
-    boolean changed = !spec.build().equals(before.build());
+    boolean changed = !spec.build().equals(Specs.of(job.build(), SPEC));
     if (changed) {
       Specs.copy(spec.build(), job, SPEC);
       job.setGeneration(job.getGeneration() + 1).setUpdateTime(core.now()).setLastModifier(CREATOR);
       markReconciling(job);
     }
     job.setEtag(Specs.etag(job.build()));
-    String op = core.operations().start("run", parentOf(name, "/jobs/"), job.build());
-    long generation = job.getGeneration();
-    core.transitions()
-        .after(
-            changed ? core.duration(UPDATE) : Duration.ZERO,
-            () -> finishChange(name, job, op, generation));
-    return core.operations().reply(op);
+    return change(name, job, changed ? core.duration(UPDATE) : Duration.ZERO);
   }
 
   private Reply delete(ApiRequest request) {
-    String name = jobName(request);
-    Job.Builder job = requireJob(name);
-    job.setReconciling(true).setDeleteTime(core.now());
-    String op = core.operations().start("run", parentOf(name, "/jobs/"), job.build());
-    core.transitions()
-        .after(
-            core.duration(DELETE),
-            () -> {
-              List<JobRunner.Run> runs = new ArrayList<>();
-              core.locked(
-                  () -> {
-                    if (jobs.get(name) != job) {
-                      return;
-                    }
-                    jobs.remove(name);
-                    iam.remove(name);
-                    executions
-                        .values()
-                        .removeIf(
-                            run -> {
-                              boolean mine = run.jobName().equals(name);
-                              if (mine) {
-                                runs.add(run);
-                              }
-                              return mine;
-                            });
-                    Job gone = job.setReconciling(false).build();
-                    core.operations().succeed(op, gone, gone);
-                  });
-              runs.forEach(runner::cancel);
-            });
-    return core.operations().reply(op);
+    String name = jobs.nameOf(request);
+    Job.Builder deleted = jobs.require(name);
+    List<JobRunner.Run> runs = new ArrayList<>();
+    return jobs.delete(
+        name,
+        core.duration(DELETE),
+        (created, ended) -> deleted.build(),
+        new LongRunningCollection.Deletion<>() {
+          @Override
+          public void begin(Job.Builder job) {
+            job.setReconciling(true).setDeleteTime(core.now());
+          }
+
+          @Override
+          public void removed(Job.Builder job) {
+            iam.remove(name);
+            executions
+                .values()
+                .removeIf(
+                    run -> {
+                      boolean mine = run.jobName().equals(name);
+                      if (mine) {
+                        runs.add(run);
+                      }
+                      return mine;
+                    });
+          }
+
+          @Override
+          public Message response(Job.Builder job) {
+            return job.setReconciling(false).build();
+          }
+
+          @Override
+          public void stopped(Job.Builder job) {
+            runs.forEach(runner::cancel);
+          }
+        });
   }
 
   private Reply run(ApiRequest request) {
-    String name = jobName(request);
-    Job.Builder job = requireJob(name);
+    String name = jobs.nameOf(request);
+    Job.Builder job = jobs.require(name);
     RunJobRequest in = request.body(RunJobRequest.newBuilder(), "request").build();
     if (!in.getEtag().isEmpty() && !in.getEtag().equals(job.getEtag())) {
       throw ApiException.aborted("The job '" + name + "' changed since etag " + in.getEtag());
@@ -278,7 +252,7 @@ final class RunJobs {
     if (in.getOverrides().getTaskCount() > 0) {
       taskCount = in.getOverrides().getTaskCount();
     }
-    String shortJob = request.var("job");
+    String shortJob = jobs.idOf(request);
     String execName = name + "/executions/" + shortJob + "-" + core.ids().lowerAlnum(5);
     Execution.Builder exec =
         Execution.newBuilder()
@@ -305,9 +279,9 @@ final class RunJobs {
             .addConditions(
                 Specs.condition("Completed", Condition.State.CONDITION_PENDING, null, core.now()));
     if (in.getValidateOnly()) {
-      String op = core.operations().start("run", parentOf(name, "/jobs/"), exec.build());
-      core.operations().succeed(op, exec.build(), exec.build());
-      return core.operations().reply(op);
+      RunningOperation op = executionOperation(name, exec);
+      op.succeed(exec.build());
+      return op.reply();
     }
     job.setExecutionCount(job.getExecutionCount() + 1)
         .setLatestCreatedExecution(
@@ -315,11 +289,17 @@ final class RunJobs {
                 .setName(execName)
                 .setCreateTime(exec.getCreateTime())
                 .setCompletionStatus(ExecutionReference.CompletionStatus.EXECUTION_PENDING));
-    String op = core.operations().start("run", parentOf(name, "/jobs/"), exec.build());
+    RunningOperation op = executionOperation(name, exec);
     JobRunner.Run run = new JobRunner.Run(name, project, exec, op);
     executions.put(execName, run);
     core.transitions().after(core.duration(START), () -> runner.start(run));
-    return core.operations().reply(op);
+    return op.reply();
+  }
+
+  /** An operation on an execution of job {@code jobName}; its metadata is the execution. */
+  private RunningOperation executionOperation(String jobName, Execution.Builder execution) {
+    return core.operations()
+        .start("run", jobs.parentOf(jobName), (created, ended) -> execution.build());
   }
 
   /** Called by the runner (lock held) whenever an execution changes: keep the job in step. */
@@ -396,7 +376,7 @@ final class RunJobs {
   }
 
   private Reply listExecutions(ApiRequest request) {
-    String job = jobName(request);
+    String job = jobs.existingName(request);
     List<Execution> all = new ArrayList<>();
     executions
         .values()
@@ -416,19 +396,15 @@ final class RunJobs {
 
   private Reply cancelExecution(ApiRequest request) {
     JobRunner.Run run = requireExecution(executionName(request));
-    String op =
-        core.operations().start("run", parentOf(run.jobName(), "/jobs/"), run.execution().build());
+    RunningOperation op = executionOperation(run.jobName(), run.execution());
     core.transitions()
         .after(
             Duration.ZERO,
             () -> {
               runner.cancel(run);
-              core.locked(
-                  () ->
-                      core.operations()
-                          .succeed(op, run.execution().build(), run.execution().build()));
+              core.locked(() -> op.succeed(run.execution().build()));
             });
-    return core.operations().reply(op);
+    return op.reply();
   }
 
   private void checkAndComplete(Job.Builder job, String project, String location) {
@@ -476,14 +452,6 @@ final class RunJobs {
             Specs.condition("Ready", Condition.State.CONDITION_RECONCILING, null, core.now()));
   }
 
-  private Job.Builder requireJob(String name) {
-    Job.Builder job = jobs.get(name);
-    if (job == null) {
-      throw ApiException.notFound(name);
-    }
-    return job;
-  }
-
   private JobRunner.Run requireExecution(String name) {
     JobRunner.Run run = executions.get(name);
     if (run == null) {
@@ -492,30 +460,15 @@ final class RunJobs {
     return run;
   }
 
-  private static String jobName(ApiRequest r) {
-    return "projects/"
-        + r.var("project")
-        + "/locations/"
-        + r.var("location")
-        + "/jobs/"
-        + r.var("job");
-  }
-
-  private static String executionName(ApiRequest r) {
-    return jobName(r) + "/executions/" + r.var("execution");
-  }
-
-  private static String parentOf(String name, String marker) {
-    return name.substring(0, name.indexOf(marker));
+  private String executionName(ApiRequest r) {
+    return jobs.nameOf(r) + "/executions/" + r.var("execution");
   }
 
   JsonObject snapshot() {
-    JsonArray jobList = new JsonArray();
-    jobs.values().forEach(j -> jobList.add(core.json().toTree(j)));
     JsonArray execList = new JsonArray();
     executions.values().forEach(r -> execList.add(core.json().toTree(r.execution())));
     JsonObject out = new JsonObject();
-    out.add("jobs", jobList);
+    out.add("jobs", jobs.snapshot());
     out.add("executions", execList);
     return out;
   }
@@ -526,13 +479,8 @@ final class RunJobs {
       return false;
     }
     Job before = job.build();
-    JsonObject merged = JsonMergePatch.apply(core.json().toTree(before), patch).getAsJsonObject();
-    Job.Builder next = core.json().fromTree(merged, Job.newBuilder(), "patch");
-    Job.Builder beforeSpec = Job.newBuilder();
-    Job.Builder afterSpec = Job.newBuilder();
-    Specs.copy(before, beforeSpec, SPEC);
-    Specs.copy(next.build(), afterSpec, SPEC);
-    if (!beforeSpec.build().equals(afterSpec.build())) {
+    Job.Builder next = core.json().mergePatch(before, patch).toBuilder();
+    if (!Specs.of(before, SPEC).equals(Specs.of(next.build(), SPEC))) {
       next.setGeneration(before.getGeneration() + 1)
           .setObservedGeneration(before.getGeneration() + 1);
     }

@@ -11,24 +11,24 @@ import com.google.cloud.run.v2.TrafficTargetStatus;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.protobuf.FieldMask;
+import com.google.protobuf.Message;
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.FieldMaskUtil;
 import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.CloudCore;
-import dev.runwire.emulator.core.JsonMergePatch;
 import dev.runwire.emulator.core.LatencyKey;
-import dev.runwire.emulator.core.Pages;
+import dev.runwire.emulator.core.LongRunningCollection;
 import dev.runwire.emulator.core.Projects;
 import dev.runwire.emulator.core.Regions;
 import dev.runwire.emulator.core.Reply;
 import dev.runwire.emulator.core.Routes;
+import dev.runwire.emulator.core.RunningOperation;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.regex.Pattern;
 
 /**
@@ -44,7 +44,16 @@ final class RunServices {
   static final LatencyKey UPDATE = LatencyKey.of("run.service.update", Duration.ofSeconds(25));
   static final LatencyKey DELETE = LatencyKey.of("run.service.delete", Duration.ofSeconds(10));
 
-  private static final Pattern SERVICE_ID = Pattern.compile("^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$");
+  private static final LongRunningCollection.Shape SERVICES =
+      new LongRunningCollection.Shape(
+          "v2",
+          "services",
+          "serviceId",
+          Pattern.compile("^[a-z]([-a-z0-9]{0,47}[a-z0-9])?$"),
+          "at most 49 lowercase letters, digits and hyphens, start with a letter and not end with"
+              + " a hyphen",
+          1000,
+          true);
   private static final List<String> SPEC =
       List.of(
           "description",
@@ -66,7 +75,7 @@ final class RunServices {
           "build_config");
   private static final String CREATOR = "local-user@runwire.dev";
 
-  /** A service, its revision counter and its in-flight operation. */
+  /** A service and its revision counter. */
   private static final class Stored {
     Service.Builder service;
     int revisions;
@@ -80,55 +89,41 @@ final class RunServices {
   private final RevisionChecks checks;
   private final RunIam iam;
   private final ServiceProcesses processes;
-  private final Map<String, Stored> services = new TreeMap<>();
+  private final LongRunningCollection<Stored, Service> services;
 
   RunServices(CloudCore core, RevisionChecks checks, RunIam iam) {
     this.core = core;
     this.checks = checks;
     this.iam = iam;
     this.processes = new ServiceProcesses(core);
+    this.services =
+        new LongRunningCollection<>(
+            core,
+            "run",
+            SERVICES,
+            s -> s.service.build(),
+            (page, next) ->
+                ListServicesResponse.newBuilder().addAllServices(page).setNextPageToken(next));
   }
 
   void registerRoutes(Routes routes) {
-    String parent = "/v2/projects/{project}/locations/{location}/services";
-    String service = parent + "/{service}";
+    services.registerRoutes(routes, this::create, this::delete);
+    String service = services.resourcePath();
     routes
-        .post(parent, this::create)
-        .get(parent, this::list)
-        .get(service, this::get)
         .patch(service, this::update)
-        .delete(service, this::delete)
-        .get(service + ":getIamPolicy", r -> iam.get(require(nameOf(r)).service.getName()))
-        .post(service + ":setIamPolicy", r -> iam.set(require(nameOf(r)).service.getName(), r));
+        .get(service + ":getIamPolicy", r -> iam.get(services.existingName(r)))
+        .post(service + ":setIamPolicy", r -> iam.set(services.existingName(r), r));
   }
 
   private Reply create(ApiRequest request) {
-    String id = request.query("serviceId");
-    if (id == null || id.isEmpty()) {
-      throw ApiException.invalidArgument(
-          "serviceId", "required: add ?serviceId=NAME to the create request");
-    }
+    String name = services.newName(request);
     Service in = request.body(Service.newBuilder(), "service").build();
-    return createService(
-        request.var("project"), request.var("location"), id, in, request.queryFlag("validateOnly"));
+    return createService(name, in, request.queryFlag("validateOnly"));
   }
 
-  private Reply createService(
-      String project, String location, String id, Service in, boolean validateOnly) {
-    if (!SERVICE_ID.matcher(id).matches()) {
-      throw ApiException.invalidArgument(
-          "serviceId",
-          "'"
-              + id
-              + "' must be at most 49 lowercase letters, digits and hyphens, start with a letter"
-              + " and not end with a hyphen");
-    }
-    Regions.require("parent", location);
-    String parent = "projects/" + project + "/locations/" + location;
-    String name = parent + "/services/" + id;
-    if (services.containsKey(name)) {
-      throw ApiException.alreadyExists(name);
-    }
+  private Reply createService(String name, Service in, boolean validateOnly) {
+    String project = name.split("/")[1];
+    String location = name.split("/")[3];
     Service.Builder spec = Service.newBuilder();
     Specs.copy(in, spec, SPEC);
     checkAndComplete(spec, project, location);
@@ -144,45 +139,25 @@ final class RunServices {
         .setLatestCreatedRevision(revision);
     markReconciling(spec);
     spec.setEtag(Specs.etag(spec.build()));
-    String op = core.operations().start("run", parent, spec.build());
     if (validateOnly) {
-      core.operations().succeed(op, spec.build(), spec.build());
-      return core.operations().reply(op);
+      return validated(name, spec.build());
     }
     services.put(name, s);
+    RunningOperation op = services.startOperation(name, (created, ended) -> s.service.build());
     long generation = spec.getGeneration();
     core.transitions().after(core.duration(CREATE), () -> reconcile(name, s, op, generation));
-    return core.operations().reply(op);
+    return op.reply();
   }
 
-  private Reply get(ApiRequest request) {
-    return Reply.of(require(nameOf(request)).service.build());
-  }
-
-  private Reply list(ApiRequest request) {
-    String location = request.var("location");
-    String prefix =
-        "projects/"
-            + request.var("project")
-            + "/locations/"
-            + ("-".equals(location) ? "" : location + "/services/");
-    List<Service> all = new ArrayList<>();
-    services.forEach(
-        (k, v) -> {
-          if (k.startsWith(prefix)) {
-            all.add(v.service.build());
-          }
-        });
-    Pages.Page<Service> page =
-        Pages.of(all, request.queryInt("pageSize", 0), request.query("pageToken"), 1000);
-    return Reply.of(
-        ListServicesResponse.newBuilder()
-            .addAllServices(page.items())
-            .setNextPageToken(page.nextPageToken()));
+  /** A {@code validateOnly} request's answer: a done operation showing what would be stored. */
+  private Reply validated(String name, Service preview) {
+    RunningOperation op = services.startOperation(name, (created, ended) -> preview);
+    op.succeed(preview);
+    return op.reply();
   }
 
   private Reply update(ApiRequest request) {
-    String name = nameOf(request);
+    String name = services.nameOf(request);
     Service in = request.body(Service.newBuilder(), "service").build();
     if (!in.getName().isEmpty() && !in.getName().equals(name)) {
       throw ApiException.invalidArgument(
@@ -193,12 +168,9 @@ final class RunServices {
       if (!request.queryFlag("allowMissing")) {
         throw ApiException.notFound(name);
       }
-      return createService(
-          request.var("project"),
-          request.var("location"),
-          request.var("service"),
-          in,
-          request.queryFlag("validateOnly"));
+      String fresh =
+          services.newName(request.var("project"), request.var("location"), services.idOf(request));
+      return createService(fresh, in, request.queryFlag("validateOnly"));
     }
     if (!in.getEtag().isEmpty() && !in.getEtag().equals(s.service.getEtag())) {
       throw ApiException.aborted(
@@ -234,10 +206,7 @@ final class RunServices {
     boolean changed = !after.equals(before);
     boolean newRevision = !after.getTemplate().equals(before.getTemplate());
     if (request.queryFlag("validateOnly")) {
-      Service preview = s.service.clone().mergeFrom(after).build();
-      String op = core.operations().start("run", parentOf(name), preview);
-      core.operations().succeed(op, preview, preview);
-      return core.operations().reply(op);
+      return validated(name, s.service.clone().mergeFrom(after).build());
     }
     Service.Builder next = s.service.clone();
     Specs.copy(after, next, SPEC);
@@ -252,23 +221,23 @@ final class RunServices {
     }
     next.setEtag(Specs.etag(next.build()));
     s.service = next;
-    String op = core.operations().start("run", parentOf(name), next.build());
+    RunningOperation op = services.startOperation(name, (created, ended) -> s.service.build());
     long generation = next.getGeneration();
     core.transitions()
         .after(
             changed ? core.duration(UPDATE) : Duration.ZERO,
             () -> reconcile(name, s, op, generation));
-    return core.operations().reply(op);
+    return op.reply();
   }
 
   /** Finishes a create or update: starts the revision's process if mapped, then commits. */
-  private void reconcile(String name, Stored s, String op, long generation) {
+  private void reconcile(String name, Stored s, RunningOperation op, long generation) {
     record Plan(String revision, Container container, Map<String, String> env, String project) {}
     Optional<String> fault = core.faults().operationFailure(name);
     Plan plan =
         core.locked(
             () -> {
-              if (services.get(name) != s || s.service.getGeneration() != generation) {
+              if (!services.isCurrent(name, s) || s.service.getGeneration() != generation) {
                 return null;
               }
               Container c = s.service.getTemplate().getContainers(0);
@@ -317,7 +286,7 @@ final class RunServices {
     String url = uri;
     core.locked(
         () -> {
-          if (services.get(name) != s || s.service.getGeneration() != generation) {
+          if (!services.isCurrent(name, s) || s.service.getGeneration() != generation) {
             return;
           }
           Service.Builder svc = s.service;
@@ -329,7 +298,7 @@ final class RunServices {
                     .setSeverity(Condition.Severity.ERROR)
                     .setReason(Condition.CommonReason.REVISION_FAILED));
             svc.setEtag(Specs.etag(svc.build()));
-            core.operations().fail(op, svc.build(), ApiException.failedPrecondition(failed));
+            op.fail(ApiException.failedPrecondition(failed));
             return;
           }
           svc.setTerminalCondition(
@@ -350,36 +319,42 @@ final class RunServices {
               .clearUrls()
               .addUrls(url);
           svc.setEtag(Specs.etag(svc.build()));
-          core.operations().succeed(op, svc.build(), svc.build());
+          op.succeed(svc.build());
         });
   }
 
   private Reply delete(ApiRequest request) {
-    String name = nameOf(request);
-    Stored s = require(name);
+    String name = services.nameOf(request);
+    Stored deleted = services.require(name);
     String etag = request.query("etag");
-    if (etag != null && !etag.isEmpty() && !etag.equals(s.service.getEtag())) {
-      throw ApiException.aborted("The service '" + name + "' changed since etag " + etag);
-    }
-    s.service.setReconciling(true).setDeleteTime(core.now());
-    String op = core.operations().start("run", parentOf(name), s.service.build());
-    core.transitions()
-        .after(
-            core.duration(DELETE),
-            () -> {
-              processes.forget(name);
-              core.locked(
-                  () -> {
-                    if (services.get(name) != s) {
-                      return;
-                    }
-                    services.remove(name);
-                    iam.remove(name);
-                    Service gone = s.service.setReconciling(false).build();
-                    core.operations().succeed(op, gone, gone);
-                  });
-            });
-    return core.operations().reply(op);
+    return services.delete(
+        name,
+        core.duration(DELETE),
+        (created, ended) -> deleted.service.build(),
+        new LongRunningCollection.Deletion<>() {
+          @Override
+          public void begin(Stored s) {
+            if (etag != null && !etag.isEmpty() && !etag.equals(s.service.getEtag())) {
+              throw ApiException.aborted("The service '" + name + "' changed since etag " + etag);
+            }
+            s.service.setReconciling(true).setDeleteTime(core.now());
+          }
+
+          @Override
+          public void removed(Stored s) {
+            iam.remove(name);
+          }
+
+          @Override
+          public Message response(Stored s) {
+            return s.service.setReconciling(false).build();
+          }
+
+          @Override
+          public void stopped(Stored s) {
+            processes.forget(name);
+          }
+        });
   }
 
   /** Fills the defaults Cloud Run fills, then checks the spec. */
@@ -458,27 +433,6 @@ final class RunServices {
     return name + "/revisions/" + revision;
   }
 
-  private Stored require(String name) {
-    Stored s = services.get(name);
-    if (s == null) {
-      throw ApiException.notFound(name);
-    }
-    return s;
-  }
-
-  private static String nameOf(ApiRequest r) {
-    return "projects/"
-        + r.var("project")
-        + "/locations/"
-        + r.var("location")
-        + "/services/"
-        + r.var("service");
-  }
-
-  private static String parentOf(String name) {
-    return name.substring(0, name.indexOf("/services/"));
-  }
-
   private static List<String> snakeCase(List<String> paths) {
     List<String> out = new ArrayList<>();
     for (String p : paths) {
@@ -488,9 +442,7 @@ final class RunServices {
   }
 
   JsonArray snapshot() {
-    JsonArray out = new JsonArray();
-    services.values().forEach(s -> out.add(core.json().toTree(s.service)));
-    return out;
+    return services.snapshot();
   }
 
   /** An out-of-band change goes through like a console edit: a new generation and revision. */
@@ -500,23 +452,18 @@ final class RunServices {
       return false;
     }
     Service before = s.service.build();
-    JsonObject merged = JsonMergePatch.apply(core.json().toTree(before), patch).getAsJsonObject();
-    Service.Builder next = core.json().fromTree(merged, Service.newBuilder(), "patch");
-    Service.Builder beforeSpec = Service.newBuilder();
-    Service.Builder afterSpec = Service.newBuilder();
-    Specs.copy(before, beforeSpec, SPEC);
-    Specs.copy(next.build(), afterSpec, SPEC);
-    if (beforeSpec.build().equals(afterSpec.build())) {
+    Service.Builder next = core.json().mergePatch(before, patch).toBuilder();
+    if (Specs.of(before, SPEC).equals(Specs.of(next.build(), SPEC))) {
       s.service = next;
       return true;
     }
     next.setGeneration(before.getGeneration() + 1).setUpdateTime(core.now());
-    if (!beforeSpec.getTemplate().equals(afterSpec.getTemplate())) {
+    if (!before.getTemplate().equals(next.getTemplate())) {
       next.setLatestCreatedRevision(nextRevision(s, name, ""));
     }
     markReconciling(next);
     s.service = next;
-    String op = core.operations().start("run", parentOf(name), next.build());
+    RunningOperation op = services.startOperation(name, (created, ended) -> s.service.build());
     long generation = next.getGeneration();
     core.transitions().after(core.duration(UPDATE), () -> reconcile(name, s, op, generation));
     return true;

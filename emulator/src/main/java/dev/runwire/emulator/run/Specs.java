@@ -26,6 +26,13 @@ final class Specs {
     }
   }
 
+  /** The named fields of {@code resource} alone: what a caller set, to compare two versions. */
+  static Message of(Message resource, List<String> fields) {
+    Message.Builder spec = resource.newBuilderForType();
+    copy(resource, spec, fields);
+    return spec.build();
+  }
+
   static Condition condition(String type, Condition.State state, String message, Timestamp at) {
     Condition.Builder c =
         Condition.newBuilder().setType(type).setState(state).setLastTransitionTime(at);

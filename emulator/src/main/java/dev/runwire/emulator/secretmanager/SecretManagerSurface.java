@@ -10,7 +10,6 @@ import com.google.cloud.secretmanager.v1.SecretPayload;
 import com.google.cloud.secretmanager.v1.SecretVersion;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.iam.v1.SetIamPolicyRequest;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Empty;
 import dev.runwire.emulator.core.ApiException;
@@ -18,7 +17,6 @@ import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.ApiSurface;
 import dev.runwire.emulator.core.CloudCore;
 import dev.runwire.emulator.core.IamPolicies;
-import dev.runwire.emulator.core.JsonMergePatch;
 import dev.runwire.emulator.core.Pages;
 import dev.runwire.emulator.core.Reply;
 import dev.runwire.emulator.core.Routes;
@@ -221,8 +219,7 @@ public final class SecretManagerSurface implements ApiSurface, SecretValues {
   private Reply setIamPolicy(ApiRequest request) {
     String name = secretName(request);
     require(name);
-    SetIamPolicyRequest in = request.body(SetIamPolicyRequest.newBuilder(), "request").build();
-    return Reply.of(iam.set(name, in.getPolicy(), in.hasUpdateMask() ? in.getUpdateMask() : null));
+    return Reply.of(iam.set(name, request));
   }
 
   @Override
@@ -328,8 +325,7 @@ public final class SecretManagerSurface implements ApiSurface, SecretValues {
     if (s == null) {
       return false;
     }
-    JsonObject merged = JsonMergePatch.apply(core.json().toTree(s.secret), patch).getAsJsonObject();
-    s.secret = core.json().fromTree(merged, Secret.newBuilder(), "patch");
+    s.secret = core.json().mergePatch(s.secret.build(), patch).toBuilder();
     return true;
   }
 

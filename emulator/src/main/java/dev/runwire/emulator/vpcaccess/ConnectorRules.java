@@ -22,7 +22,9 @@ final class ConnectorRules {
   /** Where a checked connector sits: its network and the range it holds there. */
   record Placement(String project, String network, String cidr, String purpose) {}
 
-  private static final Pattern ID = Pattern.compile("^[a-z][-a-z0-9]{0,23}[a-z0-9]$");
+  /** What a connector id must match. */
+  static final Pattern ID = Pattern.compile("^[a-z][-a-z0-9]{0,23}[a-z0-9]$");
+
   private static final Pattern NETWORK =
       Pattern.compile(
           "^(?:(?:https://www\\.googleapis\\.com/compute/v1/)?projects/([^/]+)/global/networks/)?"
@@ -33,21 +35,6 @@ final class ConnectorRules {
 
   ConnectorRules(Networks networks) {
     this.networks = networks;
-  }
-
-  static void checkId(String id) {
-    if (id == null || id.isEmpty()) {
-      throw ApiException.invalidArgument(
-          "connectorId", "required: add ?connectorId=NAME to the create request");
-    }
-    if (!ID.matcher(id).matches()) {
-      throw ApiException.invalidArgument(
-          "connectorId",
-          "'"
-              + id
-              + "' must match ^[a-z][-a-z0-9]{0,23}[a-z0-9]$: 2-25 lowercase letters, digits and"
-              + " hyphens, starting with a letter and not ending with a hyphen");
-    }
   }
 
   /** Checks sizing and machine type, filling the default machine type. */
@@ -146,23 +133,12 @@ final class ConnectorRules {
           "connector.ipCidrRange",
           "'" + cidr + "' is not private; use a range in " + PrivateRanges.describe());
     }
-    Optional<Networks.AddressRange> clash =
-        RangeReservations.firstOverlap(networks.rangesInUse(project, network), cidr);
-    if (clash.isPresent()) {
-      throw ApiException.invalidArgument(
-          "connector.ipCidrRange",
-          "'"
-              + cidr
-              + "' overlaps "
-              + clash.get().cidr()
-              + " ("
-              + clash.get().purpose()
-              + " of "
-              + clash.get().owner()
-              + ") in network "
-              + network
-              + "; choose an unused /28");
-    }
+    RangeReservations.requireUnused(
+        networks.rangesInUse(project, network),
+        cidr,
+        "connector.ipCidrRange",
+        network,
+        "choose an unused /28");
     c.setNetwork(network).setIpCidrRange(block.toCanonicalString());
     return new Placement(project, network, block.toCanonicalString(), "connector range");
   }

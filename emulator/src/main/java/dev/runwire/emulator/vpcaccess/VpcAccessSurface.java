@@ -3,28 +3,21 @@ package dev.runwire.emulator.vpcaccess;
 import com.google.cloud.vpcaccess.v1.Connector;
 import com.google.cloud.vpcaccess.v1.ListConnectorsResponse;
 import com.google.cloud.vpcaccess.v1.OperationMetadata;
-import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import com.google.protobuf.Empty;
-import com.google.protobuf.Timestamp;
 import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.ApiSurface;
 import dev.runwire.emulator.core.CloudCore;
 import dev.runwire.emulator.core.Connectors;
-import dev.runwire.emulator.core.JsonMergePatch;
 import dev.runwire.emulator.core.LatencyKey;
+import dev.runwire.emulator.core.LongRunningCollection;
 import dev.runwire.emulator.core.Networks;
-import dev.runwire.emulator.core.Pages;
-import dev.runwire.emulator.core.Regions;
 import dev.runwire.emulator.core.Reply;
 import dev.runwire.emulator.core.Routes;
+import dev.runwire.emulator.core.RunningOperation;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Serverless VPC Access v1: connectors create / get / list / delete with google.longrunning
@@ -39,12 +32,23 @@ public final class VpcAccessSurface implements ApiSurface {
   public static final LatencyKey DELETE = LatencyKey.of("vpcaccess.delete", Duration.ofSeconds(60));
 
   private static final String SERVICE = "google.cloud.vpcaccess.v1.VpcAccessService.";
+  private static final LongRunningCollection.Shape CONNECTORS =
+      new LongRunningCollection.Shape(
+          "v1",
+          "connectors",
+          "connectorId",
+          ConnectorRules.ID,
+          "2-25 lowercase letters, digits and hyphens, starting with a letter and not ending with"
+              + " a hyphen ("
+              + ConnectorRules.ID.pattern()
+              + ")",
+          100,
+          false);
 
-  /** One connector: the API resource, the network it sits in, its running operation. */
+  /** One connector: the API resource and the network it sits in. */
   private static final class Stored {
     Connector.Builder connector;
     final String network;
-    String operation;
 
     Stored(Connector.Builder connector, String network) {
       this.connector = connector;
@@ -55,12 +59,20 @@ public final class VpcAccessSurface implements ApiSurface {
   private final CloudCore core;
   private final Networks networks;
   private final ConnectorRules rules;
-  private final Map<String, Stored> connectors = new TreeMap<>();
+  private final LongRunningCollection<Stored, Connector> connectors;
 
   public VpcAccessSurface(CloudCore core, Networks networks) {
     this.core = core;
     this.networks = networks;
     this.rules = new ConnectorRules(networks);
+    this.connectors =
+        new LongRunningCollection<>(
+            core,
+            api(),
+            CONNECTORS,
+            s -> s.connector.build(),
+            (page, next) ->
+                ListConnectorsResponse.newBuilder().addAllConnectors(page).setNextPageToken(next));
     core.json().registerAnyTypes(Connector.getDescriptor(), OperationMetadata.getDescriptor());
   }
 
@@ -76,12 +88,7 @@ public final class VpcAccessSurface implements ApiSurface {
 
   @Override
   public void registerRoutes(Routes routes) {
-    String parent = "/v1/projects/{project}/locations/{location}/connectors";
-    routes
-        .post(parent, this::create)
-        .get(parent, this::list)
-        .get(parent + "/{connector}", this::get)
-        .delete(parent + "/{connector}", this::delete);
+    connectors.registerRoutes(routes, this::create, this::delete);
   }
 
   /** The connectors, for Cloud Run's {@code vpcAccess.connector} references. */
@@ -102,14 +109,8 @@ public final class VpcAccessSurface implements ApiSurface {
   private Reply create(ApiRequest request) {
     String project = request.var("project");
     String location = request.var("location");
-    String parent = "projects/" + project + "/locations/" + location;
-    String id = request.query("connectorId");
-    ConnectorRules.checkId(id);
-    Regions.require("parent", location);
-    String name = parent + "/connectors/" + id;
-    if (connectors.containsKey(name)) {
-      throw ApiException.alreadyExists(name);
-    }
+    String name = connectors.newName(request);
+    String id = request.query(CONNECTORS.idParameter());
     Connector.Builder c = request.body(Connector.newBuilder(), "connector");
     if (!c.getName().isEmpty() && !c.getName().equals(name) && !c.getName().equals(id)) {
       throw ApiException.invalidArgument(
@@ -125,139 +126,69 @@ public final class VpcAccessSurface implements ApiSurface {
         placement.project(), placement.network(), placement.cidr(), name, placement.purpose());
     Stored s = new Stored(c, placement.network());
     connectors.put(name, s);
-    String op = core.operations().start(api(), parent, metadata("CreateConnector", name, null));
-    s.operation = op;
+    RunningOperation op = connectors.startOperation(name, metadata("CreateConnector", name));
     core.transitions()
         .after(core.duration(CREATE), () -> core.locked(() -> finishCreate(name, s, op)));
-    return core.operations().reply(op);
+    return op.reply();
   }
 
-  private void finishCreate(String name, Stored s, String op) {
-    if (connectors.get(name) != s || s.connector.getState() != Connector.State.CREATING) {
+  private void finishCreate(String name, Stored s, RunningOperation op) {
+    if (!connectors.isCurrent(name, s) || s.connector.getState() != Connector.State.CREATING) {
       return;
     }
-    s.operation = null;
     Optional<String> fault = core.faults().operationFailure(name);
     if (fault.isPresent()) {
       connectors.remove(name);
       networks.release(name);
-      core.operations()
-          .fail(
-              op,
-              metadata("CreateConnector", name, core.now()),
-              ApiException.internal(fault.get()));
+      op.fail(ApiException.internal(fault.get()));
       return;
     }
     s.connector.setState(Connector.State.READY);
-    core.operations()
-        .succeed(op, metadata("CreateConnector", name, core.now()), s.connector.build());
-  }
-
-  private Reply get(ApiRequest request) {
-    return Reply.of(require(nameOf(request)).connector.build());
-  }
-
-  private Reply list(ApiRequest request) {
-    String prefix =
-        "projects/"
-            + request.var("project")
-            + "/locations/"
-            + request.var("location")
-            + "/connectors/";
-    List<Connector> all = new ArrayList<>();
-    connectors.forEach(
-        (name, s) -> {
-          if (name.startsWith(prefix)) {
-            all.add(s.connector.build());
-          }
-        });
-    Pages.Page<Connector> page =
-        Pages.of(all, request.queryInt("pageSize", 0), request.query("pageToken"), 100);
-    return Reply.of(
-        ListConnectorsResponse.newBuilder()
-            .addAllConnectors(page.items())
-            .setNextPageToken(page.nextPageToken()));
+    op.succeed(s.connector.build());
   }
 
   private Reply delete(ApiRequest request) {
-    String name = nameOf(request);
-    Stored s = require(name);
-    if (s.connector.getState() == Connector.State.DELETING) {
-      throw ApiException.failedPrecondition(
-          "Connector '" + name + "' is already being deleted by operation " + s.operation);
-    }
-    if (s.operation != null && !core.operations().isDone(s.operation)) {
-      core.operations()
-          .fail(
-              s.operation,
-              metadata("CreateConnector", name, core.now()),
-              ApiException.aborted("Connector '" + name + "' was deleted before it was ready"));
-    }
-    s.connector.setState(Connector.State.DELETING);
-    String parent = name.substring(0, name.indexOf("/connectors/"));
-    String op = core.operations().start(api(), parent, metadata("DeleteConnector", name, null));
-    s.operation = op;
-    core.transitions()
-        .after(core.duration(DELETE), () -> core.locked(() -> finishDelete(name, s, op)));
-    return core.operations().reply(op);
+    String name = connectors.nameOf(request);
+    return connectors.delete(
+        name,
+        core.duration(DELETE),
+        metadata("DeleteConnector", name),
+        new LongRunningCollection.Deletion<>() {
+          @Override
+          public void begin(Stored s) {
+            s.connector.setState(Connector.State.DELETING);
+          }
+
+          @Override
+          public void kept(Stored s) {
+            s.connector.setState(Connector.State.READY);
+          }
+
+          @Override
+          public void removed(Stored s) {
+            networks.release(name);
+          }
+        });
   }
 
-  private void finishDelete(String name, Stored s, String op) {
-    if (connectors.get(name) != s) {
-      return;
-    }
-    s.operation = null;
-    Optional<String> fault = core.faults().operationFailure(name);
-    if (fault.isPresent()) {
-      s.connector.setState(Connector.State.READY);
-      core.operations()
-          .fail(
-              op,
-              metadata("DeleteConnector", name, core.now()),
-              ApiException.internal(fault.get()));
-      return;
-    }
-    connectors.remove(name);
-    networks.release(name);
-    core.operations()
-        .succeed(op, metadata("DeleteConnector", name, core.now()), Empty.getDefaultInstance());
-  }
-
-  private OperationMetadata metadata(String method, String target, Timestamp end) {
-    OperationMetadata.Builder m =
-        OperationMetadata.newBuilder()
-            .setMethod(SERVICE + method)
-            .setCreateTime(core.now())
-            .setTarget(target);
-    if (end != null) {
-      m.setEndTime(end);
-    }
-    return m.build();
-  }
-
-  private Stored require(String name) {
-    Stored s = connectors.get(name);
-    if (s == null) {
-      throw ApiException.notFound(name);
-    }
-    return s;
-  }
-
-  private static String nameOf(ApiRequest r) {
-    return "projects/"
-        + r.var("project")
-        + "/locations/"
-        + r.var("location")
-        + "/connectors/"
-        + r.var("connector");
+  private static RunningOperation.Metadata metadata(String method, String target) {
+    return (created, ended) -> {
+      OperationMetadata.Builder m =
+          OperationMetadata.newBuilder()
+              .setMethod(SERVICE + method)
+              .setCreateTime(created)
+              .setTarget(target);
+      if (ended != null) {
+        m.setEndTime(ended);
+      }
+      return m.build();
+    };
   }
 
   @Override
   public JsonObject snapshot() {
-    JsonArray list = new JsonArray();
-    connectors.values().forEach(s -> list.add(core.json().toTree(s.connector)));
     JsonObject out = new JsonObject();
-    out.add("connectors", list);
+    out.add("connectors", connectors.snapshot());
     return out;
   }
 
@@ -267,9 +198,7 @@ public final class VpcAccessSurface implements ApiSurface {
     if (s == null) {
       return false;
     }
-    JsonObject merged =
-        JsonMergePatch.apply(core.json().toTree(s.connector), patch).getAsJsonObject();
-    s.connector = core.json().fromTree(merged, Connector.newBuilder(), "patch");
+    s.connector = core.json().mergePatch(s.connector.build(), patch).toBuilder();
     return true;
   }
 
@@ -277,7 +206,7 @@ public final class VpcAccessSurface implements ApiSurface {
   public void reset() {
     core.locked(
         () -> {
-          connectors.keySet().forEach(networks::release);
+          connectors.names().forEach(networks::release);
           connectors.clear();
         });
   }

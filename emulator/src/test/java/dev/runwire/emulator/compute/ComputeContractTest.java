@@ -25,15 +25,16 @@ import com.google.cloud.compute.v1.RouterNat;
 import com.google.cloud.compute.v1.RouterNatSubnetworkToNat;
 import com.google.cloud.compute.v1.Subnetwork;
 import com.google.cloud.compute.v1.SubnetworkSecondaryRange;
+import dev.runwire.emulator.CloudFixture;
+import dev.runwire.emulator.ErrorBodies;
 import dev.runwire.emulator.LocalCloud;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Compute v1 through the official Java clients, on the instant profile. */
 class ComputeContractTest {
@@ -41,28 +42,15 @@ class ComputeContractTest {
   private static final String P = "demo-project";
   private static final String REGION = "us-central1";
 
+  @RegisterExtension static final CloudFixture local = new CloudFixture(b -> b.profile("instant"));
+
   private static LocalCloud cloud;
   private static ComputeClients compute;
 
   @BeforeAll
-  static void start() throws Exception {
-    cloud = LocalCloud.builder().profile("instant").start();
-    compute = new ComputeClients(cloud);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (compute != null) {
-      compute.close();
-    }
-    cloud.close();
-  }
-
-  @BeforeEach
-  void clean() {
-    cloud.reset();
-    cloud.resetLog();
-    cloud.faults().clear();
+  static void start() {
+    cloud = local.cloud();
+    compute = local.open(ComputeClients::new);
   }
 
   static Network custom(String name) {
@@ -234,7 +222,7 @@ class ComputeContractTest {
     ExecutionException e = failure(() -> compute.networks.insertAsync(P, custom("dup")).get());
     // gax's REST transport maps every 409 to ABORTED; the body says ALREADY_EXISTS.
     assertInstanceOf(AbortedException.class, e.getCause());
-    String body = ComputeClients.errorBody(e);
+    String body = ErrorBodies.of(e);
     assertTrue(body.contains("\"status\":\"ALREADY_EXISTS\""), body);
     assertTrue(body.contains("\"reason\":\"alreadyExists\""), body);
     assertTrue(body.contains("projects/demo-project/global/networks/dup"), body);
@@ -245,7 +233,7 @@ class ComputeContractTest {
     NotFoundException e =
         assertThrows(NotFoundException.class, () -> compute.networks.get(P, "nope"));
     assertTrue(
-        ComputeClients.errorBody(e)
+        ErrorBodies.of(e)
             .contains("The resource 'projects/demo-project/global/networks/nope' was not found"));
     assertThrows(NotFoundException.class, () -> compute.subnetworks.get(P, REGION, "nope"));
     assertThrows(NotFoundException.class, () -> compute.routers.get(P, REGION, "nope"));
@@ -259,7 +247,7 @@ class ComputeContractTest {
     ExecutionException badName =
         failure(() -> compute.networks.insertAsync(P, custom("Not_A_Name")).get());
     assertInstanceOf(InvalidArgumentException.class, badName.getCause());
-    assertTrue(ComputeClients.errorBody(badName).contains("resource.name"));
+    assertTrue(ErrorBodies.of(badName).contains("resource.name"));
 
     ExecutionException legacy =
         failure(
@@ -268,7 +256,7 @@ class ComputeContractTest {
                     .networks
                     .insertAsync(P, Network.newBuilder().setName("legacy").build())
                     .get());
-    assertTrue(ComputeClients.errorBody(legacy).contains("resource.autoCreateSubnetworks"));
+    assertTrue(ErrorBodies.of(legacy).contains("resource.autoCreateSubnetworks"));
 
     ExecutionException missingNetwork =
         failure(
@@ -278,7 +266,7 @@ class ComputeContractTest {
                     .insertAsync(P, REGION, subnet("s", "ghost", "10.10.0.0/24"))
                     .get());
     assertInstanceOf(InvalidArgumentException.class, missingNetwork.getCause());
-    assertTrue(ComputeClients.errorBody(missingNetwork).contains("resource.network"));
+    assertTrue(ErrorBodies.of(missingNetwork).contains("resource.network"));
 
     ExecutionException publicRange =
         failure(
@@ -287,7 +275,7 @@ class ComputeContractTest {
                     .subnetworks
                     .insertAsync(P, REGION, subnet("s", "default", "8.8.8.0/24"))
                     .get());
-    assertTrue(ComputeClients.errorBody(publicRange).contains("resource.ipCidrRange"));
+    assertTrue(ErrorBodies.of(publicRange).contains("resource.ipCidrRange"));
 
     ExecutionException notAligned =
         failure(
@@ -296,7 +284,7 @@ class ComputeContractTest {
                     .subnetworks
                     .insertAsync(P, REGION, subnet("s", "default", "192.168.0.7/24"))
                     .get());
-    assertTrue(ComputeClients.errorBody(notAligned).contains("192.168.0.0/24"));
+    assertTrue(ErrorBodies.of(notAligned).contains("192.168.0.0/24"));
 
     ExecutionException badEnum =
         failure(
@@ -308,7 +296,7 @@ class ComputeContractTest {
                         REGION,
                         Address.newBuilder().setName("a").setAddressType("SOMEWHERE").build())
                     .get());
-    assertTrue(ComputeClients.errorBody(badEnum).contains("resource.addressType"));
+    assertTrue(ErrorBodies.of(badEnum).contains("resource.addressType"));
   }
 
   @Test
@@ -322,7 +310,7 @@ class ComputeContractTest {
     ExecutionException e =
         failure(() -> compute.subnetworks.patchAsync(P, REGION, "egress", stale).get());
     assertInstanceOf(FailedPreconditionException.class, e.getCause());
-    assertTrue(ComputeClients.errorBody(e).contains("conditionNotMet"));
+    assertTrue(ErrorBodies.of(e).contains("conditionNotMet"));
 
     Subnetwork missing = Subnetwork.newBuilder().setDescription("x").build();
     ExecutionException noFingerprint =
@@ -358,7 +346,7 @@ class ComputeContractTest {
             .build();
     ExecutionException primary =
         failure(() -> compute.subnetworks.patchAsync(P, REGION, "egress", widen).get());
-    assertTrue(ComputeClients.errorBody(primary).contains("resource.ipCidrRange"));
+    assertTrue(ErrorBodies.of(primary).contains("resource.ipCidrRange"));
   }
 
   @Test
@@ -418,7 +406,7 @@ class ComputeContractTest {
                     .insertAsync(P, REGION, router("r2", "vpc", listNat("just-s1", "s1")))
                     .get());
     assertInstanceOf(InvalidArgumentException.class, e.getCause());
-    String body = ComputeClients.errorBody(e);
+    String body = ErrorBodies.of(e);
     assertTrue(
         body.contains(
             "Can not create new Nats since a Nat with option ALL_SUBNETWORKS_ALL_IP_RANGES exists"),
@@ -440,8 +428,7 @@ class ComputeContractTest {
                     .routers
                     .insertAsync(P, REGION, router("r", "vpc", listNat("n", "ghost")))
                     .get());
-    assertTrue(
-        ComputeClients.errorBody(missingSubnet).contains("resource.nats[0].subnetworks[0].name"));
+    assertTrue(ErrorBodies.of(missingSubnet).contains("resource.nats[0].subnetworks[0].name"));
 
     RouterNat manual =
         allNat("n").toBuilder()
@@ -450,11 +437,11 @@ class ComputeContractTest {
             .build();
     ExecutionException missingAddress =
         failure(() -> compute.routers.insertAsync(P, REGION, router("r", "vpc", manual)).get());
-    assertTrue(ComputeClients.errorBody(missingAddress).contains("resource.nats[0].natIps[0]"));
+    assertTrue(ErrorBodies.of(missingAddress).contains("resource.nats[0].natIps[0]"));
 
     ExecutionException missingNetwork =
         failure(() -> compute.routers.insertAsync(P, REGION, router("r", "ghost")).get());
-    assertTrue(ComputeClients.errorBody(missingNetwork).contains("resource.network"));
+    assertTrue(ErrorBodies.of(missingNetwork).contains("resource.network"));
   }
 
   @Test
@@ -591,7 +578,7 @@ class ComputeContractTest {
                                 0, Allowed.newBuilder().setIPProtocol("tcp").addPorts("99999"))
                             .build())
                     .get());
-    assertTrue(ComputeClients.errorBody(badPort).contains("resource.allowed[0].ports"));
+    assertTrue(ErrorBodies.of(badPort).contains("resource.allowed[0].ports"));
 
     compute.firewalls.deleteAsync(P, "allow-redis").get();
     assertThrows(NotFoundException.class, () -> compute.firewalls.get(P, "allow-redis"));
@@ -629,7 +616,7 @@ class ComputeContractTest {
                     .networks
                     .insertAsync(request.toBuilder().setRequestId("not-a-uuid").build())
                     .get());
-    assertTrue(ComputeClients.errorBody(badId).contains("requestId"));
+    assertTrue(ErrorBodies.of(badId).contains("requestId"));
   }
 
   @Test

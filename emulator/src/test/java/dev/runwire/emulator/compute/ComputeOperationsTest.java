@@ -16,16 +16,18 @@ import com.google.cloud.compute.v1.ListGlobalOperationsRequest;
 import com.google.cloud.compute.v1.ListRegionOperationsRequest;
 import com.google.cloud.compute.v1.NetworksClient;
 import com.google.cloud.compute.v1.Operation;
+import dev.runwire.emulator.CloudFixture;
+import dev.runwire.emulator.ErrorBodies;
 import dev.runwire.emulator.LocalCloud;
+import dev.runwire.emulator.OfficialClients;
 import dev.runwire.emulator.core.RecordedRequest;
 import dev.runwire.emulator.core.RequestKind;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Compute operations that take time: polled to DONE, failing, waited on; rate limiting. */
 class ComputeOperationsTest {
@@ -33,35 +35,23 @@ class ComputeOperationsTest {
   private static final String P = "ops-project";
   private static final String REGION = "us-central1";
 
+  @RegisterExtension
+  static final CloudFixture local =
+      new CloudFixture(
+          b ->
+              b.profile("instant")
+                  .duration("compute.network", Duration.ofMillis(300))
+                  .duration("compute.address", Duration.ofMillis(300))
+                  .duration("compute.firewall", Duration.ofMinutes(5))
+                  .seed(7));
+
   private static LocalCloud cloud;
   private static ComputeClients compute;
 
   @BeforeAll
-  static void start() throws Exception {
-    cloud =
-        LocalCloud.builder()
-            .profile("instant")
-            .duration("compute.network", Duration.ofMillis(300))
-            .duration("compute.address", Duration.ofMillis(300))
-            .duration("compute.firewall", Duration.ofMinutes(5))
-            .seed(7)
-            .start();
-    compute = new ComputeClients(cloud);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (compute != null) {
-      compute.close();
-    }
-    cloud.close();
-  }
-
-  @BeforeEach
-  void clean() {
-    cloud.reset();
-    cloud.resetLog();
-    cloud.faults().clear();
+  static void start() {
+    cloud = local.cloud();
+    compute = local.open(ComputeClients::new);
   }
 
   @Test
@@ -197,11 +187,11 @@ class ComputeOperationsTest {
       }
     }
     assertTrue(limited != null, "no 403 in 20 faulted requests");
-    assertTrue(ComputeClients.errorBody(limited).contains("\"reason\":\"rateLimitExceeded\""));
+    assertTrue(ErrorBodies.of(limited).contains("\"reason\":\"rateLimitExceeded\""));
 
     cloud.faults().clear().errorRate("compute", 0.5);
     cloud.resetLog();
-    try (NetworksClient careful = ComputeClients.networksRetryingReads(cloud)) {
+    try (NetworksClient careful = OfficialClients.networksRetryingReads(cloud)) {
       for (int i = 0; i < 10; i++) {
         assertEquals("default", careful.get(P, "default").getName());
       }

@@ -19,49 +19,26 @@ import com.google.cloud.vpcaccess.v1.OperationMetadata;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.protobuf.util.JsonFormat;
-import dev.runwire.emulator.LocalCloud;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.runwire.emulator.CloudFixture;
+import dev.runwire.emulator.PlainHttp;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Compute as any REST client (curl, gcloud, terraform) sees it: plain JSON over HTTP. */
 class ComputePlainHttpTest {
 
   private static final String LINK_BASE = "https://www.googleapis.com/compute/v1/";
 
-  private static LocalCloud cloud;
-  private static final HttpClient http = HttpClient.newHttpClient();
-
-  @BeforeAll
-  static void start() {
-    cloud =
-        LocalCloud.builder()
-            .profile("instant")
-            .duration("compute.network", Duration.ofMillis(200))
-            .start();
-  }
-
-  @AfterAll
-  static void stop() {
-    cloud.close();
-  }
+  @RegisterExtension
+  static final CloudFixture local =
+      new CloudFixture(
+          b -> b.profile("instant").duration("compute.network", Duration.ofMillis(200)));
 
   private static HttpResponse<String> send(String method, String path, String body)
       throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create(cloud.baseUrl() + path))
-            .header("Content-Type", "application/json");
-    b.method(
-        method,
-        body == null
-            ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofString(body));
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    return PlainHttp.send(local.cloud(), method, path, body);
   }
 
   private static JsonObject json(HttpResponse<String> response) {

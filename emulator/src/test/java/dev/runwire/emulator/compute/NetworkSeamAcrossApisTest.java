@@ -6,27 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.rpc.InvalidArgumentException;
 import com.google.cloud.compute.v1.Operation;
 import com.google.cloud.redis.v1.CloudRedisClient;
-import com.google.cloud.redis.v1.CloudRedisSettings;
 import com.google.cloud.redis.v1.Instance;
 import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.RevisionTemplate;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.ServicesClient;
-import com.google.cloud.run.v2.ServicesSettings;
 import com.google.cloud.run.v2.VpcAccess;
 import com.google.cloud.vpcaccess.v1.Connector;
 import com.google.cloud.vpcaccess.v1.VpcAccessServiceClient;
-import com.google.cloud.vpcaccess.v1.VpcAccessServiceSettings;
+import dev.runwire.emulator.CloudFixture;
+import dev.runwire.emulator.ErrorBodies;
 import dev.runwire.emulator.LocalCloud;
+import dev.runwire.emulator.OfficialClients;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The networks Compute serves are the ones every other API checks against: a Redis reserved range,
@@ -39,6 +38,8 @@ class NetworkSeamAcrossApisTest {
   private static final String REGION = "us-central1";
   private static final String LOCATION = "projects/" + P + "/locations/" + REGION;
 
+  @RegisterExtension static final CloudFixture local = new CloudFixture(b -> b.profile("instant"));
+
   private static LocalCloud cloud;
   private static ComputeClients compute;
   private static CloudRedisClient redis;
@@ -46,47 +47,17 @@ class NetworkSeamAcrossApisTest {
   private static ServicesClient run;
 
   @BeforeAll
-  static void start() throws Exception {
-    cloud = LocalCloud.builder().profile("instant").start();
-    compute = new ComputeClients(cloud);
-    var creds = NoCredentialsProvider.create();
-    redis =
-        CloudRedisClient.create(
-            CloudRedisSettings.newHttpJsonBuilder()
-                .setEndpoint(cloud.baseUrl())
-                .setCredentialsProvider(creds)
-                .build());
-    vpc =
-        VpcAccessServiceClient.create(
-            VpcAccessServiceSettings.newHttpJsonBuilder()
-                .setEndpoint(cloud.baseUrl())
-                .setCredentialsProvider(creds)
-                .build());
-    run =
-        ServicesClient.create(
-            ServicesSettings.newHttpJsonBuilder()
-                .setEndpoint(cloud.baseUrl())
-                .setCredentialsProvider(creds)
-                .build());
+  static void start() {
+    cloud = local.cloud();
+    compute = local.open(ComputeClients::new);
+    redis = local.open(OfficialClients::redis);
+    vpc = local.open(OfficialClients::vpcAccess);
+    run = local.open(OfficialClients::services);
   }
 
-  @AfterAll
-  static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {compute, redis, vpc, run}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // closing a client cannot fail the suite
-      }
-    }
-    cloud.close();
-  }
-
+  /** Runs after the fixture emptied the cloud. */
   @BeforeEach
-  void clean() throws Exception {
-    cloud.reset();
+  void customNetwork() throws Exception {
     compute.networks.insertAsync(P, ComputeContractTest.custom("vpc")).get();
   }
 
@@ -144,7 +115,7 @@ class NetworkSeamAcrossApisTest {
         assertThrows(
             ExecutionException.class,
             () -> vpc.createConnectorAsync(LOCATION, "conn-c", connector("192.168.50.0/28")).get());
-    assertTrue(ComputeClients.errorBody(conn).contains("Redis reserved range"));
+    assertTrue(ErrorBodies.of(conn).contains("Redis reserved range"));
   }
 
   @Test
@@ -174,7 +145,7 @@ class NetworkSeamAcrossApisTest {
         assertThrows(
             ExecutionException.class,
             () -> vpc.createConnectorAsync(LOCATION, "conn-d", connector("10.10.0.16/28")).get());
-    assertTrue(ComputeClients.errorBody(connectorOnSubnet).contains("subnetwork"));
+    assertTrue(ErrorBodies.of(connectorOnSubnet).contains("subnetwork"));
 
     assumeRedisServer();
     ExecutionException redisOnSubnet =
@@ -184,7 +155,7 @@ class NetworkSeamAcrossApisTest {
                 redis
                     .createInstanceAsync(LOCATION, "cache-r", redisOn("vpc", "10.10.0.8/29"))
                     .get());
-    assertTrue(ComputeClients.errorBody(redisOnSubnet).contains("instance.reservedIpRange"));
+    assertTrue(ErrorBodies.of(redisOnSubnet).contains("instance.reservedIpRange"));
     ExecutionException missingNetwork =
         assertThrows(
             ExecutionException.class,
@@ -192,7 +163,7 @@ class NetworkSeamAcrossApisTest {
                 redis
                     .createInstanceAsync(LOCATION, "cache-r", redisOn("ghost", "10.30.0.0/29"))
                     .get());
-    assertTrue(ComputeClients.errorBody(missingNetwork).contains("instance.authorizedNetwork"));
+    assertTrue(ErrorBodies.of(missingNetwork).contains("instance.authorizedNetwork"));
     Instance ok =
         redis.createInstanceAsync(LOCATION, "cache-r", redisOn("vpc", "10.30.0.0/29")).get();
     assertEquals(Instance.State.READY, ok.getState());
@@ -206,7 +177,7 @@ class NetworkSeamAcrossApisTest {
         assertThrows(
             ExecutionException.class,
             () -> run.createServiceAsync(LOCATION, viaConnector, "via-connector").get());
-    assertTrue(ComputeClients.errorBody(before).contains("vpcAccess.connector"));
+    assertTrue(ErrorBodies.of(before).contains("vpcAccess.connector"));
 
     vpc.createConnectorAsync(LOCATION, "egress", connector("10.8.0.0/28")).get();
     run.createServiceAsync(LOCATION, viaConnector, "via-connector").get();

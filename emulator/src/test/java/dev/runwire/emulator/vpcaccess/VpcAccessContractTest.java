@@ -5,34 +5,29 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.api.client.http.HttpResponseException;
-import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.longrunning.OperationFuture;
-import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
-import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.AbortedException;
 import com.google.api.gax.rpc.InvalidArgumentException;
 import com.google.api.gax.rpc.NotFoundException;
 import com.google.cloud.compute.v1.Network;
 import com.google.cloud.compute.v1.NetworksClient;
-import com.google.cloud.compute.v1.NetworksSettings;
 import com.google.cloud.compute.v1.Subnetwork;
 import com.google.cloud.compute.v1.SubnetworksClient;
-import com.google.cloud.compute.v1.SubnetworksSettings;
 import com.google.cloud.vpcaccess.v1.Connector;
 import com.google.cloud.vpcaccess.v1.ListConnectorsRequest;
 import com.google.cloud.vpcaccess.v1.OperationMetadata;
 import com.google.cloud.vpcaccess.v1.VpcAccessServiceClient;
-import com.google.cloud.vpcaccess.v1.VpcAccessServiceSettings;
+import dev.runwire.emulator.CloudFixture;
+import dev.runwire.emulator.ErrorBodies;
 import dev.runwire.emulator.LocalCloud;
+import dev.runwire.emulator.OfficialClients;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Serverless VPC Access v1 through the official Java client (REST, numeric enums). */
 class VpcAccessContractTest {
@@ -41,17 +36,10 @@ class VpcAccessContractTest {
   private static final String REGION = "us-central1";
   private static final String PARENT = "projects/" + P + "/locations/" + REGION;
 
-  private static final OperationTimedPollAlgorithm FAST_POLLING =
-      OperationTimedPollAlgorithm.create(
-          RetrySettings.newBuilder()
-              .setInitialRetryDelayDuration(Duration.ofMillis(20))
-              .setRetryDelayMultiplier(1.5)
-              .setMaxRetryDelayDuration(Duration.ofMillis(100))
-              .setInitialRpcTimeoutDuration(Duration.ZERO)
-              .setRpcTimeoutMultiplier(1)
-              .setMaxRpcTimeoutDuration(Duration.ZERO)
-              .setTotalTimeoutDuration(Duration.ofSeconds(30))
-              .build());
+  @RegisterExtension
+  static final CloudFixture local =
+      new CloudFixture(
+          b -> b.profile("instant").duration("vpcaccess.create", Duration.ofMillis(150)));
 
   private static LocalCloud cloud;
   private static VpcAccessServiceClient vpc;
@@ -59,52 +47,11 @@ class VpcAccessContractTest {
   private static SubnetworksClient subnetworks;
 
   @BeforeAll
-  static void start() throws Exception {
-    cloud =
-        LocalCloud.builder()
-            .profile("instant")
-            .duration("vpcaccess.create", Duration.ofMillis(150))
-            .start();
-    VpcAccessServiceSettings.Builder b =
-        VpcAccessServiceSettings.newHttpJsonBuilder()
-            .setEndpoint(cloud.baseUrl())
-            .setCredentialsProvider(NoCredentialsProvider.create());
-    b.createConnectorOperationSettings().setPollingAlgorithm(FAST_POLLING);
-    b.deleteConnectorOperationSettings().setPollingAlgorithm(FAST_POLLING);
-    vpc = VpcAccessServiceClient.create(b.build());
-    networks =
-        NetworksClient.create(
-            NetworksSettings.newBuilder()
-                .setEndpoint(cloud.baseUrl())
-                .setCredentialsProvider(NoCredentialsProvider.create())
-                .build());
-    subnetworks =
-        SubnetworksClient.create(
-            SubnetworksSettings.newBuilder()
-                .setEndpoint(cloud.baseUrl())
-                .setCredentialsProvider(NoCredentialsProvider.create())
-                .build());
-  }
-
-  @AfterAll
-  static void stop() {
-    for (AutoCloseable c : new AutoCloseable[] {vpc, networks, subnetworks}) {
-      try {
-        if (c != null) {
-          c.close();
-        }
-      } catch (Exception e) {
-        // closing a client cannot fail the suite
-      }
-    }
-    cloud.close();
-  }
-
-  @BeforeEach
-  void clean() {
-    cloud.reset();
-    cloud.resetLog();
-    cloud.faults().clear();
+  static void start() {
+    cloud = local.cloud();
+    vpc = local.open(OfficialClients::vpcAccess);
+    networks = local.open(OfficialClients::networks);
+    subnetworks = local.open(OfficialClients::subnetworks);
   }
 
   static Connector onRange(String cidr) {
@@ -125,21 +72,12 @@ class VpcAccessContractTest {
         .build();
   }
 
-  private static String body(Throwable t) {
-    for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof HttpResponseException h) {
-        return h.getContent();
-      }
-    }
-    throw new AssertionError("no HTTP error body in " + t, t);
-  }
-
   private static String refused(Connector connector, String id) {
     ExecutionException e =
         assertThrows(
             ExecutionException.class, () -> vpc.createConnectorAsync(PARENT, id, connector).get());
-    assertInstanceOf(InvalidArgumentException.class, e.getCause(), body(e));
-    return body(e);
+    assertInstanceOf(InvalidArgumentException.class, e.getCause(), ErrorBodies.of(e));
+    return ErrorBodies.of(e);
   }
 
   private static void customNetworkWithSubnet(String subnet, String cidr) throws Exception {
@@ -315,7 +253,7 @@ class VpcAccessContractTest {
             ExecutionException.class,
             () -> vpc.createConnectorAsync(PARENT, "dup", onRange("10.8.0.16/28")).get());
     assertInstanceOf(AbortedException.class, e.getCause());
-    assertTrue(body(e).contains("\"status\":\"ALREADY_EXISTS\""), body(e));
+    assertTrue(ErrorBodies.of(e).contains("\"status\":\"ALREADY_EXISTS\""), ErrorBodies.of(e));
 
     assertThrows(NotFoundException.class, () -> vpc.getConnector(PARENT + "/connectors/nope"));
     assertThrows(

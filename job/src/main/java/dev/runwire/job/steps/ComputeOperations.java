@@ -49,7 +49,8 @@ final class ComputeOperations {
       String project,
       String region) {
     try {
-      String name = operation.getName();
+      // The Java client names a Compute operation "<name>:<project>[:<region>]".
+      String name = operation.getName().split(":")[0];
       Operation done =
           ctx.call(
               () ->
