@@ -1,6 +1,7 @@
 package dev.runwire.emulator.compute;
 
 import com.google.cloud.compute.v1.Network;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
@@ -80,6 +81,22 @@ abstract class ComputeCollection<M extends Message> {
     this.latency = latency;
     this.prototype = prototype;
     this.listPrototype = listPrototype;
+  }
+
+  /** The stored resources (done ones), for a state file. */
+  JsonArray save() {
+    JsonArray out = new JsonArray();
+    table.list("").forEach(m -> out.add(core.json().toTree(m)));
+    return out;
+  }
+
+  /** What {@link #save} wrote: each resource stored under the name its self link gives. */
+  @SuppressWarnings("unchecked")
+  void load(JsonArray saved) {
+    for (var tree : saved) {
+      M m = (M) core.json().fromTree(tree, prototype.newBuilderForType(), collection).build();
+      table.put(ResourceRef.relativeOf((String) field(m, "self_link")), m);
+    }
   }
 
   LatencyKey latency() {
