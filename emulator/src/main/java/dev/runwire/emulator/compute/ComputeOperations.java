@@ -50,6 +50,9 @@ final class ComputeOperations {
 
   private static final String USER = "runwire@local-cloud.iam.gserviceaccount.com";
 
+  /** How long {@code operations.wait} waits at most, as on compute.googleapis.com. */
+  static final Duration WAIT_LIMIT = Duration.ofMinutes(2);
+
   private final CloudCore core;
   private final ComputeIds ids;
   private final Map<String, Operation.Builder> operations = new LinkedHashMap<>();
@@ -69,9 +72,24 @@ final class ComputeOperations {
             regional.substring(0, regional.lastIndexOf('/')),
             r -> list(r, "regions/" + r.var("region")))
         .poll(global, r -> Reply.of(require(globalName(r))))
-        .postRead(global + "/wait", r -> Reply.of(require(globalName(r))))
+        .postRead(global + "/wait", r -> waitFor(globalName(r)))
         .poll(regional, r -> Reply.of(require(regionalName(r))))
-        .postRead(regional + "/wait", r -> Reply.of(require(regionalName(r))));
+        .postRead(regional + "/wait", r -> waitFor(regionalName(r)));
+  }
+
+  /**
+   * {@code operations.wait}: answers once the operation is DONE or {@link #WAIT_LIMIT} has passed
+   * (then as it is), as Compute does; the state lock is let go while waiting.
+   */
+  private Reply waitFor(String relative) {
+    require(relative);
+    core.awaitUntil(
+        () -> {
+          Operation.Builder op = operations.get(relative);
+          return op == null || op.getStatus() == Operation.Status.DONE;
+        },
+        WAIT_LIMIT);
+    return Reply.of(require(relative));
   }
 
   /** The operation an earlier request with this {@code requestId} started, if any. */
