@@ -62,7 +62,7 @@ public final class BenchMain {
         () -> new CriticalPathBench(table, reps).run(),
         table);
     run(only, "3", "drift-check scaling", () -> new DriftScalingBench(table, repo, q).run(), table);
-    run(only, "4", "start-up", () -> new StartupBench(table, repo, q ? 2 : 5).run(), table);
+    run(only, "4", "start-up", () -> new StartupBench(table, repo, q ? 2 : 3).run(), table);
     run(
         only,
         "5",

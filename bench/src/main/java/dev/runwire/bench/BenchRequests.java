@@ -18,7 +18,11 @@ final class BenchRequests {
 
   private BenchRequests() {}
 
-  /** Every step of the DAG: connector mode on an explicit subnet plus a fixed egress IP. */
+  /**
+   * Every step of the DAG: connector mode on an explicit subnet plus a fixed egress IP. The shared
+   * resources are named, so services copied from this one (figure 3) share them the way a platform
+   * team's services share one connector and NAT.
+   */
   static JsonObject largest(String requestId) {
     return JsonParser.parseString(
             """
@@ -26,11 +30,12 @@ final class BenchRequests {
              "target":{"project":"%s","region":"%s","network":"%s"},
              "service":{"name":"%s","image":"%s"},
              "redis":{"name":"bench-cache","tier":"BASIC","memorySizeGb":1},
-             "egress":{"mode":"connector","route":"all-traffic",
+             "egress":{"mode":"connector","route":"all-traffic","firewallName":"bench-allow-redis",
                        "connector":{"name":"bench-conn",
                                     "subnet":{"name":"bench-conn-subnet","range":"10.9.0.0/28"},
                                     "minInstances":2,"maxInstances":3,"machineType":"e2-micro"}},
-             "staticEgressIp":{"enabled":true}}
+             "staticEgressIp":{"enabled":true,"addressName":"bench-egress-ip",
+                               "routerName":"bench-router","natName":"bench-nat"}}
             """
                 .formatted(requestId, PROJECT, REGION, NETWORK, SERVICE, IMAGE))
         .getAsJsonObject();

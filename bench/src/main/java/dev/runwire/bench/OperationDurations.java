@@ -25,28 +25,46 @@ final class OperationDurations {
   /** The job's RUNWIRE_POLL_INITIAL_DELAY default (5 s) at the bench's scale. */
   static final Duration POLL_INITIAL_DELAY = Duration.ofSeconds(5).dividedBy(SCALE);
 
-  /** One kind of operation: the local cloud's latency key, its real duration, who waits on it. */
-  record Operation(String key, Duration realistic, StepKind step) {}
+  /**
+   * One operation: what it is, the local cloud's latency key for it, its real duration, the step
+   * that waits on it.
+   */
+  record Operation(String what, String key, Duration realistic, StepKind step) {}
 
   /** The operations of a fresh apply of the largest request (network and service exist). */
   static final List<Operation> APPLY =
       List.of(
-          new Operation("redis.create", Duration.ofMinutes(5), StepKind.REDIS_INSTANCE),
           new Operation(
-              "vpcaccess.connector.create", Duration.ofMinutes(2), StepKind.VPC_CONNECTOR),
+              "Redis create", "redis.create", Duration.ofMinutes(5), StepKind.REDIS_INSTANCE),
           new Operation(
-              "compute.subnetwork.insert", Duration.ofSeconds(10), StepKind.EGRESS_SUBNET),
-          new Operation("compute.firewall.insert", Duration.ofSeconds(5), StepKind.FIREWALL),
-          new Operation("compute.address.insert", Duration.ofSeconds(3), StepKind.STATIC_ADDRESS),
-          new Operation("compute.router.insert", Duration.ofSeconds(5), StepKind.CLOUD_ROUTER),
-          new Operation("compute.router.patch", Duration.ofSeconds(10), StepKind.CLOUD_NAT),
-          new Operation("run.service.update", Duration.ofSeconds(25), StepKind.CLOUD_RUN_SERVICE));
+              "connector create",
+              "vpcaccess.create",
+              Duration.ofMinutes(2),
+              StepKind.VPC_CONNECTOR),
+          new Operation(
+              "subnet insert",
+              "compute.subnetwork",
+              Duration.ofSeconds(10),
+              StepKind.EGRESS_SUBNET),
+          new Operation(
+              "firewall insert", "compute.firewall", Duration.ofSeconds(8), StepKind.FIREWALL),
+          new Operation(
+              "address insert", "compute.address", Duration.ofSeconds(3), StepKind.STATIC_ADDRESS),
+          new Operation(
+              "router insert", "compute.router", Duration.ofSeconds(8), StepKind.CLOUD_ROUTER),
+          new Operation(
+              "NAT (router patch)", "compute.router", Duration.ofSeconds(8), StepKind.CLOUD_NAT),
+          new Operation(
+              "Run service update",
+              "run.service.update",
+              Duration.ofSeconds(25),
+              StepKind.CLOUD_RUN_SERVICE));
 
   /** Operations the bench's own seeding starts (not timed against the critical path). */
   static final List<Operation> SEEDING =
       List.of(
-          new Operation("compute.network.insert", Duration.ofSeconds(10), null),
-          new Operation("run.service.create", Duration.ofSeconds(30), null));
+          new Operation("network insert", "compute.network", Duration.ofSeconds(20), null),
+          new Operation("Run service create", "run.service.create", Duration.ofSeconds(30), null));
 
   private OperationDurations() {}
 
@@ -86,8 +104,10 @@ final class OperationDurations {
       if (out.length() > 0) {
         out.append(", ");
       }
-      out.append(op.key())
-          .append(' ')
+      out.append(op.what())
+          .append(" (")
+          .append(op.key())
+          .append(") ")
           .append(human(op.realistic()))
           .append(" → ")
           .append(scaled(op.realistic()).toMillis())

@@ -4,41 +4,41 @@ import java.time.Duration;
 import java.util.Random;
 
 /**
- * How many polls a backoff schedule needs to see an operation of a given length finish: the
- * expected count under the job's settings (first delay, ×multiplier, capped), with gax's jitter
- * (each delay uniform in [0, nominal), as {@code RetrySettings} has it by default) or without. A
- * fixed interval needs {@code length / interval} polls instead; backoff needs about {@code log} of
- * that plus {@code length / cap}.
+ * A model of how a backoff schedule polls an operation of a given length: the expected number of
+ * polls until one sees it done, and how late that poll comes. The job's schedule starts at its
+ * first delay, grows ×multiplier up to a cap, and gax jitters each delay (uniform in [0, nominal),
+ * {@code RetrySettings}' default). A fixed interval needs {@code length / interval} polls instead.
  */
 record PollSchedule(Duration initial, Duration max, double multiplier, boolean jittered) {
 
-  private static final int TRIALS = 2_000;
+  private static final int TRIALS = 5_000;
+
+  /** Expected polls and lateness (the seeing poll's time minus the operation's end). */
+  record Expectation(double polls, Duration lateness) {}
+
+  Expectation expect(Duration length) {
+    Random random = jittered ? new Random(42) : null;
+    int trials = jittered ? TRIALS : 1;
+    double polls = 0;
+    double late = 0;
+    for (int i = 0; i < trials; i++) {
+      long target = length.toNanos();
+      double nominal = initial.toNanos();
+      long elapsed = 0;
+      int n = 0;
+      while (elapsed < target) {
+        elapsed += random == null ? (long) nominal : (long) (random.nextDouble() * nominal);
+        n++;
+        nominal = Math.max(1, Math.min(nominal * multiplier, max.toNanos()));
+      }
+      polls += n;
+      late += elapsed - target;
+    }
+    return new Expectation(polls / trials, Duration.ofNanos((long) (late / trials)));
+  }
 
   /** The expected number of polls until one lands at or after {@code length}. */
   double expectedPolls(Duration length) {
-    if (!jittered) {
-      return polls(length, null);
-    }
-    Random random = new Random(42);
-    long sum = 0;
-    for (int i = 0; i < TRIALS; i++) {
-      sum += polls(length, random);
-    }
-    return (double) sum / TRIALS;
-  }
-
-  private int polls(Duration length, Random random) {
-    long target = length.toNanos();
-    double nominal = initial.toNanos();
-    long elapsed = 0;
-    int polls = 0;
-    while (elapsed < target) {
-      long delay =
-          random == null ? (long) nominal : (long) (random.nextDouble() * Math.max(1, nominal));
-      elapsed += delay;
-      polls++;
-      nominal = Math.min(nominal * multiplier, max.toNanos());
-    }
-    return polls;
+    return expect(length).polls();
   }
 }

@@ -67,6 +67,19 @@ public final class ResultTable {
     rows.add(new Row(section, figure, value, "", "", "1", target, verdict));
   }
 
+  /** A row with its cells given as text. */
+  public synchronized void addRow(
+      String section,
+      String figure,
+      String median,
+      String min,
+      String max,
+      int n,
+      String target,
+      Verdict verdict) {
+    rows.add(new Row(section, figure, median, min, max, Integer.toString(n), target, verdict));
+  }
+
   /** A row that could not be measured, with the reason in place of the value. */
   public synchronized void addMissing(String section, String figure, String why) {
     rows.add(new Row(section, figure, "n/a", "", "", "0", why, Verdict.INFO));

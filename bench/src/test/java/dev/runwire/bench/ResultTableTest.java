@@ -36,7 +36,7 @@ class ResultTableTest {
 
     String md = BenchMain.render(table, Duration.ofSeconds(42), false);
 
-    assertTrue(md.contains("redis.create 5 min → 3000 ms"), md);
+    assertTrue(md.contains("Redis create (redis.create) 5 min → 3000 ms"), md);
     assertTrue(md.contains("| 3 | drift-check scaling | n/a |"), md);
     assertTrue(md.contains("- a note"), md);
   }

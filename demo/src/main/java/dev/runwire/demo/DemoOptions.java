@@ -27,7 +27,7 @@ public record DemoOptions(
     Boolean ansi,
     boolean help) {
 
-  public static final String DEFAULT_PROFILE = "scaled:20";
+  public static final String DEFAULT_PROFILE = "scaled:60";
   public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
 
   private static final Pattern PROFILE = Pattern.compile("instant|realistic|scaled:[0-9]+");
@@ -116,7 +116,7 @@ public record DemoOptions(
                 "--profile: unknown profile '"
                     + profile
                     + "': use instant, realistic or scaled:N with N a positive whole number"
-                    + " (scaled:20 runs 20x faster than Google)");
+                    + " (scaled:60 runs 60x faster than Google)");
           }
         }
         case "--faults" -> {

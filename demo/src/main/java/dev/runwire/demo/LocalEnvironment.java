@@ -56,6 +56,9 @@ import java.util.function.Consumer;
  */
 final class LocalEnvironment implements AutoCloseable {
 
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(LocalEnvironment.class.getName());
+
   static final String PROJECT = "runwire-demo";
   static final String REGION = "us-central1";
   static final String JOB_ID = "runwire-job";
@@ -440,8 +443,16 @@ final class LocalEnvironment implements AutoCloseable {
     closed = true;
     while (!started.isEmpty()) {
       AutoCloseable part = started.pop();
+      long t0 = System.nanoTime();
       try {
         part.close();
+        LOG.info(
+            () ->
+                "stopped "
+                    + part.getClass().getSimpleName()
+                    + " in "
+                    + since(t0).toMillis()
+                    + " ms");
       } catch (Exception e) {
         log.accept("stopping " + part.getClass().getSimpleName() + " failed: " + e);
       }

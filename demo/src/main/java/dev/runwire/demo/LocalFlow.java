@@ -6,8 +6,10 @@ import dev.runwire.demo.RequestTracker.Outcome;
 import dev.runwire.emulator.pubsub.PubSubEmulatorMissingException;
 import dev.runwire.schemas.ProvisioningRequest.Mode;
 import dev.runwire.schemas.events.AcceptedEvent;
+import dev.runwire.schemas.events.LaunchFailedEvent;
 import dev.runwire.schemas.events.RejectedEvent;
 import dev.runwire.schemas.events.RunEvent;
+import dev.runwire.schemas.events.StepEvent;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -17,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
@@ -119,6 +123,8 @@ public final class LocalFlow {
             + ")");
     out.println();
     Path logDir = layout.logDir();
+    // one run's logs: the local cloud reuses execution names from run to run (seeded ids)
+    deleteTree(logDir);
     logToFile(logDir.resolve("demo.log"));
     LocalEnvironment.Settings settings =
         LocalEnvironment.Settings.of(layout, logDir, options.profile(), options.faults());
@@ -201,12 +207,32 @@ public final class LocalFlow {
           table.dim("  Pub/Sub -> Eventarc bridge -> function -> Cloud Run job -> step events"));
       out.println();
     }
-    ProgressBoard board = new ProgressBoard(request.requestId(), publishedAt);
+    Mode mode = modeOf(request);
+    ProgressBoard board = new ProgressBoard(request.requestId(), publishedAt, mode.isReadOnly());
     board.expect(PlannedSteps.of(request.json()));
     Outcome outcome;
     try (ProgressView view =
         new ProgressView(showSteps ? out : nullStream(), table, board, ansi, Clock.systemUTC())) {
-      tracker.onStep(view::onStep);
+      tracker.onEvent(
+          event -> {
+            if (event instanceof StepEvent step) {
+              view.onStep(step);
+            } else if (event instanceof AcceptedEvent accepted) {
+              view.onNote(
+                  accepted.acceptedAt() == null ? Instant.now() : accepted.acceptedAt(),
+                  accepted.duplicate()
+                      ? "function: already running as "
+                          + shortName(accepted.execution())
+                          + ", not started again"
+                      : "function: valid; started execution " + shortName(accepted.execution()));
+            } else if (event instanceof LaunchFailedEvent failed && failed.retryable()) {
+              view.onNote(
+                  failed.failedAt() == null ? Instant.now() : failed.failedAt(),
+                  "function: could not start the job ("
+                      + failed.code()
+                      + "), answered 500: Pub/Sub redelivers with backoff");
+            }
+          });
       view.start();
       try {
         outcome = tracker.await(options.timeout());
@@ -222,30 +248,10 @@ public final class LocalFlow {
         return FAILED;
       }
     }
-    if (ansi && showSteps) {
-      // the live table cut long lines to the terminal's width: say in full what went wrong
-      for (ProgressBoard.Row row : board.rows()) {
-        if (!row.detail().isEmpty()
-            && (row.state() == ProgressBoard.State.FAILED
-                || row.state() == ProgressBoard.State.DRIFTED)) {
-          out.println("  " + row.step() + ": " + row.detail());
-        }
-      }
-    }
-    tracker.events(AcceptedEvent.class).stream()
-        .findFirst()
-        .filter(a -> showSteps)
-        .ifPresent(
-            a ->
-                out.println(
-                    table.dim(
-                        "  execution "
-                            + a.execution().substring(a.execution().lastIndexOf('/') + 1)
-                            + (a.duplicate() ? " (already running: not started again)" : ""))));
-    return report(outcome, showSteps);
+    return report(outcome, tracker, board, showSteps);
   }
 
-  private int report(Outcome outcome, boolean full) {
+  private int report(Outcome outcome, RequestTracker tracker, ProgressBoard board, boolean full) {
     if (outcome instanceof Outcome.Rejected rejected) {
       RejectedEvent event = rejected.rejected();
       out.println(
@@ -265,19 +271,35 @@ public final class LocalFlow {
       return FAILED;
     }
     RunEvent run = ((Outcome.Finished) outcome).run();
-    String summary = summary(run);
+    String execution =
+        tracker.events(AcceptedEvent.class).stream()
+            .findFirst()
+            .map(a -> " (execution " + shortName(a.execution()) + ")")
+            .orElse("");
+    boolean readOnly = run.mode() != null && modeOf(run.mode()).isReadOnly();
+    String summary = summary(run, readOnly) + execution;
     switch (run.status()) {
-      case SUCCEEDED -> out.println(table.green(run.status().wire()) + " " + summary);
+      case SUCCEEDED -> out.println(table.green(headline(run.mode())) + " " + summary);
       case DRIFTED -> out.println(table.magenta("drift found") + " " + summary);
-      case FAILED -> {
-        out.println(table.red("failed") + " " + summary);
-        if (run.error() != null) {
-          out.println("  " + run.error().code() + ": " + run.error().message());
-        }
-      }
+      case FAILED -> out.println(table.red("failed") + " " + summary);
     }
-    if (full && !run.outputs().isEmpty()) {
-      printOutputs(run.outputs());
+    List<ProgressBoard.Row> problems =
+        board.rows().stream()
+            .filter(
+                r ->
+                    r.state() == ProgressBoard.State.FAILED
+                        || r.state() == ProgressBoard.State.DRIFTED)
+            .filter(r -> !r.detail().isEmpty())
+            .toList();
+    if (ansi && full) {
+      // the live table cut long lines to the terminal's width: say in full what went wrong
+      problems.forEach(r -> out.println("  " + r.step() + ": " + r.detail()));
+    }
+    if (problems.isEmpty() && run.error() != null) {
+      out.println("  " + run.error().code() + ": " + run.error().message());
+    }
+    if (full && run.status() == RunEvent.Outcome.SUCCEEDED && !run.outputs().isEmpty()) {
+      printOutputs(run.outputs(), verifyMessage(tracker));
     }
     return switch (run.status()) {
       case SUCCEEDED -> OK;
@@ -286,15 +308,37 @@ public final class LocalFlow {
     };
   }
 
-  private static String summary(RunEvent run) {
+  private static String verifyMessage(RequestTracker tracker) {
+    return tracker.events(StepEvent.class).stream()
+        .filter(e -> e.step().equals("verify") && e.status() == StepEvent.Status.SUCCEEDED)
+        .map(StepEvent::message)
+        .filter(m -> m != null && !m.isEmpty())
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static String shortName(String resource) {
+    return resource == null ? "?" : resource.substring(resource.lastIndexOf('/') + 1);
+  }
+
+  private static String headline(String mode) {
+    return switch (mode == null ? "apply" : mode) {
+      case "plan" -> "planned";
+      case "drift-check" -> "no drift";
+      case "destroy" -> "destroyed";
+      default -> "succeeded";
+    };
+  }
+
+  private static String summary(RunEvent run, boolean readOnly) {
     StringBuilder s =
         new StringBuilder("in " + ProgressTable.seconds(Duration.ofMillis(run.durationMs())));
     RunEvent.Counts c = run.counts();
     if (c != null) {
       s.append(": ").append(c.steps()).append(" steps");
-      append(s, c.created(), "created");
-      append(s, c.updated(), "updated");
-      append(s, c.deleted(), "deleted");
+      append(s, c.created(), readOnly ? "to create" : "created");
+      append(s, c.updated(), readOnly ? "to update" : "updated");
+      append(s, c.deleted(), readOnly ? "to delete" : "deleted");
       append(s, c.unchanged(), "unchanged");
       append(s, c.drifted(), "drifted");
       append(s, c.failed(), "failed");
@@ -309,12 +353,36 @@ public final class LocalFlow {
     }
   }
 
-  private void printOutputs(Map<String, String> outputs) {
+  /** The run's outputs, the ones a user asks for first, then any others. */
+  private void printOutputs(Map<String, String> outputs, String verify) {
+    Map<String, String> rest = new TreeMap<>(outputs);
+    Map<String, String> lines = new LinkedHashMap<>();
+    String host = rest.remove("redisHost");
+    String port = rest.remove("redisPort");
+    String secret = rest.remove("redisAuthSecret");
+    if (host != null) {
+      lines.put(
+          "Redis",
+          host
+              + (port == null ? "" : ":" + port)
+              + (secret == null ? "" : ", AUTH string in " + secret));
+    }
+    put(lines, "static egress IP", rest.remove("egressIp"));
+    put(lines, "egress subnet", rest.remove("egressSubnet"));
+    put(lines, "VPC connector", rest.remove("vpcConnector"));
+    put(lines, "service URL", rest.remove("serviceUrl"));
+    put(lines, "verify", verify);
+    lines.putAll(rest);
+    int width = lines.keySet().stream().mapToInt(String::length).max().orElse(0);
     out.println();
     out.println(table.bold("outputs"));
-    Map<String, String> sorted = new TreeMap<>(outputs);
-    int width = sorted.keySet().stream().mapToInt(String::length).max().orElse(0);
-    sorted.forEach((k, v) -> out.println("  " + pad(k, width) + "  " + v));
+    lines.forEach((k, v) -> out.println("  " + pad(k, width) + "  " + v));
+  }
+
+  private static void put(Map<String, String> lines, String label, String value) {
+    if (value != null) {
+      lines.put(label, value);
+    }
   }
 
   /** The proof that the wiring works for an app: the sample service counts visits in Redis. */
@@ -322,7 +390,7 @@ public final class LocalFlow {
     Service service = env.service(target.project(), target.region(), target.service());
     URI url = URI.create(service.getUri() + "/redis");
     out.println();
-    out.println(table.bold("calling the service") + " " + url);
+    out.println(table.bold("calling the service") + " as a user would: GET " + url);
     ServiceProbe probe = new ServiceProbe(Duration.ofSeconds(20));
     for (int i = 0; i < 2; i++) {
       try {
@@ -467,6 +535,17 @@ public final class LocalFlow {
     return 120;
   }
 
+  private static void deleteTree(Path root) {
+    if (!java.nio.file.Files.isDirectory(root)) {
+      return;
+    }
+    try (var paths = java.nio.file.Files.walk(root)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException e) {
+      // old logs stay: harmless
+    }
+  }
+
   /**
    * Sends java.util.logging (the local cloud's, gRPC's, gax's) to a file: the terminal belongs to
    * the progress view.
@@ -491,8 +570,12 @@ public final class LocalFlow {
    * The request's mode; an unknown one is the function's to reject, so the flow treats it as apply.
    */
   private static Mode modeOf(RequestFile request) {
+    return modeOf(request.mode());
+  }
+
+  private static Mode modeOf(String mode) {
     try {
-      return Mode.fromWire(request.mode());
+      return Mode.fromWire(mode);
     } catch (IllegalArgumentException e) {
       return Mode.APPLY;
     }

@@ -68,30 +68,62 @@ final class ProgressBoard {
           : Duration.between(startedAt, end);
     }
 
-    /** "created", "updated", "deleted", "unchanged" for a done step, else empty. */
-    String outcome() {
+    /**
+     * What the step did, or in a read-only run (plan, drift-check) would do: "created", "to
+     * create", "unchanged", "missing"...; empty while it runs.
+     */
+    String outcome(boolean readOnly) {
       if (action == null || state == State.WAITING || state == State.RUNNING) {
         return "";
+      }
+      if (action == Action.NONE) {
+        if (state != State.DONE) {
+          return "";
+        }
+        // verify changes nothing by design; it checks only in apply
+        return step.equals("verify") ? (readOnly ? "" : "ok") : "unchanged";
+      }
+      if (readOnly) {
+        return action == Action.CREATE && state == State.DRIFTED
+            ? "missing"
+            : "to " + action.name().toLowerCase(java.util.Locale.ROOT);
       }
       return switch (action) {
         case CREATE -> state == State.DONE ? "created" : "create";
         case UPDATE -> state == State.DONE ? "updated" : "update";
         case DELETE -> state == State.DONE ? "deleted" : "delete";
-        case NONE -> state == State.DONE ? "unchanged" : "";
+        case NONE -> "";
       };
     }
   }
 
   private final String requestId;
   private final Instant origin;
+  private final boolean readOnly;
   private final Map<String, Row> rows = new LinkedHashMap<>();
+  private final List<Note> notes = new ArrayList<>();
+
+  /** Something about the request that is not a step: the launch, a redelivery. */
+  record Note(Instant at, String text) {}
 
   /**
    * @param origin time zero of the view (when the request was published)
    */
   ProgressBoard(String requestId, Instant origin) {
+    this(requestId, origin, false);
+  }
+
+  /**
+   * @param readOnly a plan or drift check: actions are what would happen, not what happened
+   */
+  ProgressBoard(String requestId, Instant origin, boolean readOnly) {
     this.requestId = requestId;
     this.origin = origin;
+    this.readOnly = readOnly;
+  }
+
+  boolean readOnly() {
+    return readOnly;
   }
 
   String requestId() {
@@ -160,6 +192,14 @@ final class ProgressBoard {
             event.durationMs(),
             detail(event)));
     return true;
+  }
+
+  synchronized void note(Instant at, String text) {
+    notes.add(new Note(at, text));
+  }
+
+  synchronized List<Note> notes() {
+    return List.copyOf(notes);
   }
 
   synchronized List<Row> rows() {

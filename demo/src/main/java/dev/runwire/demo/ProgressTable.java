@@ -76,7 +76,7 @@ final class ProgressTable {
               "  %-" + nameWidth + "s  %s %-9s %8s %7s  %s",
               label(row, named),
               status,
-              row.outcome(),
+              row.outcome(board.readOnly()),
               start,
               took == null ? "" : seconds(took),
               paint(colour(row.state()), bar(row, origin, span, now))));
@@ -85,7 +85,19 @@ final class ProgressTable {
         lines.add(paint(colour(row.state()), "  " + " ".repeat(nameWidth) + "  " + row.detail()));
       }
     }
+    // notes (the function's launch, redeliveries) come before any step: list them first
+    List<String> notes = new ArrayList<>();
+    for (ProgressBoard.Note note : board.notes()) {
+      notes.add(dim(note(note, origin)));
+    }
+    lines.addAll(0, notes);
     return lines.stream().map(this::fit).toList();
+  }
+
+  /** A note as a line: its time since the origin and its text. */
+  String note(ProgressBoard.Note note, Instant origin) {
+    return String.format(
+        Locale.ROOT, "  %8s  %s", "+" + seconds(Duration.between(origin, note.at())), note.text());
   }
 
   /** {@code line} cut to the style's width, counting visible characters only (not ANSI codes). */
@@ -137,7 +149,8 @@ final class ProgressTable {
   }
 
   /** One line for an append-only log: a step changed state. */
-  String transition(Row row, Instant origin, Instant now, boolean named) {
+  String transition(Row row, ProgressBoard board, Instant now, boolean named) {
+    Instant origin = board.origin();
     Instant at = row.state().finished() && row.finishedAt() != null ? row.finishedAt() : now;
     if (row.state() == State.RUNNING && row.startedAt() != null) {
       at = row.startedAt();
@@ -150,7 +163,7 @@ final class ProgressTable {
             "+" + seconds(Duration.between(origin, at)),
             label(row, named),
             paint(colour(row.state()), String.format("%-8s", statusWord(row))),
-            row.outcome(),
+            row.outcome(board.readOnly()),
             row.state().finished() && took != null ? "in " + seconds(took) : "");
     if (!row.detail().isEmpty() && (row.state() == State.FAILED || row.state() == State.DRIFTED)) {
       line += "\n" + paint(colour(row.state()), "            " + row.detail());

@@ -29,6 +29,7 @@ final class ProgressView implements AutoCloseable {
   private final Map<String, State> printed = new HashMap<>();
   private ScheduledExecutorService ticker;
   private int drawnLines;
+  private int notesPrinted;
 
   ProgressView(
       PrintStream out, ProgressTable table, ProgressBoard board, boolean ansi, Clock clock) {
@@ -51,6 +52,16 @@ final class ProgressView implements AutoCloseable {
       ticker.scheduleAtFixedRate(this::redraw, 0, REDRAW_MILLIS, TimeUnit.MILLISECONDS);
     }
     return this;
+  }
+
+  /** Shows a note under the steps (the launch, a redelivery). */
+  void onNote(java.time.Instant at, String text) {
+    board.note(at, text);
+    if (ansi) {
+      redraw();
+    } else {
+      printTransitions();
+    }
   }
 
   void onStep(StepEvent event) {
@@ -87,11 +98,16 @@ final class ProgressView implements AutoCloseable {
   }
 
   private synchronized void printTransitions() {
+    List<ProgressBoard.Note> notes = board.notes();
+    for (int i = notesPrinted; i < notes.size(); i++) {
+      out.println(table.dim(table.note(notes.get(i), board.origin())));
+    }
+    notesPrinted = notes.size();
     boolean named = board.manyServices();
     for (Row row : board.rows()) {
       if (printed.get(row.key()) != row.state() && row.state() != State.WAITING) {
         printed.put(row.key(), row.state());
-        out.println(table.transition(row, board.origin(), clock.instant(), named));
+        out.println(table.transition(row, board, clock.instant(), named));
       }
     }
     out.flush();

@@ -4,7 +4,6 @@ import dev.runwire.schemas.events.LaunchFailedEvent;
 import dev.runwire.schemas.events.RejectedEvent;
 import dev.runwire.schemas.events.RunEvent;
 import dev.runwire.schemas.events.RunwireEvent;
-import dev.runwire.schemas.events.StepEvent;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -38,7 +37,7 @@ final class RequestTracker implements Consumer<RunwireEvent> {
   private volatile String messageId;
   private final List<RunwireEvent> events = new CopyOnWriteArrayList<>();
   private final CompletableFuture<Outcome> outcome = new CompletableFuture<>();
-  private final List<Consumer<StepEvent>> stepListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<RunwireEvent>> listeners = new CopyOnWriteArrayList<>();
 
   RequestTracker(String requestId) {
     this.requestId = requestId;
@@ -53,8 +52,9 @@ final class RequestTracker implements Consumer<RunwireEvent> {
     this.messageId = id;
   }
 
-  void onStep(Consumer<StepEvent> listener) {
-    stepListeners.add(listener);
+  /** Receives each of this request's events as it arrives, before the outcome completes. */
+  void onEvent(Consumer<RunwireEvent> listener) {
+    listeners.add(listener);
   }
 
   @Override
@@ -63,9 +63,8 @@ final class RequestTracker implements Consumer<RunwireEvent> {
       return;
     }
     events.add(event);
-    if (event instanceof StepEvent step) {
-      stepListeners.forEach(l -> l.accept(step));
-    } else if (event instanceof RunEvent run) {
+    listeners.forEach(l -> l.accept(event));
+    if (event instanceof RunEvent run) {
       outcome.complete(new Outcome.Finished(run));
     } else if (event instanceof RejectedEvent rejected) {
       outcome.complete(new Outcome.Rejected(rejected));

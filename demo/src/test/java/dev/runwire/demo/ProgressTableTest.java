@@ -167,7 +167,7 @@ class ProgressTableTest {
     assertFalse(board.apply(other));
     assertEquals(1, board.rows().size());
     assertEquals(ProgressBoard.State.DONE, board.rows().get(0).state());
-    assertEquals("unchanged", board.rows().get(0).outcome());
+    assertEquals("unchanged", board.rows().get(0).outcome(false));
   }
 
   @Test
@@ -228,5 +228,16 @@ class ProgressTableTest {
     }
     String detail = table.render(board, T0.plusSeconds(1)).get(2);
     assertTrue(detail.endsWith("\u2026\u001b[0m"), detail);
+  }
+
+  @Test
+  void notesAboutTheLaunchComeBeforeTheSteps() {
+    ProgressBoard board = board(started("network", 1500));
+    board.note(T0.plusMillis(1200), "function: valid; started execution runwire-job-abc");
+    List<String> lines =
+        new ProgressTable(ProgressTable.Style.PLAIN).render(board, T0.plusSeconds(2));
+    assertEquals("    +1.20s  function: valid; started execution runwire-job-abc", lines.get(0));
+    assertTrue(lines.get(1).contains("step"), lines.get(1));
+    assertTrue(lines.get(2).contains("network"), lines.get(2));
   }
 }

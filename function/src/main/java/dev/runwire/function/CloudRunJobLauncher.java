@@ -23,6 +23,7 @@ import dev.runwire.schemas.cloud.CloudEndpoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -43,7 +44,8 @@ import java.util.Optional;
  * <p>Two instances that check at the same moment can both start an execution. After starting, the
  * launcher therefore lists again: if an older running execution carries the same request id, the
  * newer one (its own) is cancelled and the older one reported. Both instances see both executions,
- * so exactly one survives.
+ * so exactly one survives. The re-check reads only executions created since the first check began
+ * (older racers would have been found by it), which is usually the first page.
  */
 final class CloudRunJobLauncher implements AutoCloseable {
 
@@ -56,6 +58,15 @@ final class CloudRunJobLauncher implements AutoCloseable {
 
   private static final int LIST_PAGE_SIZE = 100;
 
+  /** The re-check usually ends within its first page: only the last seconds' executions count. */
+  private static final int RECHECK_PAGE_SIZE = 50;
+
+  /**
+   * How much earlier than the first check a racer's execution may carry as createTime and still
+   * have been invisible to it: list lag of the API and clock differences between its servers.
+   */
+  static final Duration DEFAULT_RECHECK_MARGIN = Duration.ofSeconds(10);
+
   /** Bounds the scan on a job with a very long execution history (about 20 list calls). */
   private static final int MAX_EXECUTIONS_SCANNED = 2_000;
 
@@ -64,14 +75,21 @@ final class CloudRunJobLauncher implements AutoCloseable {
   private final JobName job;
   private final JobsClient jobs;
   private final ExecutionsClient executions;
+  private final Duration recheckMargin;
 
-  CloudRunJobLauncher(JobName job, JobsClient jobs, ExecutionsClient executions) {
+  CloudRunJobLauncher(
+      JobName job, JobsClient jobs, ExecutionsClient executions, Duration recheckMargin) {
     this.job = job;
     this.jobs = jobs;
     this.executions = executions;
+    this.recheckMargin = recheckMargin;
   }
 
   static CloudRunJobLauncher create(JobName job, CloudEndpoints endpoints) {
+    return create(job, endpoints, DEFAULT_RECHECK_MARGIN);
+  }
+
+  static CloudRunJobLauncher create(JobName job, CloudEndpoints endpoints, Duration recheckMargin) {
     try {
       JobsSettings.Builder jobSettings =
           endpoints.configure(CloudEndpoints.Api.RUN, JobsSettings.newHttpJsonBuilder());
@@ -89,7 +107,8 @@ final class CloudRunJobLauncher implements AutoCloseable {
       return new CloudRunJobLauncher(
           job,
           JobsClient.create(jobSettings.build()),
-          ExecutionsClient.create(executionSettings.build()));
+          ExecutionsClient.create(executionSettings.build()),
+          recheckMargin);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the Cloud Run Admin API clients", e);
     }
@@ -104,7 +123,10 @@ final class CloudRunJobLauncher implements AutoCloseable {
 
     int taskCount();
 
-    record Started(String execution, int taskCount) implements Outcome {}
+    /**
+     * @param runAnsweredNanos {@link System#nanoTime()} when {@code jobs:run} answered
+     */
+    record Started(String execution, int taskCount, long runAnsweredNanos) implements Outcome {}
 
     /** The request was already running; nothing new was started. */
     record AlreadyRunning(String execution, int taskCount) implements Outcome {}
@@ -121,31 +143,50 @@ final class CloudRunJobLauncher implements AutoCloseable {
    * @throws ApiException when the Run API refuses or fails
    */
   Outcome launch(Launch launch) {
+    long checkStarted = System.nanoTime();
     Optional<Execution> running =
-        calling(Call.LIST_EXECUTIONS, () -> oldestRunning(launch.requestId()));
+        calling(
+            Call.LIST_EXECUTIONS, () -> oldestRunning(launch.requestId(), null, LIST_PAGE_SIZE));
     if (running.isPresent()) {
       return new Outcome.AlreadyRunning(running.get().getName(), running.get().getTaskCount());
     }
     Execution started = calling(Call.RUN_JOB, () -> run(launch));
-    Optional<Execution> winner = recheck(launch.requestId());
+    long runAnswered = System.nanoTime();
+    Optional<Execution> winner =
+        recheck(launch.requestId(), checkStartedOnServerClock(started, checkStarted));
     if (winner.isPresent() && !winner.get().getName().equals(started.getName())) {
       cancelQuietly(started.getName());
       return new Outcome.AlreadyRunning(winner.get().getName(), winner.get().getTaskCount());
     }
-    return new Outcome.Started(started.getName(), launch.taskCount());
+    return new Outcome.Started(started.getName(), launch.taskCount(), runAnswered);
   }
 
   /**
-   * The race check after starting. The execution already runs, so a failure here is logged by the
-   * caller's accepted event, not turned into a launch failure: reporting "not started" for a
-   * running execution would be wrong.
+   * The race check after starting. Only executions created after the first check began can be
+   * racers (an older one would have been found by it), so the scan stops there. If it fails, the
+   * execution this call started stands: it does run, and reporting it is the truth.
    */
-  private Optional<Execution> recheck(String requestId) {
+  private Optional<Execution> recheck(String requestId, Instant notBefore) {
     try {
-      return oldestRunning(requestId);
+      return oldestRunning(requestId, notBefore, RECHECK_PAGE_SIZE);
     } catch (ApiException e) {
       return Optional.empty();
     }
+  }
+
+  /**
+   * When the first check began, on the Run API's clock: the new execution's createTime minus the
+   * time elapsed here since, minus a margin for the two clocks' rates and request latency. Null
+   * when the execution carries no createTime (then the re-check reads everything).
+   */
+  private Instant checkStartedOnServerClock(Execution started, long checkStartedNanos) {
+    if (!started.hasCreateTime()) {
+      return null;
+    }
+    Instant created =
+        Instant.ofEpochSecond(
+            started.getCreateTime().getSeconds(), started.getCreateTime().getNanos());
+    return created.minusNanos(System.nanoTime() - checkStartedNanos).minus(recheckMargin);
   }
 
   private static <T> T calling(Call call, java.util.function.Supplier<T> action) {
@@ -156,17 +197,28 @@ final class CloudRunJobLauncher implements AutoCloseable {
     }
   }
 
-  /** The oldest execution of the job that has not completed and serves {@code requestId}. */
-  Optional<Execution> oldestRunning(String requestId) {
+  /**
+   * The oldest execution of the job that has not completed and serves {@code requestId}.
+   *
+   * @param notBefore stop at executions created before this, provided the API lists newest first
+   *     (the local cloud and Cloud Run do; the scan checks it and reads on if not); null = read all
+   */
+  Optional<Execution> oldestRunning(String requestId, Instant notBefore, int pageSize) {
     List<Execution> matching = new ArrayList<>();
     int scanned = 0;
+    boolean newestFirst = true;
+    long previous = Long.MAX_VALUE;
+    long stopBefore = notBefore == null ? Long.MIN_VALUE : toNanos(notBefore);
     ListExecutionsRequest request =
-        ListExecutionsRequest.newBuilder()
-            .setParent(job.toString())
-            .setPageSize(LIST_PAGE_SIZE)
-            .build();
+        ListExecutionsRequest.newBuilder().setParent(job.toString()).setPageSize(pageSize).build();
     for (Execution execution : executions.listExecutions(request).iterateAll()) {
       if (++scanned > MAX_EXECUTIONS_SCANNED) {
+        break;
+      }
+      long created = Timestamps.toNanos(execution.getCreateTime());
+      newestFirst &= created <= previous;
+      previous = created;
+      if (newestFirst && created < stopBefore) {
         break;
       }
       if (!execution.hasCompletionTime() && requestId.equals(requestIdOf(execution))) {
@@ -177,6 +229,10 @@ final class CloudRunJobLauncher implements AutoCloseable {
         .min(
             Comparator.<Execution>comparingLong(e -> Timestamps.toNanos(e.getCreateTime()))
                 .thenComparing(Execution::getName));
+  }
+
+  private static long toNanos(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
   }
 
   private Execution run(Launch launch) {

@@ -47,7 +47,8 @@ public final class ProvisioningRequestFunction implements CloudEventsFunction {
 
   @Override
   public void accept(CloudEvent event) {
-    intake.handle(decoder.decode(event));
+    long received = System.nanoTime();
+    intake.handle(decoder.decode(event), received);
   }
 
   /**

@@ -1,5 +1,6 @@
 package dev.runwire.function;
 
+import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.runwire.function.CloudRunJobLauncher.Launch;
 import dev.runwire.function.CloudRunJobLauncher.Outcome;
@@ -52,15 +53,15 @@ final class RequestIntake {
    * @throws LaunchFailedException when the message must be redelivered: a transient Run API error,
    *     or a permanent one with {@code RUNWIRE_DEAD_LETTER_PERMANENT_FAILURES=true}
    */
-  void handle(Decoding decoding) {
+  void handle(Decoding decoding, long receivedNanos) {
     if (decoding instanceof Decoding.Unreadable unreadable) {
       reject(unreadable.messageId(), null, unreadable.problems());
     } else if (decoding instanceof Decoding.Readable readable) {
-      handle(readable.message());
+      handle(readable.message(), receivedNanos);
     }
   }
 
-  private void handle(PublishedMessage message) {
+  private void handle(PublishedMessage message, long receivedNanos) {
     ValidationResult result = validator.validate(message.data());
     if (!result.valid()) {
       reject(message.messageId(), result.requestIdIfKnown(), result.problems());
@@ -85,10 +86,14 @@ final class RequestIntake {
                       + ": split it into smaller requests")));
       return;
     }
-    launch(message, request, requestJson);
+    launch(message, request, requestJson, receivedNanos);
   }
 
-  private void launch(PublishedMessage message, ProvisioningRequest request, String requestJson) {
+  private void launch(
+      PublishedMessage message,
+      ProvisioningRequest request,
+      String requestJson,
+      long receivedNanos) {
     int taskCount = taskCount(request);
     Map<String, String> labels = labels(request.requestId(), message.messageId());
     Outcome outcome;
@@ -102,11 +107,22 @@ final class RequestIntake {
     }
     boolean duplicate = outcome instanceof Outcome.AlreadyRunning;
     labels.put("execution", outcome.execution());
-    log.info(
+    // Latency, for dashboards and the benchmark: CloudEvent received -> jobs:run answered, and ->
+    // the outcome known (after the duplicate re-check).
+    JsonObject latency = new JsonObject();
+    if (outcome instanceof Outcome.Started started) {
+      latency.addProperty("runAnsweredMs", millisSince(receivedNanos, started.runAnsweredNanos()));
+    }
+    latency.addProperty("decidedMs", millisSince(receivedNanos, System.nanoTime()));
+    JsonObject payload = new JsonObject();
+    payload.add("latency", latency);
+    log.write(
+        StructuredLog.Severity.INFO,
         duplicate
             ? "request is already running; no new execution started"
             : "request accepted; execution started",
-        labels);
+        labels,
+        payload);
     publish(
         new AcceptedEvent(
             null,
@@ -165,6 +181,10 @@ final class RequestIntake {
     events.publish(event);
     // Cloud Run throttles CPU once the function returns: deliver before acknowledging.
     events.flush();
+  }
+
+  private static double millisSince(long fromNanos, long toNanos) {
+    return Math.round((toNanos - fromNanos) / 10_000.0) / 100.0;
   }
 
   /** One task, or one per region for a scoped drift check, capped by RUNWIRE_MAX_TASKS. */

@@ -14,7 +14,7 @@ import java.util.Map;
  * to a Cloud Run function: context attributes as {@code ce-*} headers, the {@code
  * {message,subscription}} envelope as the body.
  */
-final class EventarcPush {
+public final class EventarcPush {
 
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -23,12 +23,12 @@ final class EventarcPush {
           .build();
   private final URI target;
 
-  EventarcPush(int port) {
+  public EventarcPush(int port) {
     this.target = URI.create("http://127.0.0.1:" + port + "/");
   }
 
   /** The headers Eventarc sends for a Pub/Sub message with id {@code messageId}. */
-  static Map<String, String> messagePublishedHeaders(String messageId) {
+  public static Map<String, String> messagePublishedHeaders(String messageId) {
     Map<String, String> headers = new LinkedHashMap<>();
     headers.put("ce-specversion", "1.0");
     headers.put("ce-id", messageId);
@@ -40,7 +40,8 @@ final class EventarcPush {
   }
 
   /** POSTs {@code body} with {@code headers}; returns the HTTP status. */
-  int post(Map<String, String> headers, byte[] body) throws IOException, InterruptedException {
+  public int post(Map<String, String> headers, byte[] body)
+      throws IOException, InterruptedException {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(target)
             .timeout(Duration.ofSeconds(60))
@@ -49,7 +50,8 @@ final class EventarcPush {
     return http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
   }
 
-  int postMessage(String messageId, String requestJson) throws IOException, InterruptedException {
+  public int postMessage(String messageId, String requestJson)
+      throws IOException, InterruptedException {
     return post(
         messagePublishedHeaders(messageId),
         PubSubDeliveries.envelope(messageId, requestJson)

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * local flow (and Cloud Run functions) do: {@code java -jar java-function-invoker.jar --classpath
  * runwire-function.jar --target ... --port ...}. Stopped by PID on {@link #close()}.
  */
-final class InvokerProcess implements AutoCloseable {
+public final class InvokerProcess implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -36,7 +36,7 @@ final class InvokerProcess implements AutoCloseable {
    * @param functionJar the shaded jar ({@code function/target/runwire-function.jar})
    * @param env the function's environment (RUNWIRE_JOB and friends)
    */
-  static InvokerProcess start(Path functionJar, Map<String, String> env, Path log)
+  public static InvokerProcess start(Path functionJar, Map<String, String> env, Path log)
       throws IOException {
     if (!Files.isRegularFile(functionJar)) {
       throw new IllegalStateException(
@@ -71,16 +71,16 @@ final class InvokerProcess implements AutoCloseable {
     return invoker;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
   /** Everything the function wrote (its structured log lines are on stdout). */
-  String output() throws IOException {
+  public String output() throws IOException {
     return Files.readString(log);
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
@@ -121,7 +121,7 @@ final class InvokerProcess implements AutoCloseable {
   }
 
   /** The invoker jar is a test dependency; its location is where its classes come from. */
-  static Path invokerJar() {
+  public static Path invokerJar() {
     try {
       return Path.of(Invoker.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException e) {

@@ -1,10 +1,14 @@
 package dev.runwire.function;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.cloud.run.v2.Execution;
+import com.google.cloud.run.v2.JobName;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.runwire.emulator.LocalCloud;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,36 +20,49 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The shaded function in the real Functions Framework invoker, driven over HTTP exactly as Eventarc
- * drives it, publishing to Google's Pub/Sub emulator.
+ * The shaded function in the real Functions Framework invoker (its own JVM), driven over HTTP
+ * exactly as Eventarc drives it, launching the job in the local cloud (whose executions run as
+ * local processes) and publishing its events to Google's Pub/Sub emulator.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProvisioningRequestFunctionIT {
 
-  private static final String PROJECT = "runwire-demo";
+  private static final String PROJECT = LocalJobs.PROJECT;
   private static final String EVENTS_TOPIC = "projects/" + PROJECT + "/topics/runwire-events";
   private static final String EVENTS_SUB = "projects/" + PROJECT + "/subscriptions/it-events";
   private static final int MAX_MESSAGE_BYTES = 8192;
+  private static final String JOB_IMAGE = "local/noop-job";
 
+  private LocalCloud cloud;
+  private LocalJobs localJobs;
+  private JobName job;
   private PubSubEmulator pubsub;
   private InvokerProcess invoker;
   private EventarcPush push;
+  private String firstExecution;
 
   @BeforeAll
   void start() throws Exception {
     Path target = Path.of("target");
+    // Executions outlive the test's requests, so a duplicate finds the first one still running.
+    cloud = LocalCloud.builder().imageCommand(JOB_IMAGE, List.of("bash", "-c", "sleep 60")).start();
+    localJobs = new LocalJobs(cloud.baseUrl());
+    job = localJobs.createJob("runwire-job", JOB_IMAGE);
     pubsub = PubSubEmulator.start(target.resolve("it-pubsub-emulator.log"));
     pubsub.createTopic(EVENTS_TOPIC);
     pubsub.createSubscription(EVENTS_SUB, EVENTS_TOPIC);
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("RUNWIRE_JOB", "projects/" + PROJECT + "/locations/us-central1/jobs/runwire-job");
-    env.put("RUNWIRE_LOCAL_CLOUD", "http://127.0.0.1:" + PubSubEmulator.freePort());
+    Map<String, String> env = new LinkedHashMap<>(cloud.clientEnv());
+    env.put("RUNWIRE_JOB", job.toString());
     env.put("PUBSUB_EMULATOR_HOST", pubsub.hostPort());
     env.put("RUNWIRE_EVENTS_TOPIC", EVENTS_TOPIC);
     env.put("RUNWIRE_MAX_MESSAGE_BYTES", Integer.toString(MAX_MESSAGE_BYTES));
@@ -65,6 +82,61 @@ class ProvisioningRequestFunctionIT {
     if (pubsub != null) {
       pubsub.close();
     }
+    if (localJobs != null) {
+      localJobs.close();
+    }
+    if (cloud != null) {
+      cloud.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void validRequestRunsTheJobOnceAndIsAccepted() throws Exception {
+    int status = push.postMessage("1001", Requests.apply("it-apply-1"));
+
+    assertEquals(200, status);
+    JsonObject accepted = singleEvent("dev.runwire.request.accepted.v1");
+    assertEquals("it-apply-1", accepted.get("requestId").getAsString());
+    assertEquals("1001", accepted.get("messageId").getAsString());
+    assertFalse(accepted.get("duplicate").getAsBoolean());
+    List<Execution> executions = localJobs.executions(job);
+    assertEquals(1, executions.size());
+    firstExecution = executions.get(0).getName();
+    assertEquals(firstExecution, accepted.get("execution").getAsString());
+    assertEquals("it-apply-1", LocalJobs.env(executions.get(0), "RUNWIRE_REQUEST_ID"));
+    String log = invoker.output();
+    assertTrue(log.contains("\"severity\":\"INFO\""), log);
+    assertFalse(log.contains("visitor-counter-redis"), "the request body leaked into the log");
+  }
+
+  @Test
+  @Order(2)
+  void samePublishedAgainIsADuplicateOfTheRunningExecution() throws Exception {
+    int status = push.postMessage("1002", Requests.apply("it-apply-1"));
+
+    assertEquals(200, status);
+    JsonObject accepted = singleEvent("dev.runwire.request.accepted.v1");
+    assertTrue(accepted.get("duplicate").getAsBoolean());
+    assertEquals(firstExecution, accepted.get("execution").getAsString());
+    assertEquals("1002", accepted.get("messageId").getAsString());
+    assertEquals(1, localJobs.executions(job).size());
+  }
+
+  @Test
+  @Order(3)
+  void unavailableRunApiAnswers500AndTheRedeliveryRuns() throws Exception {
+    cloud.faults().failNext("run", 1);
+
+    int failed = push.postMessage("1003", Requests.apply("it-apply-3"));
+    assertEquals(500, failed);
+    assertTrue(pubsub.await(EVENTS_SUB, 1, Duration.ofMillis(500)).isEmpty());
+    assertEquals(1, localJobs.executions(job).size());
+
+    int redelivered = push.postMessage("1003", Requests.apply("it-apply-3"));
+    assertEquals(200, redelivered);
+    assertFalse(singleEvent("dev.runwire.request.accepted.v1").get("duplicate").getAsBoolean());
+    assertEquals(2, localJobs.executions(job).size());
   }
 
   /** A payload Eventarc could deliver, and what must come of it. */
@@ -168,7 +240,11 @@ class ProvisioningRequestFunctionIT {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("badPayloads")
-  void badPayloadIsAcknowledgedWithOneRejectedEvent(BadPayload payload) throws Exception {
+  @Order(10)
+  void badPayloadIsAcknowledgedWithOneRejectedEventAndRunsNothing(BadPayload payload)
+      throws Exception {
+    int executionsBefore = localJobs.executions(job).size();
+
     int status = push.post(payload.headers(), payload.body());
 
     assertEquals(payload.status(), status, () -> "HTTP status for " + payload.name());
@@ -183,9 +259,11 @@ class ProvisioningRequestFunctionIT {
         problems.contains(payload.problemFragment()),
         () -> payload.name() + ": " + problems + " should mention " + payload.problemFragment());
     assertTrue(pubsub.pullNow(EVENTS_SUB).isEmpty(), "more than one event for " + payload.name());
+    assertEquals(executionsBefore, localJobs.executions(job).size());
   }
 
   @Test
+  @Order(20)
   void pushWithoutCloudEventHeadersNeverReachesTheFunction() throws Exception {
     // A raw Pub/Sub push body: the invoker cannot make a CloudEvent of it and answers 500.
     int status =
@@ -199,6 +277,28 @@ class ProvisioningRequestFunctionIT {
     List<PubSubEmulator.Received> events = pubsub.await(EVENTS_SUB, 2, Duration.ofSeconds(2));
     assertEquals(1, events.size(), events::toString);
     assertTrue(events.get(0).data().contains("\"messageId\":\"2101\""), events.get(0).data());
+  }
+
+  @Test
+  @Order(30)
+  void jobThatNoLongerExistsIsAcknowledgedWithLaunchFailedAndTheFix() throws Exception {
+    localJobs.deleteJob(job);
+
+    int status = push.postMessage("1030", Requests.apply("it-apply-30"));
+
+    assertEquals(200, status);
+    JsonObject failed = singleEvent("dev.runwire.request.launch-failed.v1");
+    assertEquals("NOT_FOUND", failed.get("code").getAsString());
+    assertFalse(failed.get("retryable").getAsBoolean());
+    assertTrue(failed.get("fix").getAsString().startsWith("deploy the job first"));
+  }
+
+  private JsonObject singleEvent(String ceType) {
+    List<PubSubEmulator.Received> events = pubsub.await(EVENTS_SUB, 1, Duration.ofSeconds(15));
+    assertEquals(1, events.size(), events::toString);
+    assertTrue(pubsub.pullNow(EVENTS_SUB).isEmpty(), "more than one event");
+    assertEquals(ceType, events.get(0).attributes().get("ce-type"));
+    return JsonParser.parseString(events.get(0).data()).getAsJsonObject();
   }
 
   private static BadPayload message(

@@ -30,10 +30,10 @@ import java.util.concurrent.TimeUnit;
  * loopback port, stopped by PID on {@link #close()}. Topics and subscriptions are made and read
  * over the emulator's REST surface, so a test sees exactly what a subscriber would.
  */
-final class PubSubEmulator implements AutoCloseable {
+public final class PubSubEmulator implements AutoCloseable {
 
   /** One message as a pull subscriber receives it; {@code data} decoded as UTF-8. */
-  record Received(String data, Map<String, String> attributes, String orderingKey) {}
+  public record Received(String data, Map<String, String> attributes, String orderingKey) {}
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
 
@@ -49,7 +49,7 @@ final class PubSubEmulator implements AutoCloseable {
     this.port = port;
   }
 
-  static PubSubEmulator start(Path logFile) throws IOException {
+  public static PubSubEmulator start(Path logFile) throws IOException {
     Path jar = emulatorJar();
     int port = freePort();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -78,15 +78,15 @@ final class PubSubEmulator implements AutoCloseable {
   }
 
   /** {@code host:port}, the value of {@code PUBSUB_EMULATOR_HOST}. */
-  String hostPort() {
+  public String hostPort() {
     return "127.0.0.1:" + port;
   }
 
-  void createTopic(String topic) {
+  public void createTopic(String topic) {
     call("PUT", "/v1/" + topic, "{}");
   }
 
-  void createSubscription(String subscription, String topic) {
+  public void createSubscription(String subscription, String topic) {
     JsonObject body = new JsonObject();
     body.addProperty("topic", topic);
     body.addProperty("ackDeadlineSeconds", 60);
@@ -95,7 +95,7 @@ final class PubSubEmulator implements AutoCloseable {
   }
 
   /** Pulls and acknowledges whatever is there now (possibly nothing). */
-  List<Received> pullNow(String subscription) {
+  public List<Received> pullNow(String subscription) {
     JsonObject body = new JsonObject();
     body.addProperty("maxMessages", 100);
     body.addProperty("returnImmediately", true);
@@ -136,7 +136,7 @@ final class PubSubEmulator implements AutoCloseable {
   }
 
   /** Pulls until {@code count} messages arrived or {@code timeout} passed; returns all received. */
-  List<Received> await(String subscription, int count, Duration timeout) {
+  public List<Received> await(String subscription, int count, Duration timeout) {
     List<Received> received = new ArrayList<>();
     long deadline = System.nanoTime() + timeout.toNanos();
     while (received.size() < count && System.nanoTime() < deadline) {
@@ -207,7 +207,7 @@ final class PubSubEmulator implements AutoCloseable {
    * <sdk root>/platform/pubsub-emulator/lib/cloud-pubsub-emulator-*-all.jar} with the SDK root from
    * {@code gcloud info}.
    */
-  static synchronized Path emulatorJar() throws IOException {
+  public static synchronized Path emulatorJar() throws IOException {
     if (cachedJar == null) {
       cachedJar = findEmulatorJar();
     }
@@ -262,7 +262,7 @@ final class PubSubEmulator implements AutoCloseable {
             + " RUNWIRE_PUBSUB_EMULATOR_JAR");
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }

@@ -4,12 +4,12 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 
 /** Provisioning requests as a publisher writes them. */
-final class Requests {
+public final class Requests {
 
   private Requests() {}
 
   /** A valid apply request (Direct VPC egress, static egress IP), pretty-printed. */
-  static String apply(String requestId) {
+  public static String apply(String requestId) {
     return """
         {
           "apiVersion": "runwire.dev/v1",
@@ -30,7 +30,7 @@ final class Requests {
   }
 
   /** A scoped drift check over {@code regions}. */
-  static String scopedDriftCheck(String requestId, String... regions) {
+  public static String scopedDriftCheck(String requestId, String... regions) {
     JsonObject scope = new JsonObject();
     scope.addProperty("project", "runwire-demo");
     JsonArray list = new JsonArray();
@@ -47,7 +47,7 @@ final class Requests {
   }
 
   /** Three schema violations at once: bad mode, a /29 Direct VPC subnet, an unknown field. */
-  static String withThreeProblems(String requestId) {
+  public static String withThreeProblems(String requestId) {
     return apply(requestId)
         .replace("\"mode\": \"apply\"", "\"mode\": \"deploy\"")
         .replace("10.8.0.0/26", "10.8.0.0/29")

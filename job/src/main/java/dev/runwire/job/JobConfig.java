@@ -29,6 +29,7 @@ public record JobConfig(
     Set<String> allowedRegions,
     Duration stepTimeout,
     Duration pollInitialDelay,
+    Duration retryInitialDelay,
     int parallelism,
     List<StepKind> stepOrder,
     String jobName,
@@ -44,6 +45,7 @@ public record JobConfig(
   public static final String ALLOWED_REGIONS = "RUNWIRE_ALLOWED_REGIONS";
   public static final String STEP_TIMEOUT = "RUNWIRE_STEP_TIMEOUT";
   public static final String POLL_INITIAL_DELAY = "RUNWIRE_POLL_INITIAL_DELAY";
+  public static final String RETRY_INITIAL_DELAY = "RUNWIRE_RETRY_INITIAL_DELAY";
   public static final String PARALLELISM = "RUNWIRE_PARALLELISM";
   public static final String STEP_ORDER = "RUNWIRE_STEP_ORDER";
 
@@ -51,6 +53,7 @@ public record JobConfig(
     List<String> problems = new ArrayList<>();
     Duration timeout = duration(env, STEP_TIMEOUT, Duration.ofMinutes(30), problems);
     Duration poll = duration(env, POLL_INITIAL_DELAY, Duration.ofSeconds(5), problems);
+    Duration retry = duration(env, RETRY_INITIAL_DELAY, Duration.ofMillis(250), problems);
     int parallelism = integer(env, PARALLELISM, 16, 1, problems);
     List<StepKind> order = new ArrayList<>();
     for (String name : list(env.get(STEP_ORDER))) {
@@ -82,6 +85,7 @@ public record JobConfig(
         Set.copyOf(list(env.get(ALLOWED_REGIONS))),
         timeout,
         poll,
+        retry,
         parallelism,
         List.copyOf(order),
         blankToNull(env.get("CLOUD_RUN_JOB")),

@@ -11,6 +11,7 @@ import dev.runwire.job.events.EventSinks;
 import dev.runwire.job.steps.Inventory;
 import dev.runwire.job.steps.LiveInventory;
 import dev.runwire.job.steps.StepFactory;
+import dev.runwire.schemas.MessageCodec;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.ProvisioningRequest.Mode;
 import dev.runwire.schemas.cloud.EventSink;
@@ -83,6 +84,7 @@ public final class RunwireJob {
   }
 
   public static void main(String[] args) {
+    Warmup.start();
     int code =
         new RunwireJob(System.getenv(), System.in, System.out, System.err, System.console() != null)
             .run(args);
@@ -132,18 +134,22 @@ public final class RunwireJob {
       reportRejected(config, result);
       return INVALID;
     }
-    ProvisioningRequest request =
-        cliMode == null ? result.request() : result.request().withMode(cliMode);
+    ProvisioningRequest request = result.request();
+    if (cliMode != null && cliMode != request.mode()) {
+      // The command line's mode must pass the same rules: a destroy file's allowDataLoss must not
+      // ride along into an apply, where it would allow replacing Redis.
+      request = request.withMode(cliMode);
+      ValidationResult rewritten =
+          RequestValidator.standard().validate(MessageCodec.toJson(request));
+      if (!rewritten.valid()) {
+        String prefix = "in mode " + cliMode.wire() + ": ";
+        rewritten.problems().forEach(p -> err.println(prefix + p));
+        return INVALID;
+      }
+    }
     List<String> refusals = refusals(config, request);
     if (!refusals.isEmpty()) {
       refusals.forEach(r -> err.println("refused: " + r));
-      return INVALID;
-    }
-    if (request.isScoped() && request.mode() != Mode.DRIFT_CHECK) {
-      err.println(
-          "a request with a scope can only be a drift-check (mode was "
-              + request.mode().wire()
-              + ")");
       return INVALID;
     }
     return execute(config, request);
@@ -178,7 +184,7 @@ public final class RunwireJob {
 
   private int execute(JobConfig config, ProvisioningRequest request) {
     Instant started = clock.instant();
-    RetryPolicy retry = RetryPolicy.standard();
+    RetryPolicy retry = RetryPolicy.startingAt(config.retryInitialDelay());
     WaitPolicy waits = WaitPolicy.of(config.pollInitialDelay(), config.stepTimeout());
     EventSinks.Chosen sinks = sinks(config);
     ExecutorService pool = Executors.newFixedThreadPool(config.parallelism(), daemonThreads());

@@ -23,7 +23,7 @@ class JobRunTest {
 
   @BeforeAll
   static void start() {
-    cloud = LocalCloud.builder().profile("instant").start();
+    cloud = startCloud();
   }
 
   @AfterAll
@@ -63,8 +63,21 @@ class JobRunTest {
     assertEventsMatchTheirSchemas(output);
   }
 
+  static LocalCloud startCloud() {
+    return LocalCloud.builder().profile("instant").start();
+  }
+
   static int run(JsonObject request, JobOutput output) {
-    Map<String, String> env = new HashMap<>();
+    return run(cloud, request, output);
+  }
+
+  static int run(LocalCloud cloud, JsonObject request, JobOutput output) {
+    return run(cloud, request, output, Map.of());
+  }
+
+  static int run(
+      LocalCloud cloud, JsonObject request, JobOutput output, Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>(extraEnv);
     env.put("RUNWIRE_LOCAL_CLOUD", cloud.baseUrl());
     env.put("RUNWIRE_POLL_INITIAL_DELAY", "PT0.02S");
     env.put("RUNWIRE_STEP_TIMEOUT", "PT60S");
@@ -82,6 +95,10 @@ class JobRunTest {
   }
 
   static List<RecordedRequest> mutations() {
+    return mutations(cloud);
+  }
+
+  static List<RecordedRequest> mutations(LocalCloud cloud) {
     return cloud.requestLog().stream().filter(RecordedRequest::isMutation).toList();
   }
 

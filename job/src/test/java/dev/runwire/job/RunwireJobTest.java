@@ -23,6 +23,22 @@ class RunwireJobTest {
   @TempDir Path dir;
 
   @Test
+  void aDestroyFilesDataLossPermissionDoesNotRideIntoAnApply() throws Exception {
+    try (LocalCloud cloud = LocalCloud.builder().start()) {
+      JobOutput output = new JobOutput();
+      Path file = dir.resolve("destroy.json");
+      Files.copy(Path.of("../schemas/examples/valid/destroy-with-data-loss.json"), file);
+
+      int code =
+          job(Map.of("RUNWIRE_LOCAL_CLOUD", cloud.baseUrl()), output).run("apply", file.toString());
+
+      assertEquals(RunwireJob.INVALID, code);
+      assertTrue(output.stderr().contains("in mode apply: /allowDataLoss"), output.stderr());
+      assertEquals(List.of(), cloud.requestLog(), "nothing may be called");
+    }
+  }
+
+  @Test
   void invalidRequestExitsTwoListingEveryProblemAndTouchesNothing() throws Exception {
     try (LocalCloud cloud = LocalCloud.builder().start()) {
       JobOutput output = new JobOutput();
@@ -135,7 +151,11 @@ class RunwireJobTest {
     }
 
     assertEquals(RunwireJob.INVALID, job(Map.of(), output).run("apply", file.toString()));
-    assertTrue(output.stderr().contains("only be a drift-check"), output.stderr());
+    assertTrue(
+        output
+            .stderr()
+            .contains("in mode apply: /mode: a request with scope must have mode drift-check"),
+        output.stderr());
   }
 
   static RunwireJob job(Map<String, String> env, JobOutput output) {

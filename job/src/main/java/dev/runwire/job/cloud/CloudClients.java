@@ -8,8 +8,12 @@ import com.google.cloud.compute.v1.AddressesClient;
 import com.google.cloud.compute.v1.AddressesSettings;
 import com.google.cloud.compute.v1.FirewallsClient;
 import com.google.cloud.compute.v1.FirewallsSettings;
+import com.google.cloud.compute.v1.GlobalOperationsClient;
+import com.google.cloud.compute.v1.GlobalOperationsSettings;
 import com.google.cloud.compute.v1.NetworksClient;
 import com.google.cloud.compute.v1.NetworksSettings;
+import com.google.cloud.compute.v1.RegionOperationsClient;
+import com.google.cloud.compute.v1.RegionOperationsSettings;
 import com.google.cloud.compute.v1.RoutersClient;
 import com.google.cloud.compute.v1.RoutersSettings;
 import com.google.cloud.compute.v1.SubnetworksClient;
@@ -54,6 +58,8 @@ public final class CloudClients implements AutoCloseable {
   private RoutersClient routers;
   private AddressesClient addresses;
   private FirewallsClient firewalls;
+  private GlobalOperationsClient globalOperations;
+  private RegionOperationsClient regionOperations;
   private CloudRedisClient redis;
   private VpcAccessServiceClient vpcAccess;
   private ServicesClient services;
@@ -105,6 +111,30 @@ public final class CloudClients implements AutoCloseable {
           made(() -> FirewallsClient.create(settings(Api.COMPUTE, FirewallsSettings.newBuilder())));
     }
     return firewalls;
+  }
+
+  /** Compute's global operations (networks, firewalls), to read why one failed. */
+  public synchronized GlobalOperationsClient globalOperations() {
+    if (globalOperations == null) {
+      globalOperations =
+          made(
+              () ->
+                  GlobalOperationsClient.create(
+                      settings(Api.COMPUTE, GlobalOperationsSettings.newBuilder())));
+    }
+    return globalOperations;
+  }
+
+  /** Compute's regional operations (subnetworks, routers, addresses), to read why one failed. */
+  public synchronized RegionOperationsClient regionOperations() {
+    if (regionOperations == null) {
+      regionOperations =
+          made(
+              () ->
+                  RegionOperationsClient.create(
+                      settings(Api.COMPUTE, RegionOperationsSettings.newBuilder())));
+    }
+    return regionOperations;
   }
 
   public synchronized CloudRedisClient redis() {

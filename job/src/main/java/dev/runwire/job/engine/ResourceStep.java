@@ -90,10 +90,10 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
       if (!(this instanceof Creator<?>)) {
         throw missing(ctx);
       }
-      create(ctx);
+      boolean ours = create(ctx);
       action = Action.CREATE;
       // Usually up to date now; not when another execution created it differently.
-      seen = settledExisting(ctx, "created");
+      seen = ours ? settledExisting(ctx, "created") : createdByAnother(ctx);
     }
     if (!seen.diff().isEmpty()) {
       List<FieldDiff> blocking = needsReplacement(seen.diff());
@@ -138,8 +138,8 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
                   : "Delete it yourself, or keep the current value."));
     }
     delete(seen.resource(), ctx);
-    create(ctx);
-    Observation<R> created = settledExisting(ctx, "recreated");
+    Observation<R> created =
+        create(ctx) ? settledExisting(ctx, "recreated") : createdByAnother(ctx);
     return new StepOutcome.Succeeded(
         Action.UPDATE,
         seen.diff(),
@@ -212,19 +212,34 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
   }
 
   /**
-   * Creates the resource. "Already exists" (another execution, or an earlier one that was cut off)
-   * is not an error: the loop reads the resource again and waits for it.
+   * Creates the resource; false when it already exists. "Already exists" (another execution, or an
+   * earlier one that was cut off) is not an error: the loop reads the resource again and waits.
    */
-  private void create(StepContext ctx) {
+  private boolean create(StepContext ctx) {
     @SuppressWarnings("unchecked")
     Creator<S> creator = (Creator<S>) this;
     try {
       creator.create(desired(ctx), ctx);
+      return true;
     } catch (RuntimeException e) {
       if (!ApiErrors.isAlreadyExists(e)) {
         throw e;
       }
+      return false;
     }
+  }
+
+  /**
+   * The resource another execution is creating: its name is taken before a GET can see it (a
+   * pending Compute insert, for one), so wait until it shows up and settles.
+   */
+  private Observation<R> createdByAnother(StepContext ctx) {
+    return ctx.waits()
+        .until(
+            () -> observe(ctx),
+            o -> o.exists() && o.settled(),
+            ctx.deadline(),
+            resource() + ", being created by another execution,");
   }
 
   /** Deletes and waits until it is gone; "not found" means another execution got there first. */

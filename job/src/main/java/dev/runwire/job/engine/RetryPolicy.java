@@ -37,10 +37,16 @@ public final class RetryPolicy {
 
   /** 7 attempts, 250 ms doubling up to 16 s: about 30 s of trying in the worst case. */
   public static RetryPolicy standard() {
+    return startingAt(Duration.ofMillis(250));
+  }
+
+  /** 7 attempts, {@code initialDelay} doubling up to 64 times that (at most 16 s). */
+  public static RetryPolicy startingAt(Duration initialDelay) {
+    Duration max = initialDelay.multipliedBy(64);
     return new RetryPolicy(
         7,
-        Duration.ofMillis(250),
-        Duration.ofSeconds(16),
+        initialDelay,
+        max.compareTo(Duration.ofSeconds(16)) > 0 ? Duration.ofSeconds(16) : max,
         Sleeper.REAL,
         () -> ThreadLocalRandom.current().nextDouble());
   }

@@ -161,7 +161,15 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
               .setRouterResource(current.toBuilder().clearNats())
               .setRequestId(requestId)
               .build();
-      ctx.call(() -> ctx.await(clients.routers().updateAsync(put), "NAT " + nat + " " + verb));
+      ctx.call(
+          () ->
+              ComputeOperations.await(
+                  ctx,
+                  clients,
+                  clients.routers().updateAsync(put),
+                  project,
+                  region,
+                  "NAT " + nat + " " + verb));
       return;
     }
     PatchRouterRequest patch =
@@ -172,7 +180,15 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
             .setRouterResource(Router.newBuilder().addAllNats(nats))
             .setRequestId(requestId)
             .build();
-    ctx.call(() -> ctx.await(clients.routers().patchAsync(patch), "NAT " + nat + " " + verb));
+    ctx.call(
+        () ->
+            ComputeOperations.await(
+                ctx,
+                clients,
+                clients.routers().patchAsync(patch),
+                project,
+                region,
+                "NAT " + nat + " " + verb));
   }
 
   /** One list call over the region's routers: another NAT must not already cover our subnet. */

@@ -75,7 +75,14 @@ final class CloudRouterStep extends ResourceStep<Router, CloudRouterStep.Spec>
             .setRequestId(Names.computeRequestId(ctx.executionId(), name, "insert"))
             .build();
     ctx.call(
-        () -> ctx.await(clients.routers().insertAsync(request), "router " + name + " created"));
+        () ->
+            ComputeOperations.await(
+                ctx,
+                clients,
+                clients.routers().insertAsync(request),
+                project,
+                region,
+                "router " + name + " created"));
   }
 
   @Override
@@ -92,8 +99,12 @@ final class CloudRouterStep extends ResourceStep<Router, CloudRouterStep.Spec>
   public void delete(Router actual, StepContext ctx) {
     ctx.call(
         () ->
-            ctx.await(
+            ComputeOperations.await(
+                ctx,
+                clients,
                 clients.routers().deleteAsync(project, region, name),
+                project,
+                region,
                 "router " + name + " deleted"));
   }
 }

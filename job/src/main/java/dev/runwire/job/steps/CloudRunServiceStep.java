@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 
 /**
  * Wires the Cloud Run service (see {@link ServiceWiring} for what is managed) and waits until the
@@ -153,15 +155,7 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
       Found actual, ServiceWiring.Spec desired, List<FieldDiff> diff, StepContext ctx) {
     boolean serviceChanged = diff.stream().anyMatch(d -> !d.field().equals("allowUnauthenticated"));
     if (serviceChanged) {
-      Service changed = wiring.apply(actual.service(), desired).build();
-      ctx.call(
-          () ->
-              ctx.await(
-                  clients
-                      .services()
-                      .updateServiceAsync(
-                          UpdateServiceRequest.newBuilder().setService(changed).build()),
-                  "service " + name + " updated"));
+      readModifyWrite(actual.service(), s -> wiring.apply(s, desired).build(), "updated", ctx);
     }
     setInvokers(ctx);
   }
@@ -175,15 +169,31 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
 
   @Override
   public void restore(Found found, StepContext ctx) {
-    Service restored = wiring.restore(found.service()).build();
+    readModifyWrite(found.service(), s -> wiring.restore(s).build(), "restored", ctx);
+  }
+
+  /**
+   * Writes {@code change} of the service with its etag, so a concurrent edit is never overwritten
+   * blindly: when the service changed meanwhile (ABORTED), the retry reads it again and re-applies
+   * the change to what is there now.
+   */
+  private void readModifyWrite(
+      Service read, UnaryOperator<Service> change, String what, StepContext ctx) {
+    AtomicReference<Service> base = new AtomicReference<>(read);
     ctx.call(
-        () ->
-            ctx.await(
-                clients
-                    .services()
-                    .updateServiceAsync(
-                        UpdateServiceRequest.newBuilder().setService(restored).build()),
-                "service " + name + " restored"));
+        () -> {
+          Service current = base.getAndSet(null);
+          if (current == null) {
+            current = clients.services().getService(Names.service(project, region, name));
+          }
+          Service changed = change.apply(current);
+          return ctx.await(
+              clients
+                  .services()
+                  .updateServiceAsync(
+                      UpdateServiceRequest.newBuilder().setService(changed).build()),
+              "service " + name + " " + what);
+        });
   }
 
   /** Adds or removes allUsers as invoker when the request says which it wants. */

@@ -101,7 +101,9 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
     }
     ctx.call(
         () ->
-            ctx.await(
+            ComputeOperations.await(
+                ctx,
+                clients,
                 clients
                     .subnetworks()
                     .insertAsync(
@@ -111,6 +113,8 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
                             .setSubnetworkResource(subnet)
                             .setRequestId(Names.computeRequestId(ctx.executionId(), name, "insert"))
                             .build()),
+                project,
+                region,
                 "subnet " + name + " created"));
   }
 
@@ -128,7 +132,9 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
             .build();
     ctx.call(
         () ->
-            ctx.await(
+            ComputeOperations.await(
+                ctx,
+                clients,
                 clients
                     .subnetworks()
                     .patchAsync(
@@ -139,6 +145,8 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
                             .setSubnetworkResource(patch)
                             .setRequestId(Names.computeRequestId(ctx.executionId(), name, "patch"))
                             .build()),
+                project,
+                region,
                 "subnet " + name + " patched"));
   }
 
@@ -151,8 +159,12 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
   public void delete(Subnetwork actual, StepContext ctx) {
     ctx.call(
         () ->
-            ctx.await(
+            ComputeOperations.await(
+                ctx,
+                clients,
                 clients.subnetworks().deleteAsync(project, region, name),
+                project,
+                region,
                 "subnet " + name + " deleted"));
   }
 }

@@ -100,7 +100,14 @@ final class FirewallStep extends ResourceStep<Firewall, FirewallStep.Spec>
             .setRequestId(Names.computeRequestId(ctx.executionId(), name, "insert"))
             .build();
     ctx.call(
-        () -> ctx.await(clients.firewalls().insertAsync(request), "firewall " + name + " created"));
+        () ->
+            ComputeOperations.await(
+                ctx,
+                clients,
+                clients.firewalls().insertAsync(request),
+                project,
+                null,
+                "firewall " + name + " created"));
   }
 
   @Override
@@ -118,7 +125,14 @@ final class FirewallStep extends ResourceStep<Firewall, FirewallStep.Spec>
             .setRequestId(Names.computeRequestId(ctx.executionId(), name, "patch"))
             .build();
     ctx.call(
-        () -> ctx.await(clients.firewalls().patchAsync(request), "firewall " + name + " patched"));
+        () ->
+            ComputeOperations.await(
+                ctx,
+                clients,
+                clients.firewalls().patchAsync(request),
+                project,
+                null,
+                "firewall " + name + " patched"));
   }
 
   @Override
@@ -130,7 +144,12 @@ final class FirewallStep extends ResourceStep<Firewall, FirewallStep.Spec>
   public void delete(Firewall actual, StepContext ctx) {
     ctx.call(
         () ->
-            ctx.await(
-                clients.firewalls().deleteAsync(project, name), "firewall " + name + " deleted"));
+            ComputeOperations.await(
+                ctx,
+                clients,
+                clients.firewalls().deleteAsync(project, name),
+                project,
+                null,
+                "firewall " + name + " deleted"));
   }
 }

@@ -91,7 +91,14 @@ final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Sp
             .setRequestId(Names.computeRequestId(ctx.executionId(), name, "insert"))
             .build();
     ctx.call(
-        () -> ctx.await(clients.addresses().insertAsync(request), "address " + name + " reserved"));
+        () ->
+            ComputeOperations.await(
+                ctx,
+                clients,
+                clients.addresses().insertAsync(request),
+                project,
+                region,
+                "address " + name + " reserved"));
   }
 
   @Override
@@ -103,8 +110,12 @@ final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Sp
   public void delete(Address actual, StepContext ctx) {
     ctx.call(
         () ->
-            ctx.await(
+            ComputeOperations.await(
+                ctx,
+                clients,
                 clients.addresses().deleteAsync(project, region, name),
+                project,
+                region,
                 "address " + name + " released"));
   }
 }

@@ -33,6 +33,14 @@ final class CloudHarness implements AutoCloseable {
   final RetryPolicy retry =
       new RetryPolicy(4, Duration.ofMillis(20), Duration.ofMillis(200), Sleeper.REAL, () -> 0.5);
 
+  private final java.util.concurrent.atomic.AtomicInteger executions =
+      new java.util.concurrent.atomic.AtomicInteger();
+
+  /** Every run is its own execution, as on Cloud Run (Compute requestIds depend on it). */
+  private String nextExecution() {
+    return "test-" + executions.incrementAndGet();
+  }
+
   CloudHarness() {
     this.cloud = LocalCloud.builder().profile("instant").start();
     this.clients = new CloudClients(CloudEndpoints.local(cloud.baseUrl(), null), waits);
@@ -69,7 +77,7 @@ final class CloudHarness implements AutoCloseable {
             .run(
                 alone,
                 factory().steps(alone, request),
-                new RunContext(request, "test", retry, waits));
+                new RunContext(request, nextExecution(), retry, waits));
     return result.outcome(kind);
   }
 
@@ -81,14 +89,20 @@ final class CloudHarness implements AutoCloseable {
     }
     Plan plan = new Plan(nodes);
     return DagRunner.sequential(StepListener.NONE, Clock.systemUTC())
-        .run(plan, factory().steps(plan, request), new RunContext(request, "test", retry, waits));
+        .run(
+            plan,
+            factory().steps(plan, request),
+            new RunContext(request, nextExecution(), retry, waits));
   }
 
   /** Runs the request's whole plan, one step at a time. */
   RunResult runPlan(ProvisioningRequest request) {
     Plan plan = DagPlanner.plan(request);
     return DagRunner.sequential(StepListener.NONE, Clock.systemUTC())
-        .run(plan, factory().steps(plan, request), new RunContext(request, "test", retry, waits));
+        .run(
+            plan,
+            factory().steps(plan, request),
+            new RunContext(request, nextExecution(), retry, waits));
   }
 
   List<RecordedRequest> mutations() {

@@ -7,7 +7,11 @@ public interface EventSink extends AutoCloseable {
 
   void publish(RunwireEvent event);
 
-  /** Blocks until everything published so far has been delivered (or failed). */
+  /**
+   * Blocks until everything published so far has been delivered.
+   *
+   * @throws EventPublishException when an event could not be delivered
+   */
   default void flush() {}
 
   @Override

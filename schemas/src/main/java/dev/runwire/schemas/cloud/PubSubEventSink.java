@@ -20,8 +20,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Publishes events to a Pub/Sub topic as CloudEvents (binary mode), ordering key = requestId, so
@@ -30,13 +29,11 @@ import java.util.logging.Logger;
  */
 public final class PubSubEventSink implements EventSink {
 
-  private static final Logger LOG = Logger.getLogger(PubSubEventSink.class.getName());
-
   private final Publisher publisher;
   private final ManagedChannel channel;
   private final String source;
   private final Clock clock;
-  private final List<ApiFuture<String>> pending = new CopyOnWriteArrayList<>();
+  private final List<Pending> pending = new CopyOnWriteArrayList<>();
 
   private PubSubEventSink(Publisher publisher, ManagedChannel channel, String source, Clock clock) {
     this.publisher = publisher;
@@ -74,31 +71,56 @@ public final class PubSubEventSink implements EventSink {
         PubsubMessage.newBuilder()
             .setData(ByteString.copyFromUtf8(MessageCodec.toJson(event)))
             .putAllAttributes(CloudEventAttributes.of(event, source, clock.instant()));
-    if (event.requestId() != null) {
-      message.setOrderingKey(event.requestId());
-    }
-    pending.add(publisher.publish(message.build()));
+    String orderingKey = event.requestId() == null ? "" : event.requestId();
+    message.setOrderingKey(orderingKey);
+    pending.add(new Pending(event.ceType(), orderingKey, publisher.publish(message.build())));
   }
 
+  /**
+   * Waits for every event published so far.
+   *
+   * @throws EventPublishException when any of them could not be delivered (after the client's own
+   *     retries); the others are still waited for
+   */
   @Override
   public void flush() {
     publisher.publishAllOutstanding();
-    for (ApiFuture<String> future : pending) {
+    EventPublishException failure = null;
+    for (Pending p : pending) {
       try {
-        future.get(30, TimeUnit.SECONDS);
+        p.future().get(30, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return;
-      } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
-        LOG.log(Level.WARNING, "an event could not be published: " + e.getMessage());
+        throw new EventPublishException("interrupted while publishing " + p.type(), e);
+      } catch (ExecutionException | TimeoutException e) {
+        if (!p.orderingKey().isEmpty()) {
+          // After a failure the client pauses the key; later events of the request must still go.
+          publisher.resumePublish(p.orderingKey());
+        }
+        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+        failure =
+            new EventPublishException(
+                "a " + p.type() + " event could not be published: " + cause, cause);
       }
-      pending.remove(future);
+      pending.remove(p);
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 
+  private record Pending(String type, String orderingKey, ApiFuture<String> future) {}
+
   @Override
   public void close() {
-    flush();
+    try {
+      flush();
+    } finally {
+      shutdown();
+    }
+  }
+
+  private void shutdown() {
     publisher.shutdown();
     try {
       publisher.awaitTermination(10, TimeUnit.SECONDS);

@@ -1,0 +1,229 @@
+package dev.runwire.job;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.cloud.compute.v1.Router;
+import com.google.cloud.compute.v1.RouterNat;
+import com.google.cloud.run.v2.Service;
+import com.google.gson.JsonObject;
+import dev.runwire.emulator.LocalCloud;
+import dev.runwire.job.cloud.CloudClients;
+import dev.runwire.job.testing.TestRequests;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** plan, drift-check and destroy over whole requests, and failures that stop one branch. */
+class ModesTest {
+
+  static final String PROJECT = FullApplyTest.PROJECT;
+  static final String REGION = FullApplyTest.REGION;
+  static final String SERVICE =
+      "projects/demo-project/locations/europe-west1/services/visitor-counter";
+  static final String INSTANCE =
+      "projects/demo-project/locations/europe-west1/instances/visitor-cache";
+  static final String FIREWALL =
+      "projects/demo-project/global/firewalls/allow-visitor-counter-redis";
+
+  static LocalCloud cloud;
+  static CloudClients clients;
+
+  @BeforeAll
+  static void start() {
+    cloud = JobRunTest.startCloud();
+    clients = FullApplyTest.clientsOf(cloud);
+  }
+
+  @AfterAll
+  static void stop() {
+    clients.close();
+    cloud.close();
+  }
+
+  @BeforeEach
+  void freshProjectWithACustomNetwork() throws Exception {
+    cloud.reset();
+    FullApplyTest.createCustomNetwork(clients, "runwire-net");
+    cloud.resetLog();
+  }
+
+  @Test
+  void planOnAnEmptyProjectShowsEveryCreateAndMutatesNothing() {
+    JobOutput plan = new JobOutput();
+
+    assertEquals(RunwireJob.OK, run("plan", TestRequests.directVpcJson(true), plan), plan.stderr());
+
+    assertEquals(List.of(), JobRunTest.mutations(cloud));
+    for (String step :
+        List.of(
+            "egress-subnet",
+            "redis-instance",
+            "firewall",
+            "static-address",
+            "cloud-router",
+            "cloud-nat")) {
+      JsonObject end = JobRunTest.stepEnd(plan, step);
+      assertEquals("create", end.get("action").getAsString(), step);
+      assertEquals("would create", end.get("message").getAsString(), step);
+    }
+    JsonObject service = JobRunTest.stepEnd(plan, "cloud-run-service");
+    assertTrue(service.toString().contains("(known after apply)"), service.toString());
+  }
+
+  @Test
+  void planAfterApplyFindsNothingToDo() {
+    assertEquals(RunwireJob.OK, run("apply", TestRequests.directVpcJson(true), new JobOutput()));
+    cloud.resetLog();
+    JobOutput plan = new JobOutput();
+
+    assertEquals(RunwireJob.OK, run("plan", TestRequests.directVpcJson(true), plan));
+
+    assertEquals(List.of(), JobRunTest.mutations(cloud));
+    JsonObject counts = plan.events("dev.runwire.run.v1").get(0).getAsJsonObject("counts");
+    assertEquals(
+        counts.get("steps").getAsInt(), counts.get("unchanged").getAsInt(), counts.toString());
+  }
+
+  @Test
+  void driftCheckReportsOutOfBandChangesExitsThreeAndApplyCorrectsThem() {
+    JsonObject request = TestRequests.directVpcJson(false);
+    assertEquals(RunwireJob.OK, run("apply", request, new JobOutput()));
+    cloud.changeOutOfBand(INSTANCE, "{\"memorySizeGb\":4}");
+    cloud.changeOutOfBand(FIREWALL, "{\"sourceRanges\":[\"0.0.0.0/0\"]}");
+    cloud.changeOutOfBand(
+        SERVICE, "{\"template\":{\"vpcAccess\":{\"egress\":\"PRIVATE_RANGES_ONLY\"}}}");
+    cloud.resetLog();
+    JobOutput drift = new JobOutput();
+
+    assertEquals(RunwireJob.DRIFT, run("drift-check", request, drift), drift.stderr());
+
+    assertEquals(List.of(), JobRunTest.mutations(cloud));
+    assertEquals(Set.of("redis-instance", "firewall", "cloud-run-service"), drifted(drift));
+    assertEquals("drifted", drift.events("dev.runwire.run.v1").get(0).get("status").getAsString());
+    JobRunTest.assertEventsMatchTheirSchemas(drift);
+
+    assertEquals(RunwireJob.OK, run("apply", request, new JobOutput()));
+    JobOutput again = new JobOutput();
+    assertEquals(RunwireJob.OK, run("drift-check", request, again));
+    assertEquals(Set.of(), drifted(again));
+  }
+
+  @Test
+  void destroyRestoresTheServiceDeletesTheWiringAndKeepsRedis() {
+    JsonObject request = TestRequests.directVpcJson(true);
+    assertEquals(RunwireJob.OK, run("apply", request, new JobOutput()));
+    JobOutput destroy = new JobOutput();
+
+    assertEquals(RunwireJob.OK, run("destroy", request, destroy), destroy.stdout());
+
+    assertTrue(exists(() -> clients.redis().getInstance(INSTANCE)), "Redis must be kept");
+    assertTrue(
+        JobRunTest.stepEnd(destroy, "redis-instance")
+            .get("message")
+            .getAsString()
+            .contains("allowDataLoss"));
+    assertFalse(exists(() -> clients.subnetworks().get(PROJECT, REGION, "run-egress")));
+    assertFalse(exists(() -> clients.firewalls().get(PROJECT, "allow-visitor-counter-redis")));
+    assertFalse(exists(() -> clients.routers().get(PROJECT, REGION, "visitor-counter-router")));
+    assertFalse(
+        exists(() -> clients.addresses().get(PROJECT, REGION, "visitor-counter-egress-ip")));
+    assertTrue(
+        exists(() -> clients.networks().get(PROJECT, "runwire-net")),
+        "the network is never touched");
+    Service service = clients.services().getService(SERVICE);
+    assertEquals(0, service.getTemplate().getVpcAccess().getNetworkInterfacesCount());
+    assertFalse(
+        service.getTemplate().getContainers(0).getEnvList().stream()
+            .anyMatch(e -> e.getName().startsWith("REDIS_")));
+
+    request.addProperty("allowDataLoss", true);
+    assertEquals(RunwireJob.OK, run("destroy", request, new JobOutput()));
+    assertFalse(exists(() -> clients.redis().getInstance(INSTANCE)));
+  }
+
+  @Test
+  void anAllSubnetworksNatOnTheNetworkIsAClearFailureAndOnlyItsBranchStops() throws Exception {
+    clients
+        .routers()
+        .insertAsync(
+            PROJECT,
+            REGION,
+            Router.newBuilder()
+                .setName("legacy-router")
+                .setNetwork("projects/demo-project/global/networks/runwire-net")
+                .addNats(
+                    RouterNat.newBuilder()
+                        .setName("legacy-nat")
+                        .setNatIpAllocateOption("AUTO_ONLY")
+                        .setSourceSubnetworkIpRangesToNat("ALL_SUBNETWORKS_ALL_IP_RANGES"))
+                .build())
+        .get();
+    JobOutput output = new JobOutput();
+
+    assertEquals(RunwireJob.STEP_FAILED, run("apply", TestRequests.directVpcJson(true), output));
+
+    JsonObject nat = JobRunTest.stepEnd(output, "cloud-nat");
+    assertEquals("NatClash", nat.getAsJsonObject("error").get("code").getAsString());
+    assertTrue(
+        nat.getAsJsonObject("error").get("message").getAsString().contains("legacy-nat"),
+        nat.toString());
+    assertEquals(
+        "skipped", JobRunTest.stepEnd(output, "cloud-run-service").get("status").getAsString());
+    for (String ok :
+        List.of("redis-instance", "egress-subnet", "firewall", "static-address", "cloud-router")) {
+      assertEquals("succeeded", JobRunTest.stepEnd(output, ok).get("status").getAsString(), ok);
+    }
+  }
+
+  @Test
+  void switchingFromConnectorToDirectVpcClearsTheConnectorInTheSameUpdate() {
+    assertEquals(RunwireJob.OK, run("apply", TestRequests.connectorJson(false), new JobOutput()));
+    assertFalse(
+        clients
+            .services()
+            .getService(SERVICE)
+            .getTemplate()
+            .getVpcAccess()
+            .getConnector()
+            .isEmpty());
+    JobOutput output = new JobOutput();
+
+    assertEquals(
+        RunwireJob.OK, run("apply", TestRequests.directVpcJson(false), output), output.stdout());
+
+    Service service = clients.services().getService(SERVICE);
+    assertEquals("", service.getTemplate().getVpcAccess().getConnector());
+    assertEquals(
+        "run-egress", service.getTemplate().getVpcAccess().getNetworkInterfaces(0).getSubnetwork());
+    assertEquals(
+        "update", JobRunTest.stepEnd(output, "cloud-run-service").get("action").getAsString());
+  }
+
+  private static int run(String mode, JsonObject request, JobOutput output) {
+    JsonObject copy = request.deepCopy();
+    copy.addProperty("mode", mode);
+    return JobRunTest.run(cloud, copy, output);
+  }
+
+  private static Set<String> drifted(JobOutput output) {
+    return output.events("dev.runwire.step.v1").stream()
+        .filter(e -> e.get("status").getAsString().equals("drifted"))
+        .map(e -> e.get("step").getAsString())
+        .collect(Collectors.toSet());
+  }
+
+  private static boolean exists(Runnable get) {
+    try {
+      get.run();
+      return true;
+    } catch (com.google.api.gax.rpc.NotFoundException e) {
+      return false;
+    }
+  }
+}

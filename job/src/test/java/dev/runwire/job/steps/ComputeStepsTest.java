@@ -1,0 +1,263 @@
+package dev.runwire.job.steps;
+
+import static dev.runwire.job.engine.StepKind.CLOUD_NAT;
+import static dev.runwire.job.engine.StepKind.CLOUD_ROUTER;
+import static dev.runwire.job.engine.StepKind.EGRESS_SUBNET;
+import static dev.runwire.job.engine.StepKind.FIREWALL;
+import static dev.runwire.job.engine.StepKind.NETWORK;
+import static dev.runwire.job.engine.StepKind.STATIC_ADDRESS;
+import static dev.runwire.job.engine.StepKind.VPC_CONNECTOR;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.cloud.compute.v1.Network;
+import com.google.cloud.compute.v1.Router;
+import com.google.cloud.compute.v1.RouterNat;
+import com.google.cloud.compute.v1.Subnetwork;
+import com.google.gson.JsonObject;
+import dev.runwire.job.engine.Reasons;
+import dev.runwire.job.engine.RunResult;
+import dev.runwire.job.engine.StepKind;
+import dev.runwire.job.engine.StepOutcome;
+import dev.runwire.job.testing.TestRequests;
+import dev.runwire.schemas.ProvisioningRequest;
+import dev.runwire.schemas.events.StepEvent.Action;
+import dev.runwire.schemas.events.StepEvent.FieldDiff;
+import dev.runwire.schemas.events.StepEvent.Status;
+import java.util.List;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Compute and VPC Access steps, each three ways: absent, equal, drifted. */
+class ComputeStepsTest {
+
+  static final String PROJECT = "demo-project";
+  static final String REGION = "europe-west1";
+  static final String ROUTER =
+      "projects/demo-project/regions/europe-west1/routers/visitor-counter-router";
+  static final String SUBNET = "projects/demo-project/regions/europe-west1/subnetworks/run-egress";
+
+  static CloudHarness harness;
+
+  @BeforeAll
+  static void start() {
+    harness = new CloudHarness();
+  }
+
+  @AfterAll
+  static void stop() {
+    harness.close();
+  }
+
+  @BeforeEach
+  void freshProjectWithACustomNetwork() throws Exception {
+    harness.cloud.reset();
+    harness
+        .clients
+        .networks()
+        .insertAsync(
+            PROJECT,
+            Network.newBuilder().setName("runwire-net").setAutoCreateSubnetworks(false).build())
+        .get();
+    harness.cloud.resetLog();
+  }
+
+  @Test
+  void existingNetworkIsCheckedWithoutAnyMutation() {
+    StepOutcome outcome = harness.runStep(NETWORK, request("apply", r -> {}));
+
+    assertEquals(Action.NONE, outcome.action(), outcome::message);
+    assertEquals(List.of(), harness.mutations());
+  }
+
+  @Test
+  void egressSubnetIsCreatedLeftAloneAndPatchedWithItsFingerprint() {
+    assertEquals(Action.CREATE, run(EGRESS_SUBNET, "apply").action());
+    assertTrue(
+        subnet().getPrivateIpGoogleAccess(),
+        "all-traffic Direct VPC egress needs Private Google Access");
+    harness.cloud.resetLog();
+    assertUnchanged(EGRESS_SUBNET);
+
+    harness.cloud.changeOutOfBand(SUBNET, "{\"privateIpGoogleAccess\":false}");
+    assertDrifted(EGRESS_SUBNET, new FieldDiff("privateIpGoogleAccess", "false", "true"));
+    StepOutcome patched = run(EGRESS_SUBNET, "apply");
+
+    assertEquals(Action.UPDATE, patched.action(), patched::message);
+    assertTrue(subnet().getPrivateIpGoogleAccess());
+    assertEquals("PATCH", harness.mutations().get(0).method());
+  }
+
+  @Test
+  void firewallIsCreatedLeftAloneAndPatched() {
+    assertEquals(Action.CREATE, run(FIREWALL, "apply").action());
+    harness.cloud.resetLog();
+    assertUnchanged(FIREWALL);
+
+    harness.cloud.changeOutOfBand(
+        "projects/demo-project/global/firewalls/allow-visitor-counter-redis",
+        "{\"allowed\":[{\"IPProtocol\":\"tcp\",\"ports\":[\"22\"]}]}");
+    assertDrifted(FIREWALL, new FieldDiff("allowed", "[tcp:22]", "[tcp:6379]"));
+    assertEquals(Action.UPDATE, run(FIREWALL, "apply").action());
+    assertEquals(
+        "6379",
+        harness
+            .clients
+            .firewalls()
+            .get(PROJECT, "allow-visitor-counter-redis")
+            .getAllowed(0)
+            .getPorts(0));
+  }
+
+  @Test
+  void staticAddressAndRouterAreCreatedLeftAloneAndRecreatedWhenDeletedOutOfBand()
+      throws Exception {
+    assertEquals(Action.CREATE, run(STATIC_ADDRESS, "apply").action());
+    assertEquals(Action.CREATE, run(CLOUD_ROUTER, "apply").action());
+    harness.cloud.resetLog();
+    assertUnchanged(STATIC_ADDRESS);
+    assertUnchanged(CLOUD_ROUTER);
+
+    harness.clients.routers().deleteAsync(PROJECT, REGION, "visitor-counter-router").get();
+    assertEquals(Status.DRIFTED, run(CLOUD_ROUTER, "drift-check").status());
+    assertEquals(Action.CREATE, run(CLOUD_ROUTER, "apply").action());
+  }
+
+  @Test
+  void natIsAddedUpdatedAndEveryOtherNatOnTheRouterIsKept() throws Exception {
+    RunResult created =
+        harness.runSteps(
+            request("apply", r -> {}), EGRESS_SUBNET, STATIC_ADDRESS, CLOUD_ROUTER, CLOUD_NAT);
+    assertEquals(
+        Action.CREATE, created.outcome(CLOUD_NAT).action(), created.outcome(CLOUD_NAT).message());
+    Subnetwork other =
+        Subnetwork.newBuilder()
+            .setName("batch")
+            .setNetwork("projects/demo-project/global/networks/runwire-net")
+            .setIpCidrRange("10.20.0.0/24")
+            .build();
+    harness.clients.subnetworks().insertAsync(PROJECT, REGION, other).get();
+    Router router = harness.clients.routers().get(PROJECT, REGION, "visitor-counter-router");
+    RouterNat batchNat =
+        RouterNat.newBuilder()
+            .setName("batch-nat")
+            .setNatIpAllocateOption("AUTO_ONLY")
+            .setSourceSubnetworkIpRangesToNat("LIST_OF_SUBNETWORKS")
+            .addSubnetworks(
+                com.google.cloud.compute.v1.RouterNatSubnetworkToNat.newBuilder()
+                    .setName(SUBNET.replace("run-egress", "batch"))
+                    .addSourceIpRangesToNat("ALL_IP_RANGES"))
+            .build();
+    RouterNat ours =
+        router.getNats(0).toBuilder().clearNatIps().setNatIpAllocateOption("AUTO_ONLY").build();
+    harness
+        .clients
+        .routers()
+        .patchAsync(
+            PROJECT,
+            REGION,
+            "visitor-counter-router",
+            Router.newBuilder().addNats(ours).addNats(batchNat).build())
+        .get();
+    harness.cloud.resetLog();
+
+    assertDrifted(
+        CLOUD_NAT,
+        new FieldDiff("natIpAllocateOption", "AUTO_ONLY", "MANUAL_ONLY"),
+        new FieldDiff("natIps", "[]", "[visitor-counter-egress-ip]"));
+    StepOutcome updated = run(CLOUD_NAT, "apply");
+
+    assertEquals(Action.UPDATE, updated.action(), updated::message);
+    Router after = harness.clients.routers().get(PROJECT, REGION, "visitor-counter-router");
+    assertEquals(
+        List.of("batch-nat", "visitor-counter-nat"),
+        after.getNatsList().stream().map(RouterNat::getName).sorted().toList());
+    harness.cloud.resetLog();
+    assertUnchanged(CLOUD_NAT);
+  }
+
+  @Test
+  void connectorIsCreatedLeftAloneAndAChangeIsRefusedAsReplacement() {
+    ProvisioningRequest apply = TestRequests.connector(false);
+    RunResult created = harness.runSteps(apply, EGRESS_SUBNET, VPC_CONNECTOR);
+    assertEquals(
+        Action.CREATE,
+        created.outcome(VPC_CONNECTOR).action(),
+        created.outcome(VPC_CONNECTOR).message());
+    harness.cloud.resetLog();
+    assertEquals(Action.NONE, harness.runStep(VPC_CONNECTOR, apply).action());
+    assertEquals(List.of(), harness.mutations());
+
+    Consumer<JsonObject> bigger =
+        json ->
+            json.getAsJsonObject("egress")
+                .getAsJsonObject("connector")
+                .addProperty("maxInstances", 5);
+    StepOutcome drift =
+        harness.runStep(
+            VPC_CONNECTOR, tweak(TestRequests.connectorJson(false), "drift-check", bigger));
+    assertEquals(Status.DRIFTED, drift.status());
+    assertEquals(List.of(new FieldDiff("maxInstances", "3", "5")), drift.diff());
+
+    StepOutcome refused =
+        harness.runStep(VPC_CONNECTOR, tweak(TestRequests.connectorJson(false), "apply", bigger));
+    assertEquals(Reasons.NEEDS_REPLACEMENT, refused.error().code());
+    assertTrue(refused.message().contains("maxInstances"), refused.message());
+    assertEquals(List.of(), harness.mutations());
+
+    StepOutcome replaced =
+        harness.runStep(
+            VPC_CONNECTOR,
+            tweak(
+                TestRequests.connectorJson(false),
+                "apply",
+                bigger.andThen(json -> json.addProperty("allowDataLoss", true))));
+    assertEquals(Action.UPDATE, replaced.action(), replaced::message);
+    assertEquals(
+        5,
+        harness
+            .clients
+            .vpcAccess()
+            .getConnector("projects/demo-project/locations/europe-west1/connectors/run-conn")
+            .getMaxInstances());
+  }
+
+  private static StepOutcome run(StepKind kind, String mode) {
+    return harness.runStep(kind, request(mode, r -> {}));
+  }
+
+  private static void assertUnchanged(StepKind kind) {
+    StepOutcome outcome = run(kind, "apply");
+    assertEquals(Action.NONE, outcome.action(), () -> kind + ": " + outcome.diff());
+    assertEquals(List.of(), harness.mutations(), kind.wire());
+  }
+
+  private static void assertDrifted(StepKind kind, FieldDiff... expected) {
+    harness.cloud.resetLog();
+    StepOutcome outcome = run(kind, "drift-check");
+    assertEquals(Status.DRIFTED, outcome.status(), outcome::message);
+    assertEquals(List.of(expected), outcome.diff());
+    assertEquals(List.of(), harness.mutations());
+  }
+
+  private static Subnetwork subnet() {
+    return harness.clients.subnetworks().get(PROJECT, REGION, "run-egress");
+  }
+
+  private static ProvisioningRequest request(String mode, Consumer<JsonObject> edit) {
+    return tweak(TestRequests.directVpcJson(true), mode, edit);
+  }
+
+  private static ProvisioningRequest tweak(
+      JsonObject base, String mode, Consumer<JsonObject> edit) {
+    return TestRequests.tweak(
+        base,
+        json -> {
+          json.addProperty("mode", mode);
+          edit.accept(json);
+        });
+  }
+}
