@@ -54,6 +54,7 @@ public final class BenchMain {
     RepoLayout repo = RepoLayout.find();
     ResultTable table = new ResultTable();
     Instant started = Instant.now();
+    String loadBefore = loadAverage();
     int reps = quick ? 2 : 5;
     run(
         only,
@@ -70,7 +71,7 @@ public final class BenchMain {
         () -> new FunctionThroughputBench(table, repo, q).run(),
         table);
     Duration took = Duration.between(started, Instant.now());
-    String markdown = render(table, took, quick);
+    String markdown = render(table, took, quick, loadBefore + " → " + loadAverage());
     System.out.println();
     System.out.println(markdown);
     Path file = out != null ? out : repo.results().resolve(quick ? "quick.md" : "latest.md");
@@ -104,7 +105,16 @@ public final class BenchMain {
     return text.length() > 300 ? text.substring(0, 300) + "…" : text;
   }
 
-  static String render(ResultTable table, Duration took, boolean quick) {
+  /** The 1-minute load average (other work on the machine moves absolute times; ratios less). */
+  static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException | RuntimeException e) {
+      return "?";
+    }
+  }
+
+  static String render(ResultTable table, Duration took, boolean quick, String load) {
     StringBuilder md = new StringBuilder();
     md.append("# runwire benchmark")
         .append(quick ? " (quick run — not a baseline)" : "")
@@ -117,6 +127,10 @@ public final class BenchMain {
         .append(System.getProperty("java.version"))
         .append(", in ")
         .append(String.format(Locale.ROOT, "%.0f s", took.toMillis() / 1000.0))
+        .append(" (1-minute load average ")
+        .append(load)
+        .append(
+            ": the machine is shared, so absolute times move; ratios were measured side by side)")
         .append(
             ". Median of the repetitions (n), with min and max. Operation durations (real → bench, ÷")
         .append(OperationDurations.SCALE)

@@ -48,6 +48,32 @@ final class StartupBench {
     double[] once(List<String> flags, String name, boolean training);
   }
 
+  /** What the first class of each package marks in the job's start (phase → class prefix). */
+  private static final Map<String, String> JOB_MARKERS =
+      markers(
+          "main", "dev.runwire.job.RunwireJob",
+          "request validation", "dev.harrel",
+          "event sinks", "dev.runwire.job.events",
+          "Compute client", "com.google.cloud.compute.v1",
+          "HTTP transport", "com.google.api.client.http");
+
+  private static final Map<String, String> FUNCTION_MARKERS =
+      markers(
+          "invoker", "com.google.cloud.functions.invoker",
+          "Jetty", "org.eclipse.jetty.server",
+          "function class", "dev.runwire.function.ProvisioningRequestFunction",
+          "request validation", "dev.harrel",
+          "Run client", "com.google.cloud.run.v2",
+          "first event", "dev.runwire.function.MessagePublishedDecoder");
+
+  private static Map<String, String> markers(String... pairs) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      m.put(pairs[i], pairs[i + 1]);
+    }
+    return m;
+  }
+
   private final ResultTable table;
   private final RepoLayout repo;
   private final int reps;
@@ -105,7 +131,8 @@ final class StartupBench {
             work.resolve("job.jsa"),
             (flags, name, training) ->
                 jobToFirstRequest(cloud, jobJar, request, flags, work, name, training),
-            exits);
+            exits,
+            JOB_MARKERS);
     rows("job: JVM start → first API request", first, bare);
   }
 
@@ -119,7 +146,8 @@ final class StartupBench {
             work.resolve("function.jsa"),
             (flags, name, training) ->
                 functionToFirstServed(cloud, jobName, invokerJar, functionJar, flags, work, name),
-            listening);
+            listening,
+            FUNCTION_MARKERS);
     rows("function: invoker start → first event served", served, bare);
     table.add(
         "4",
@@ -135,7 +163,8 @@ final class StartupBench {
    * Returns the figure per variant; {@code second} gets the second time per variant.
    */
   private Map<String, List<Double>> measure(
-      Path archive, Start start, Map<String, List<Double>> second) {
+      Path archive, Start start, Map<String, List<Double>> second, Map<String, String> markers) {
+    phasesNote(archive, start, markers);
     start.once(List.of("-XX:ArchiveClassesAtExit=" + archive), "train", true);
     boolean cds = Files.isRegularFile(archive);
     if (!cds) {
@@ -166,6 +195,52 @@ final class StartupBench {
       }
     }
     return first;
+  }
+
+  /**
+   * One run with the defaults and a class-load log with JVM uptimes: when the first class of each
+   * marker was loaded shows where the start-up goes.
+   */
+  private void phasesNote(Path archive, Start start, Map<String, String> markers) {
+    Path log = archive.resolveSibling(archive.getFileName() + ".phases.log");
+    double[] t =
+        start.once(List.of("-Xlog:class+load=info:file=" + log + ":uptime"), "phases", false);
+    Map<String, Double> first = new LinkedHashMap<>();
+    long classes = 0;
+    try (var lines = Files.lines(log)) {
+      for (String line : (Iterable<String>) lines::iterator) {
+        int close = line.indexOf("s]");
+        if (!line.startsWith("[") || close < 0) {
+          continue;
+        }
+        classes++;
+        double at = Double.parseDouble(line.substring(1, close)) * 1000;
+        for (var m : markers.entrySet()) {
+          if (!first.containsKey(m.getKey()) && line.contains("] " + m.getValue())) {
+            first.put(m.getKey(), at);
+          }
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      table.note("Figure 4: cannot read the class-load log " + log + ": " + e.getMessage());
+      return;
+    }
+    StringBuilder text = new StringBuilder();
+    for (String phase : markers.keySet()) {
+      if (first.containsKey(phase)) {
+        text.append(phase).append(String.format(Locale.ROOT, " %.0f ms, ", first.get(phase)));
+      }
+    }
+    table.note(
+        String.format(
+            Locale.ROOT,
+            "Figure 4, %s start with the defaults: the first class of each part was loaded at"
+                + " (JVM uptime) %sand %s %.0f ms after the process started, after %d classes.",
+            archive.getFileName().toString().replace(".jsa", ""),
+            text,
+            markers == JOB_MARKERS ? "its first API request came" : "the first event was answered",
+            t[0],
+            classes));
   }
 
   private void classesNote(String archive, Path classLog) {

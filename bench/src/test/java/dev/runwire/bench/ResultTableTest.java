@@ -34,10 +34,11 @@ class ResultTableTest {
     table.addMissing("3", "drift-check scaling", "failed: no Run API");
     table.note("a note");
 
-    String md = BenchMain.render(table, Duration.ofSeconds(42), false);
+    String md = BenchMain.render(table, Duration.ofSeconds(42), false, "1.0 → 2.0");
 
     assertTrue(md.contains("Redis create (redis.create) 5 min → 3000 ms"), md);
     assertTrue(md.contains("| 3 | drift-check scaling | n/a |"), md);
     assertTrue(md.contains("- a note"), md);
+    assertTrue(md.contains("load average 1.0 → 2.0"), md);
   }
 }

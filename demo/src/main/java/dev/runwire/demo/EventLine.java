@@ -18,7 +18,9 @@ final class EventLine {
     String who = event.requestId() == null ? "(no requestId)" : event.requestId();
     if (event instanceof StepEvent e) {
       String line = who + "  " + e.step() + " " + e.status().wire();
-      if (e.status() != StepEvent.Status.STARTED && e.action() != null) {
+      if (e.status() != StepEvent.Status.STARTED
+          && e.action() != null
+          && e.action() != StepEvent.Action.NONE) {
         line += " " + e.action().name().toLowerCase(Locale.ROOT);
       }
       if (e.durationMs() != null && e.status() != StepEvent.Status.STARTED) {

@@ -91,7 +91,9 @@ final class ProgressView implements AutoCloseable {
       printTransitions();
       if (!board.rows().isEmpty()) {
         out.println();
-        table.render(board, clock.instant()).forEach(out::println);
+        // the notes above the table were already printed as they came
+        List<String> lines = table.render(board, clock.instant());
+        lines.subList(board.notes().size(), lines.size()).forEach(out::println);
       }
     }
     out.flush();

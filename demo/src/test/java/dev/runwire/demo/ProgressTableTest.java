@@ -181,16 +181,19 @@ class ProgressTableTest {
             .start()) {
       view.onStep(started("network", 0));
       view.onStep(finished("network", Action.CREATE, Status.SUCCEEDED, 0, 300));
+      view.onNote(T0.plusMillis(100), "function: valid");
     }
     String text = bytes.toString(StandardCharsets.UTF_8);
     assertFalse(text.contains("\u001b["), "no escape codes when not on a terminal");
+    assertEquals(1, text.split("function: valid", -1).length - 1, "the note once: " + text);
     List<String> lines = text.lines().toList();
     assertTrue(lines.get(0).matches("\\s+\\+0.00s\\s+network\\s+running"), lines.get(0));
     assertTrue(
         lines.get(1).matches("\\s+\\+0.30s\\s+network\\s+done\\s+created\\s+in 0.30s"),
         lines.get(1));
-    assertTrue(lines.get(3).contains("step"), text);
-    assertTrue(lines.get(4).contains("network"), text);
+    assertTrue(lines.get(2).contains("function: valid"), text);
+    assertTrue(lines.get(4).contains("step"), text);
+    assertTrue(lines.get(5).contains("network"), text);
   }
 
   @Test

@@ -100,7 +100,25 @@ final class Scenario {
   static RequestTracker run(LocalEnvironment env, JsonObject request) throws Exception {
     RequestTracker tracker = env.track(id(request));
     tracker.messageId(env.publish(request.toString()));
-    RequestTracker.Outcome outcome = tracker.await(RUN_TIMEOUT);
+    RequestTracker.Outcome outcome;
+    try {
+      outcome = tracker.await(RUN_TIMEOUT);
+    } catch (java.util.concurrent.TimeoutException e) {
+      // Keep what a person needs to see why: the last events and the local cloud's state.
+      java.nio.file.Path state = env.logDir().resolve("state-at-timeout-" + id(request) + ".json");
+      Files.writeString(state, env.cloud().state().toString());
+      List<dev.runwire.schemas.events.RunwireEvent> events = tracker.events();
+      throw new AssertionError(
+          "no run event for "
+              + id(request)
+              + " within "
+              + RUN_TIMEOUT
+              + "; last events: "
+              + events.subList(Math.max(0, events.size() - 3), events.size())
+              + "; local cloud state in "
+              + state,
+          e);
+    }
     assertInstanceOf(
         RequestTracker.Outcome.Finished.class, outcome, "the request did not run: " + outcome);
     return tracker;

@@ -16,6 +16,7 @@ import dev.runwire.emulator.core.LatencyKey;
 import dev.runwire.emulator.core.LatencyProfile;
 import dev.runwire.emulator.core.Networks;
 import dev.runwire.emulator.core.RecordedRequest;
+import dev.runwire.emulator.core.StateFile;
 import dev.runwire.emulator.redis.RedisSurface;
 import dev.runwire.emulator.run.RunSurface;
 import dev.runwire.emulator.secretmanager.SecretManagerSurface;
@@ -31,6 +32,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 /**
@@ -47,10 +50,19 @@ import java.util.stream.Stream;
  */
 public final class LocalCloud implements AutoCloseable {
 
+  private static final Logger LOG = Logger.getLogger(LocalCloud.class.getName());
+
+  /** Spreads saved generations over the seed space (the golden-ratio increment). */
+  private static final long RESEED_STEP = 0x9E3779B97F4A7C15L;
+
   private final CloudCore core;
   private final Networks networks;
   private final RedisSurface redis;
   private final List<ApiSurface> surfaces;
+  private final List<ApiSurface> loadOrder;
+  private final StateFile stateFile;
+  private final long seed;
+  private long generation;
   private final HttpFront front;
   private final Path workDir;
   private final boolean ownsWorkDir;
@@ -85,17 +97,93 @@ public final class LocalCloud implements AutoCloseable {
     this.redis = new RedisSurface(core, networks);
     RunSurface run = new RunSurface(core, networks, connectors, secrets);
     this.surfaces = List.of(redis, run, secrets, compute, vpcAccess);
+    // Compute first: the others' ranges live in its networks.
+    this.loadOrder = List.of(compute, vpcAccess, secrets, redis, run);
+    this.stateFile = b.stateFile == null ? null : new StateFile(b.stateFile);
+    this.seed = b.seed;
 
     List<LatencyKey> keys = new ArrayList<>();
     surfaces.forEach(s -> keys.addAll(s.latencyKeys()));
+    boolean loaded;
     try {
       profile.checkOverrides(keys);
+      loaded = loadStateFile();
       this.front = new HttpFront(core, surfaces, this::admin, b.port);
     } catch (RuntimeException | IOException e) {
+      surfaces.forEach(ApiSurface::close);
       core.close();
       throw e;
     }
     core.baseUrl("http://127.0.0.1:" + front.port());
+    if (loaded) {
+      // Processes (redis-server, mapped services) need the base URL for their env.
+      surfaces.forEach(ApiSurface::resume);
+    }
+  }
+
+  /** Loads the state file's world, if there is one yet, into the empty surfaces. */
+  private boolean loadStateFile() {
+    Optional<JsonObject> saved = stateFile == null ? Optional.empty() : stateFile.read();
+    try {
+      saved.ifPresent(this::load);
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(
+          "State file "
+              + stateFile.path()
+              + " could not be loaded ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + "); it was written by another version or edited: delete it to start empty",
+          e);
+    }
+    return saved.isPresent();
+  }
+
+  private void load(JsonObject state) {
+    generation = state.get("generation").getAsLong();
+    core.ids().reseed(seed + generation * RESEED_STEP);
+    core.locked(
+        () -> {
+          for (ApiSurface s : loadOrder) {
+            s.load(state.getAsJsonObject(s.api()));
+          }
+          core.operations().load(state.getAsJsonObject("longRunningOperations"));
+        });
+    LOG.info("Loaded the local cloud's state from " + stateFile.path());
+  }
+
+  /**
+   * Writes the whole world to the state file: every API's resources and operations, with the secret
+   * payloads, AUTH strings and IAM policies the state snapshot leaves out. The file is owner-only.
+   * Called on close and by {@code POST /admin/save}.
+   */
+  public Path save() {
+    if (stateFile == null) {
+      throw ApiException.failedPrecondition(
+          "This local cloud has no state file; start it with --state-file FILE or"
+              + " LocalCloud.builder().stateFile(path)");
+    }
+    JsonObject state =
+        core.locked(
+            () -> {
+              JsonObject out = new JsonObject();
+              out.addProperty("format", StateFile.FORMAT);
+              out.addProperty("generation", ++generation);
+              out.addProperty("savedAt", java.time.Instant.now().toString());
+              for (ApiSurface s : loadOrder) {
+                out.add(s.api(), s.save());
+              }
+              out.add("longRunningOperations", core.operations().save());
+              return out;
+            });
+    stateFile.write(state);
+    return stateFile.path();
+  }
+
+  /** The state file, when the cloud keeps its world in one. */
+  public Optional<Path> stateFile() {
+    return Optional.ofNullable(stateFile).map(StateFile::path);
   }
 
   public static Builder builder() {
@@ -238,12 +326,16 @@ public final class LocalCloud implements AutoCloseable {
         changeOutOfBand(req.get("name").getAsString(), req.get("patch").toString());
         return ok("changed " + req.get("name").getAsString());
       }
+      case "POST /admin/save" -> {
+        return ok("saved to " + save());
+      }
       case "GET /admin/info" -> {
         JsonObject info = new JsonObject();
         info.addProperty("baseUrl", baseUrl());
         info.addProperty("profile", profile());
         info.addProperty("redisServer", redisServer());
         info.addProperty("workDir", workDir.toString());
+        stateFile().ifPresent(f -> info.addProperty("stateFile", f.toString()));
         JsonObject images = new JsonObject();
         core.images().all().forEach((k, v) -> images.addProperty(k, String.join(" ", v)));
         info.add("images", images);
@@ -256,7 +348,8 @@ public final class LocalCloud implements AutoCloseable {
                   + " "
                   + path
                   + "; see GET /admin/info, /admin/state, /admin/requests, /admin/counters,"
-                  + " /admin/faults and POST /admin/reset, /admin/faults, /admin/resources:patch");
+                  + " /admin/faults and POST /admin/reset, /admin/faults, /admin/resources:patch,"
+                  + " /admin/save");
     }
   }
 
@@ -266,10 +359,18 @@ public final class LocalCloud implements AutoCloseable {
     return o;
   }
 
+  /** Stops serving, saves the state file (if any), stops every process. */
   @Override
   public void close() {
     front.close();
     core.transitions().reset();
+    if (stateFile != null) {
+      try {
+        save();
+      } catch (RuntimeException e) {
+        LOG.warning("The state could not be saved to " + stateFile.path() + ": " + e.getMessage());
+      }
+    }
     surfaces.forEach(ApiSurface::close);
     core.close();
     if (ownsWorkDir) {
@@ -297,6 +398,7 @@ public final class LocalCloud implements AutoCloseable {
     private Path workDir;
     private Duration serviceStartTimeout = Duration.ofSeconds(60);
     private final List<java.util.function.Consumer<Faults>> faultSetup = new ArrayList<>();
+    private Path stateFile;
 
     private Builder() {}
 
@@ -351,6 +453,16 @@ public final class LocalCloud implements AutoCloseable {
     /** How long a mapped service may take to listen on PORT before its revision fails. */
     public Builder serviceStartTimeout(Duration timeout) {
       this.serviceStartTimeout = timeout;
+      return this;
+    }
+
+    /**
+     * Keeps the world in {@code file} between runs: loaded at start when it exists, written on
+     * close and on {@code POST /admin/save}. It holds secret payloads and AUTH strings, so it is
+     * written owner-only. Redis data is not kept: a loaded instance starts an empty redis-server.
+     */
+    public Builder stateFile(Path file) {
+      this.stateFile = file;
       return this;
     }
 

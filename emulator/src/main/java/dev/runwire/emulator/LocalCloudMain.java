@@ -1,6 +1,7 @@
 package dev.runwire.emulator;
 
 import dev.runwire.emulator.core.LatencyProfile;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +13,7 @@ import java.util.concurrent.CountDownLatch;
  * <pre>
  * java -jar emulator/target/runwire-emulator.jar --port 8090 --profile instant \
  *     [--seed N] [--faults RATE | --faults API=RATE ...] [--duration KEY=DURATION ...] \
- *     [--image IMAGE=COMMAND ...] [--env NAME=VALUE ...] [--quiet]
+ *     [--image IMAGE=COMMAND ...] [--env NAME=VALUE ...] [--state-file FILE] [--quiet]
  * </pre>
  */
 public final class LocalCloudMain {
@@ -28,6 +29,9 @@ public final class LocalCloudMain {
         --duration KEY=D       one transition's duration, e.g. redis.create=3s
         --image IMAGE=COMMAND  run containers of IMAGE as COMMAND (split on spaces)
         --env NAME=VALUE       extra env for every local container (e.g. PUBSUB_EMULATOR_HOST)
+        --state-file FILE      keep the world in FILE: loaded at start, saved on stop and on
+                               POST /admin/save (owner-only: it holds secrets; Redis data is
+                               not kept, loaded instances get an empty redis-server)
         --quiet                do not echo container output (it is always written to files)
       """;
 
@@ -71,6 +75,7 @@ public final class LocalCloudMain {
             builder.imageCommand(kv[0], Arrays.asList(kv[1].trim().split("\\s+")));
             images.add(kv[0] + " -> " + kv[1]);
           }
+          case "--state-file" -> builder.stateFile(Path.of(value));
           case "--env" -> {
             String[] kv = pair(flag, value, true);
             builder.childEnv(kv[0], kv[1]);
@@ -84,7 +89,14 @@ public final class LocalCloudMain {
       System.exit(2);
       return;
     }
-    LocalCloud cloud = builder.start();
+    LocalCloud cloud;
+    try {
+      cloud = builder.start();
+    } catch (RuntimeException e) {
+      System.err.println("runwire-emulator: " + e.getMessage());
+      System.exit(1);
+      return;
+    }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
@@ -107,6 +119,12 @@ public final class LocalCloudMain {
     System.out.println(
         "Mapped images: " + (images.isEmpty() ? "none (jobs and services do not run)" : images));
     System.out.println("Process output: " + cloud.workDir());
+    cloud
+        .stateFile()
+        .ifPresent(
+            f ->
+                System.out.println(
+                    "State file: " + f + " (saved on stop and on POST /admin/save; owner-only)"));
     System.out.println("Point clients at it:");
     cloud.clientEnv().forEach((k, v) -> System.out.println("  export " + k + "=" + v));
     System.out.println("Admin: " + cloud.baseUrl() + "/admin/info (Ctrl-C stops everything)");

@@ -1,6 +1,7 @@
 package dev.runwire.emulator.compute;
 
 import com.google.cloud.compute.v1.Network;
+import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
@@ -17,6 +18,7 @@ import dev.runwire.emulator.core.Routes;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * One Compute collection (networks, subnetworks, routers, addresses, firewalls) served the way
@@ -79,6 +81,22 @@ abstract class ComputeCollection<M extends Message> {
     this.latency = latency;
     this.prototype = prototype;
     this.listPrototype = listPrototype;
+  }
+
+  /** The stored resources (done ones), for a state file. */
+  JsonArray save() {
+    JsonArray out = new JsonArray();
+    table.list("").forEach(m -> out.add(core.json().toTree(m)));
+    return out;
+  }
+
+  /** What {@link #save} wrote: each resource stored under the name its self link gives. */
+  @SuppressWarnings("unchecked")
+  void load(JsonArray saved) {
+    for (var tree : saved) {
+      M m = (M) core.json().fromTree(tree, prototype.newBuilderForType(), collection).build();
+      table.put(ResourceRef.relativeOf((String) field(m, "self_link")), m);
+    }
   }
 
   LatencyKey latency() {
@@ -186,38 +204,32 @@ abstract class ComputeCollection<M extends Message> {
   // --- the REST methods -------------------------------------------------------------------------
 
   private Reply insert(ApiRequest request) {
-    Scope scope = scope(request);
-    Optional<Reply> again = operations.replay(scope.project(), request.query("requestId"));
-    if (again.isPresent()) {
-      return again.get();
-    }
-    @SuppressWarnings("unchecked")
-    M in = (M) request.body(prototype.newBuilderForType(), "resource").build();
-    in = ComputeEnums.normalize(in, "resource");
-    String name = ComputeNames.require("resource.name", (String) field(in, "name"));
-    ResourceRef ref = scope.ref(collection, name);
-    if (table.holds(ref.relative())) {
-      throw ComputeErrors.alreadyExists(ref.relative());
-    }
-    checkRegionField(scope, in);
-    Plan<M> plan = planInsert(scope, ref, stamp(in, ref));
-    M resource = plan.resource();
-    table.putPending(ref.relative(), resource);
-    return operations.run(
-        new ComputeOperations.Mutation(
-            scope.project(),
-            scope.region(),
-            "insert",
-            ref,
-            (Long) field(resource, "id"),
-            latency,
-            request.query("requestId"),
-            plan.failure(),
-            () -> {
-              table.commit(ref.relative());
-              afterInsert(ref, resource);
-            },
-            () -> table.remove(ref.relative())));
+    return mutate(
+        request,
+        "insert",
+        scope -> {
+          @SuppressWarnings("unchecked")
+          M in = (M) request.body(prototype.newBuilderForType(), "resource").build();
+          in = ComputeEnums.normalize(in, "resource");
+          String name = ComputeNames.require("resource.name", (String) field(in, "name"));
+          ResourceRef ref = scope.ref(collection, name);
+          if (table.holds(ref.relative())) {
+            throw ComputeErrors.alreadyExists(ref.relative());
+          }
+          checkRegionField(scope, in);
+          Plan<M> plan = planInsert(scope, ref, stamp(in, ref));
+          M resource = plan.resource();
+          table.putPending(ref.relative(), resource);
+          return new Change(
+              ref,
+              (Long) field(resource, "id"),
+              plan.failure(),
+              () -> {
+                table.commit(ref.relative());
+                afterInsert(ref, resource);
+              },
+              () -> table.remove(ref.relative()));
+        });
   }
 
   private Reply get(ApiRequest request) {
@@ -256,31 +268,24 @@ abstract class ComputeCollection<M extends Message> {
   }
 
   private Reply delete(ApiRequest request) {
-    Scope scope = scope(request);
-    Optional<Reply> again = operations.replay(scope.project(), request.query("requestId"));
-    if (again.isPresent()) {
-      return again.get();
-    }
-    ResourceRef ref = scope.ref(collection, request.var("resource"));
-    M current = table.require(ref.relative());
-    ApiException blocker = deleteBlocker(ref, current);
-    return operations.run(
-        new ComputeOperations.Mutation(
-            scope.project(),
-            scope.region(),
-            "delete",
-            ref,
-            (Long) field(current, "id"),
-            latency,
-            request.query("requestId"),
-            blocker,
-            () -> {
-              if (table.get(ref.relative()).isPresent()) {
-                table.remove(ref.relative());
-                afterDelete(ref, current);
-              }
-            },
-            () -> {}));
+    return mutate(
+        request,
+        "delete",
+        scope -> {
+          ResourceRef ref = scope.ref(collection, request.var("resource"));
+          M current = table.require(ref.relative());
+          return new Change(
+              ref,
+              (Long) field(current, "id"),
+              deleteBlocker(ref, current),
+              () -> {
+                if (table.get(ref.relative()).isPresent()) {
+                  table.remove(ref.relative());
+                  afterDelete(ref, current);
+                }
+              },
+              () -> {});
+        });
   }
 
   /** PATCH: a JSON merge patch of the current resource (lists in the patch replace whole lists). */
@@ -312,41 +317,70 @@ abstract class ComputeCollection<M extends Message> {
   }
 
   private Reply change(ApiRequest request, String operationType, Merge<M> merge) {
+    return mutate(
+        request,
+        operationType,
+        scope -> {
+          ResourceRef ref = scope.ref(collection, request.var("resource"));
+          M current = table.require(ref.relative());
+          JsonObject sent =
+              StructJson.toTree(request.body(Struct.newBuilder(), "resource").build());
+          if (sent.has("name") && !ref.name().equals(sent.get("name").getAsString())) {
+            throw ComputeErrors.invalid(
+                "resource.name",
+                sent.get("name").getAsString(),
+                "The name of a resource cannot change.");
+          }
+          JsonObject merged = merge.apply(current, sent);
+          @SuppressWarnings("unchecked")
+          M changed =
+              (M) core.json().fromTree(merged, prototype.newBuilderForType(), "resource").build();
+          changed = ComputeEnums.normalize(changed, "resource");
+          changed = keepOutputFields(current, changed);
+          Plan<M> plan = planChange(ref, current, changed, sent);
+          M next = plan.resource();
+          return new Change(
+              ref,
+              (Long) field(current, "id"),
+              plan.failure(),
+              () -> {
+                if (table.get(ref.relative()).isPresent()) {
+                  table.put(ref.relative(), next);
+                }
+              },
+              () -> {});
+        });
+  }
+
+  /** What a mutation request changes, once checked: see {@link ComputeOperations.Mutation}. */
+  private record Change(
+      ResourceRef target, long targetId, ApiException failure, Runnable commit, Runnable abandon) {}
+
+  /**
+   * The frame of every mutation: a {@code requestId} seen before answers the operation it started;
+   * otherwise {@code check} checks the request (throwing what is refused at once) and its change
+   * runs as a Compute operation.
+   */
+  private Reply mutate(ApiRequest request, String operationType, Function<Scope, Change> check) {
     Scope scope = scope(request);
-    Optional<Reply> again = operations.replay(scope.project(), request.query("requestId"));
+    String requestId = request.query("requestId");
+    Optional<Reply> again = operations.replay(scope.project(), requestId);
     if (again.isPresent()) {
       return again.get();
     }
-    ResourceRef ref = scope.ref(collection, request.var("resource"));
-    M current = table.require(ref.relative());
-    JsonObject sent = StructJson.toTree(request.body(Struct.newBuilder(), "resource").build());
-    if (sent.has("name") && !ref.name().equals(sent.get("name").getAsString())) {
-      throw ComputeErrors.invalid(
-          "resource.name", sent.get("name").getAsString(), "The name of a resource cannot change.");
-    }
-    JsonObject merged = merge.apply(current, sent);
-    @SuppressWarnings("unchecked")
-    M changed = (M) core.json().fromTree(merged, prototype.newBuilderForType(), "resource").build();
-    changed = ComputeEnums.normalize(changed, "resource");
-    changed = keepOutputFields(current, changed);
-    Plan<M> plan = planChange(ref, current, changed, sent);
-    M next = plan.resource();
+    Change c = check.apply(scope);
     return operations.run(
         new ComputeOperations.Mutation(
             scope.project(),
             scope.region(),
             operationType,
-            ref,
-            (Long) field(current, "id"),
+            c.target(),
+            c.targetId(),
             latency,
-            request.query("requestId"),
-            plan.failure(),
-            () -> {
-              if (table.get(ref.relative()).isPresent()) {
-                table.put(ref.relative(), next);
-              }
-            },
-            () -> {}));
+            requestId,
+            c.failure(),
+            c.commit(),
+            c.abandon()));
   }
 
   // --- helpers ----------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import com.google.cloud.compute.v1.Errors;
 import com.google.cloud.compute.v1.Operation;
 import com.google.cloud.compute.v1.OperationList;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.CloudCore;
@@ -49,6 +50,9 @@ final class ComputeOperations {
 
   private static final String USER = "runwire@local-cloud.iam.gserviceaccount.com";
 
+  /** How long {@code operations.wait} waits at most, as on compute.googleapis.com. */
+  static final Duration WAIT_LIMIT = Duration.ofMinutes(2);
+
   private final CloudCore core;
   private final ComputeIds ids;
   private final Map<String, Operation.Builder> operations = new LinkedHashMap<>();
@@ -68,9 +72,24 @@ final class ComputeOperations {
             regional.substring(0, regional.lastIndexOf('/')),
             r -> list(r, "regions/" + r.var("region")))
         .poll(global, r -> Reply.of(require(globalName(r))))
-        .postRead(global + "/wait", r -> Reply.of(require(globalName(r))))
+        .postRead(global + "/wait", r -> waitFor(globalName(r)))
         .poll(regional, r -> Reply.of(require(regionalName(r))))
-        .postRead(regional + "/wait", r -> Reply.of(require(regionalName(r))));
+        .postRead(regional + "/wait", r -> waitFor(regionalName(r)));
+  }
+
+  /**
+   * {@code operations.wait}: answers once the operation is DONE or {@link #WAIT_LIMIT} has passed
+   * (then as it is), as Compute does; the state lock is let go while waiting.
+   */
+  private Reply waitFor(String relative) {
+    require(relative);
+    core.awaitUntil(
+        () -> {
+          Operation.Builder op = operations.get(relative);
+          return op == null || op.getStatus() == Operation.Status.DONE;
+        },
+        WAIT_LIMIT);
+    return Reply.of(require(relative));
   }
 
   /** The operation an earlier request with this {@code requestId} started, if any. */
@@ -138,19 +157,27 @@ final class ComputeOperations {
       m.commit().run();
     } else {
       m.abandon().run();
-      op.setError(
-              com.google.cloud.compute.v1.Error.newBuilder()
-                  .addErrors(
-                      Errors.newBuilder()
-                          .setCode(ComputeErrors.operationErrorCode(failure))
-                          .setMessage(failure.getMessage())))
-          .setHttpErrorStatusCode(failure.httpStatus())
-          .setHttpErrorMessage(ComputeErrors.reasonPhrase(failure.httpStatus()));
+      reportFailure(op, failure);
     }
     if (!op.hasStartTime()) {
       op.setStartTime(ComputeTime.now());
     }
     op.setStatus(Operation.Status.DONE).setProgress(100).setEndTime(ComputeTime.now());
+  }
+
+  /**
+   * A failed operation as Compute reports it: {@code httpErrorStatusCode} + {@code
+   * httpErrorMessage} (what the Java client reads), {@code error.errors[]} (the detail).
+   */
+  private static void reportFailure(Operation.Builder op, ApiException failure) {
+    op.setError(
+            com.google.cloud.compute.v1.Error.newBuilder()
+                .addErrors(
+                    Errors.newBuilder()
+                        .setCode(ComputeErrors.operationErrorCode(failure))
+                        .setMessage(failure.getMessage())))
+        .setHttpErrorStatusCode(failure.httpStatus())
+        .setHttpErrorMessage(ComputeErrors.reasonPhrase(failure.httpStatus()));
   }
 
   /** The project's operations in a scope, oldest first, with paging and the list filter. */
@@ -203,6 +230,39 @@ final class ComputeOperations {
     JsonArray out = new JsonArray();
     operations.values().forEach(op -> out.add(core.json().toTree(op)));
     return out;
+  }
+
+  /** The operations and the requestIds that started them, for a state file. */
+  JsonObject save() {
+    JsonObject requestIds = new JsonObject();
+    byRequestId.forEach(requestIds::addProperty);
+    JsonObject out = new JsonObject();
+    out.add("operations", snapshot());
+    out.add("requestIds", requestIds);
+    return out;
+  }
+
+  /**
+   * What {@link #save} wrote. An operation that was not DONE will not finish now (what it would
+   * have committed was not saved): it is DONE with an error saying so.
+   */
+  void load(JsonObject saved) {
+    reset();
+    for (var tree : saved.getAsJsonArray("operations")) {
+      Operation.Builder op = core.json().fromTree(tree, Operation.newBuilder(), "operation");
+      if (op.getStatus() != Operation.Status.DONE) {
+        ApiException lost =
+            ComputeErrors.internal(
+                "The local cloud stopped before this operation finished; nothing was changed.");
+        reportFailure(op, lost);
+        op.setStatus(Operation.Status.DONE).setProgress(100).setEndTime(ComputeTime.now());
+      }
+      operations.put(ResourceRef.relativeOf(op.getSelfLink()), op);
+    }
+    saved
+        .getAsJsonObject("requestIds")
+        .entrySet()
+        .forEach(e -> byRequestId.put(e.getKey(), e.getValue().getAsString()));
   }
 
   void reset() {

@@ -8,6 +8,7 @@ import com.google.cloud.compute.v1.Network;
 import com.google.cloud.compute.v1.NetworkRoutingConfig;
 import com.google.cloud.compute.v1.Router;
 import com.google.cloud.compute.v1.Subnetwork;
+import com.google.gson.JsonArray;
 import dev.runwire.emulator.core.RangeReservations;
 import dev.runwire.emulator.core.Regions;
 import java.util.HashSet;
@@ -157,6 +158,18 @@ final class ComputeState {
         .filter(r -> r.getNetwork().equals(networkLink))
         .filter(r -> ResourceRef.shortName(r.getRegion()).equals(region))
         .toList();
+  }
+
+  /** The projects a client has named: they exist (with what is left of their defaults). */
+  JsonArray saveProjects() {
+    JsonArray out = new JsonArray();
+    projects.stream().sorted().forEach(out::add);
+    return out;
+  }
+
+  void loadProjects(JsonArray saved) {
+    projects.clear();
+    saved.forEach(p -> projects.add(p.getAsString()));
   }
 
   void clear() {

@@ -85,6 +85,30 @@ public final class ComputeSurface implements ApiSurface {
     return items;
   }
 
+  /** Every collection's resources as stored, the projects, reserved ranges and operations. */
+  @Override
+  public JsonObject save() {
+    JsonObject out = new JsonObject();
+    for (ComputeCollection<? extends Message> c : collections) {
+      out.add(c.collection(), c.save());
+    }
+    out.add("projects", state.saveProjects());
+    out.add("reservations", state.reservations.save());
+    out.add("operations", operations.save());
+    return out;
+  }
+
+  @Override
+  public void load(JsonObject saved) {
+    state.clear();
+    for (ComputeCollection<? extends Message> c : collections) {
+      c.load(saved.getAsJsonArray(c.collection()));
+    }
+    state.loadProjects(saved.getAsJsonArray("projects"));
+    state.reservations.load(saved.getAsJsonArray("reservations"));
+    operations.load(saved.getAsJsonObject("operations"));
+  }
+
   /**
    * Changes a resource the way gcloud or the console would, by a JSON merge patch of its fields,
    * e.g. {@code projects/p/regions/r/routers/rt} with {@code {"nats":[]}}. A subnet gets a new

@@ -36,6 +36,24 @@ public interface ApiSurface {
     return false;
   }
 
+  /**
+   * What a state file keeps of this API (lock held): the {@link #snapshot} plus what the snapshot
+   * leaves out and a restarted cloud needs to be the same world: secret payloads, AUTH strings, IAM
+   * policies, counters. The file is owner-only; nothing of it is logged.
+   */
+  default JsonObject save() {
+    return snapshot();
+  }
+
+  /**
+   * Loads what {@link #save} wrote into this API, which is empty (lock held). Resources whose
+   * operation had not finished go back to their last settled state. Starts no process.
+   */
+  default void load(JsonObject saved) {}
+
+  /** After {@link #load}, without the lock: starts the processes loaded resources run on. */
+  default void resume() {}
+
   /** Back to the empty state; stops the API's processes. Called without the state lock. */
   void reset();
 

@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -34,6 +36,10 @@ public final class CloudCore implements AutoCloseable {
       List.of("PATH", "HOME", "JAVA_HOME", "LANG", "LC_ALL", "TMPDIR", "USER", "TZ");
 
   private final ReentrantLock lock = new ReentrantLock();
+
+  /** Signalled whenever a holder of the state lock lets go of it: the state may have changed. */
+  private final Condition changed = lock.newCondition();
+
   private final Config config;
   private final Ids ids;
   private final Faults faults;
@@ -64,6 +70,7 @@ public final class CloudCore implements AutoCloseable {
     try {
       action.run();
     } finally {
+      changed.signalAll();
       lock.unlock();
     }
   }
@@ -73,12 +80,33 @@ public final class CloudCore implements AutoCloseable {
     try {
       return action.get();
     } finally {
+      changed.signalAll();
       lock.unlock();
     }
   }
 
-  ReentrantLock lock() {
-    return lock;
+  /**
+   * Waits until {@code condition} holds (checked with the state lock held, again after every change
+   * of state) or {@code timeout} passes; true when it holds. The lock is let go while waiting, also
+   * when the caller holds it (a handler), so the transitions it waits for can commit.
+   */
+  public boolean awaitUntil(BooleanSupplier condition, Duration timeout) {
+    lock.lock();
+    try {
+      long left = timeout.toNanos();
+      while (!condition.getAsBoolean()) {
+        if (left <= 0) {
+          return false;
+        }
+        left = changed.awaitNanos(left);
+      }
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the cloud is closing: answer with the state as it is
+      return condition.getAsBoolean();
+    } finally {
+      lock.unlock();
+    }
   }
 
   public Timestamp now() {

@@ -22,6 +22,22 @@ public final class FreePorts {
     }
   }
 
+  /**
+   * {@code preferred} when it is free (a restarted cloud keeps a resource's port), else any free
+   * port; 0 means any.
+   */
+  public static int pick(int preferred) {
+    if (preferred > 0) {
+      try (ServerSocket s = new ServerSocket(preferred, 1, InetAddress.getLoopbackAddress())) {
+        s.setReuseAddress(true);
+        return preferred;
+      } catch (IOException e) {
+        // taken: any other port will do
+      }
+    }
+    return pick();
+  }
+
   /** True once something accepts on 127.0.0.1:{@code port}, false after {@code timeout}. */
   public static boolean awaitListening(int port, Duration timeout, Process owner) {
     long deadline = System.nanoTime() + timeout.toNanos();

@@ -1,5 +1,6 @@
 package dev.runwire.emulator.core;
 
+import com.google.gson.JsonObject;
 import com.google.iam.v1.Binding;
 import com.google.iam.v1.Policy;
 import com.google.iam.v1.SetIamPolicyRequest;
@@ -72,6 +73,33 @@ public final class IamPolicies {
 
   public void reset() {
     policies.clear();
+  }
+
+  /** Every policy and the etag counter, for a state file. */
+  public JsonObject save(ProtoJson json) {
+    JsonObject byResource = new JsonObject();
+    policies.forEach((resource, policy) -> byResource.add(resource, json.toTree(policy)));
+    JsonObject out = new JsonObject();
+    out.add("policies", byResource);
+    out.addProperty("etagVersion", version);
+    return out;
+  }
+
+  /** What {@link #save} wrote. */
+  public void load(JsonObject saved, ProtoJson json) {
+    policies.clear();
+    if (saved == null) {
+      return;
+    }
+    saved
+        .getAsJsonObject("policies")
+        .entrySet()
+        .forEach(
+            e ->
+                policies.put(
+                    e.getKey(),
+                    json.fromTree(e.getValue(), Policy.newBuilder(), "iamPolicy").build()));
+    version = saved.get("etagVersion").getAsLong();
   }
 
   /** Does the policy grant {@code role} to {@code member} (e.g. allUsers, roles/run.invoker)? */

@@ -10,10 +10,15 @@ public final class Ids {
   private static final String LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789";
   private static final String LOWER = "abcdefghijklmnopqrstuvwxyz";
 
-  private final Random random;
+  private Random random;
   private final SecureRandom secrets = new SecureRandom();
 
   public Ids(long seed) {
+    this.random = new Random(seed);
+  }
+
+  /** Starts another seeded sequence (a cloud loaded from a state file must not repeat ids). */
+  public synchronized void reseed(long seed) {
     this.random = new Random(seed);
   }
 

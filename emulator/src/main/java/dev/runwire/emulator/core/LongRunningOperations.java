@@ -1,6 +1,7 @@
 package dev.runwire.emulator.core;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import com.google.longrunning.Operation;
 import com.google.protobuf.Any;
 import com.google.protobuf.Message;
@@ -91,6 +92,41 @@ public final class LongRunningOperations {
 
   public void reset() {
     operations.clear();
+  }
+
+  /** The operations and the API each belongs to, for a state file. */
+  public JsonObject save() {
+    JsonObject apis = new JsonObject();
+    operations.forEach((name, e) -> apis.addProperty(name, e.api()));
+    JsonObject out = new JsonObject();
+    out.add("operations", snapshot());
+    out.add("apis", apis);
+    return out;
+  }
+
+  /**
+   * What {@link #save} wrote. An operation that was not done when it was saved will never finish
+   * now: it is done with ABORTED, the way a server that lost an operation reports it.
+   */
+  public void load(JsonObject saved) {
+    operations.clear();
+    if (saved == null) {
+      return;
+    }
+    JsonObject apis = saved.getAsJsonObject("apis");
+    for (var tree : saved.getAsJsonArray("operations")) {
+      Operation.Builder op = core.json().fromTree(tree, Operation.newBuilder(), "operation");
+      if (!op.getDone()) {
+        op.setDone(true)
+            .setError(
+                ApiException.aborted(
+                        "The local cloud stopped before this operation finished; read the"
+                            + " resource and retry the change if it is not done")
+                    .toStatus());
+      }
+      String api = apis.has(op.getName()) ? apis.get(op.getName()).getAsString() : "operations";
+      operations.put(op.getName(), new Entry(api, op));
+    }
   }
 
   public JsonArray snapshot() {

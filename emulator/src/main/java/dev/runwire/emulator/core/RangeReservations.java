@@ -1,5 +1,7 @@
 package dev.runwire.emulator.core;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import java.util.ArrayList;
@@ -34,6 +36,35 @@ public final class RangeReservations {
 
   public void clear() {
     reservations.clear();
+  }
+
+  /** Every reservation, for a state file. */
+  public JsonArray save() {
+    JsonArray out = new JsonArray();
+    for (Reservation r : reservations) {
+      JsonObject o = new JsonObject();
+      o.addProperty("project", r.project());
+      o.addProperty("network", r.network());
+      o.addProperty("cidr", r.range().cidr());
+      o.addProperty("owner", r.range().owner());
+      o.addProperty("purpose", r.range().purpose());
+      out.add(o);
+    }
+    return out;
+  }
+
+  /** What {@link #save} wrote. */
+  public void load(JsonArray saved) {
+    reservations.clear();
+    for (var e : saved) {
+      JsonObject o = e.getAsJsonObject();
+      reserve(
+          o.get("project").getAsString(),
+          o.get("network").getAsString(),
+          o.get("cidr").getAsString(),
+          o.get("owner").getAsString(),
+          o.get("purpose").getAsString());
+    }
   }
 
   /** The IPv4 block {@code cidr} denotes, or empty when it is not a valid a.b.c.d/n block. */

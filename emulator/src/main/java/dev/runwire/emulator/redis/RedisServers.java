@@ -82,11 +82,13 @@ final class RedisServers {
         + " RUNWIRE_REDIS_SERVER to its path";
   }
 
-  RedisServer start(String instanceId, String password, long maxMemoryBytes) throws IOException {
+  /** Starts a server on {@code preferredPort} if it is free (0: any port), else on a free one. */
+  RedisServer start(String instanceId, String password, long maxMemoryBytes, int preferredPort)
+      throws IOException {
     Path redis = binary.orElseThrow(() -> new IOException(missingMessage()));
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
-      int port = FreePorts.pick();
+      int port = FreePorts.pick(attempt == 0 ? preferredPort : 0);
       Path dir = Files.createDirectories(dataRoot.resolve(instanceId + "-" + port));
       StringBuilder conf = new StringBuilder();
       conf.append("bind 127.0.0.1\n")

@@ -167,19 +167,23 @@ public final class RedisSurface implements ApiSurface {
     return op.reply();
   }
 
+  /** The instance's redis-server, configured as the instance says. */
+  private RedisServers.RedisServer startServer(Instance instance, String auth, int preferredPort)
+      throws IOException {
+    String id = instance.getName().substring(instance.getName().lastIndexOf('/') + 1);
+    RedisServers.RedisServer server =
+        servers.start(id, auth, instance.getMemorySizeGb() * GIB, preferredPort);
+    servers.configSet(server, liveConfigs(instance.getRedisConfigsMap()));
+    return server;
+  }
+
   private void finishCreate(String name, Stored s, RunningOperation op) {
     Optional<String> fault = core.faults().operationFailure(name);
     RedisServers.RedisServer server = null;
     String failure = fault.orElse(null);
     if (failure == null) {
       try {
-        Instance snapshot = core.locked(() -> s.instance.build());
-        server =
-            servers.start(
-                snapshot.getName().substring(snapshot.getName().lastIndexOf('/') + 1),
-                s.authString,
-                snapshot.getMemorySizeGb() * GIB);
-        servers.configSet(server, liveConfigs(snapshot.getRedisConfigsMap()));
+        server = startServer(core.locked(() -> s.instance.build()), s.authString, 0);
       } catch (IOException e) {
         failure = "redis-server could not be started: " + e.getMessage();
       }
@@ -589,6 +593,76 @@ public final class RedisSurface implements ApiSurface {
     JsonObject out = new JsonObject();
     out.add("instances", instances.snapshot());
     return out;
+  }
+
+  /** The snapshot plus each instance's AUTH string (the state file is owner-only). */
+  @Override
+  public JsonObject save() {
+    JsonObject out = snapshot();
+    JsonObject auth = new JsonObject();
+    instances
+        .names()
+        .forEach(
+            n -> {
+              String secret = instances.get(n).authString;
+              if (secret != null) {
+                auth.addProperty(n, secret);
+              }
+            });
+    out.add("authStrings", auth);
+    return out;
+  }
+
+  /**
+   * An instance still CREATING never was; one UPDATING or DELETING is READY as it was (the change
+   * was lost). Data is not kept: {@link #resume} starts each instance an empty redis-server.
+   */
+  @Override
+  public void load(JsonObject saved) {
+    JsonObject auth = saved.getAsJsonObject("authStrings");
+    for (var tree : saved.getAsJsonArray("instances")) {
+      Instance.Builder instance = core.json().fromTree(tree, Instance.newBuilder(), "instance");
+      String name = instance.getName();
+      if (instance.getState() == Instance.State.CREATING) {
+        networks.release(name);
+        continue;
+      }
+      instance.setState(Instance.State.READY);
+      instances.put(
+          name, new Stored(instance, auth.has(name) ? auth.get(name).getAsString() : null));
+    }
+  }
+
+  /**
+   * A fresh redis-server for every loaded instance, on its old port when that is free (else the
+   * instance's {@code port} changes, as after a failover); the same AUTH string.
+   */
+  @Override
+  public void resume() {
+    Map<Stored, Instance> loaded = new LinkedHashMap<>();
+    core.locked(() -> instances.all().forEach(s -> loaded.put(s, s.instance.build())));
+    loaded.forEach(
+        (s, instance) -> {
+          RedisServers.RedisServer server;
+          try {
+            server = startServer(instance, s.authString, instance.getPort());
+          } catch (IOException e) {
+            LOG.warning(
+                "redis-server for "
+                    + instance.getName()
+                    + " could not be started: "
+                    + e.getMessage());
+            return;
+          }
+          core.locked(
+              () -> {
+                s.server = server;
+                s.instance.setPort(server.port());
+                if (s.instance.getReadEndpointPort() != 0) {
+                  s.instance.setReadEndpointPort(server.port());
+                }
+              });
+        });
   }
 
   @Override

@@ -45,6 +45,7 @@ final class JobRunner {
     private volatile boolean cancelled;
     private boolean started;
 
+    /** {@code operation} is null for an execution loaded from a state file. */
     Run(String jobName, String project, Execution.Builder execution, RunningOperation operation) {
       this.jobName = jobName;
       this.project = project;
@@ -252,6 +253,20 @@ final class JobRunner {
     }
   }
 
+  /**
+   * An execution loaded from a state file (lock held). One that was still running when the state
+   * was saved lost its processes: it is cancelled now.
+   */
+  Run restored(String jobName, String project, Execution.Builder execution) {
+    Run run = new Run(jobName, project, execution, null);
+    run.started = true;
+    if (!execution.hasCompletionTime()) {
+      run.cancelled = true;
+      complete(run, Outcome.CANCELLED);
+    }
+    return run;
+  }
+
   /** Stops the execution's processes; tasks not finished count as cancelled. */
   void cancel(Run run) {
     run.cancelled = true;
@@ -323,6 +338,9 @@ final class JobRunner {
     e.setUpdateTime(core.now());
     e.setEtag(Specs.etag(e.build()));
     onChange.accept(run);
+    if (run.operation == null) {
+      return; // a restored execution: its operation was saved done or aborted on load
+    }
     if (failure == null) {
       run.operation.succeed(e.build());
     } else {

@@ -1,7 +1,9 @@
 package dev.runwire.emulator.run;
 
+import com.google.gson.JsonObject;
 import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.IamPolicies;
+import dev.runwire.emulator.core.ProtoJson;
 import dev.runwire.emulator.core.Reply;
 
 /** IAM on services and jobs: allUsers with roles/run.invoker makes a service public. */
@@ -29,5 +31,13 @@ final class RunIam {
 
   void reset() {
     policies.reset();
+  }
+
+  JsonObject save(ProtoJson json) {
+    return policies.save(json);
+  }
+
+  void load(JsonObject saved, ProtoJson json) {
+    policies.load(saved, json);
   }
 }

@@ -488,6 +488,37 @@ final class RunJobs {
     return true;
   }
 
+  /**
+   * Loads jobs and executions (lock held). A job being deleted stays (its delete was lost); an
+   * execution still running is cancelled (its processes are gone).
+   */
+  void load(JsonArray savedJobs, JsonArray savedExecutions) {
+    for (var tree : savedJobs) {
+      Job.Builder job = core.json().fromTree(tree, Job.newBuilder(), "job");
+      if (job.hasDeleteTime()) {
+        job.clearDeleteTime().setReconciling(job.getObservedGeneration() != job.getGeneration());
+      }
+      jobs.put(job.getName(), job);
+    }
+    for (var tree : savedExecutions) {
+      Execution.Builder e = core.json().fromTree(tree, Execution.newBuilder(), "execution");
+      String jobName = e.getName().substring(0, e.getName().indexOf("/executions/"));
+      JobRunner.Run run = runner.restored(jobName, jobName.split("/")[1], e);
+      executions.put(e.getName(), run);
+      executionChanged(run);
+    }
+  }
+
+  /** Finishes the changes a loaded job was still reconciling. */
+  void resume() {
+    core.locked(
+        () ->
+            jobs.names().stream()
+                .filter(name -> jobs.get(name).getReconciling())
+                .toList()
+                .forEach(name -> change(name, jobs.get(name), Duration.ZERO)));
+  }
+
   void reset() {
     List<JobRunner.Run> runs = new ArrayList<>();
     core.locked(

@@ -9,6 +9,7 @@ import com.google.cloud.run.v2.TrafficTarget;
 import com.google.cloud.run.v2.TrafficTargetAllocationType;
 import com.google.cloud.run.v2.TrafficTargetStatus;
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.protobuf.FieldMask;
 import com.google.protobuf.Message;
@@ -26,9 +27,11 @@ import dev.runwire.emulator.core.Routes;
 import dev.runwire.emulator.core.RunningOperation;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 
 /**
@@ -74,6 +77,8 @@ final class RunServices {
           "multi_region_settings",
           "build_config");
   private static final String CREATOR = "local-user@runwire.dev";
+  private static final String LOCAL_URI = "http://127.0.0.1:";
+  private static final Logger LOG = Logger.getLogger(RunServices.class.getName());
 
   /** A service and its revision counter. */
   private static final class Stored {
@@ -257,15 +262,12 @@ final class RunServices {
     if (failure == null && command.isPresent()) {
       boolean alreadyRunning =
           core.locked(() -> plan.revision().equals(s.service.getLatestReadyRevision()))
-              && s.service.getUri().startsWith("http://127.0.0.1:");
+              && s.service.getUri().startsWith(LOCAL_URI);
       if (alreadyRunning) {
-        uri = "http://127.0.0.1:" + processes.portFor(name);
+        uri = LOCAL_URI + processes.portFor(name);
       } else {
-        List<String> argv = new ArrayList<>(command.get());
-        argv.addAll(plan.container().getArgsList());
         try {
-          ServiceProcesses.Running r = processes.start(name, plan.revision(), argv, plan.env());
-          uri = "http://127.0.0.1:" + r.port();
+          uri = startRevision(name, plan.revision(), plan.container(), plan.env(), command.get());
         } catch (ServiceProcesses.StartFailure e) {
           failure = e.getMessage();
         }
@@ -321,6 +323,19 @@ final class RunServices {
           svc.setEtag(Specs.etag(svc.build()));
           op.succeed(svc.build());
         });
+  }
+
+  /** Runs {@code revision}'s container as the service's process; answers the service's uri. */
+  private String startRevision(
+      String name,
+      String revision,
+      Container container,
+      Map<String, String> env,
+      List<String> command)
+      throws ServiceProcesses.StartFailure {
+    List<String> argv = new ArrayList<>(command);
+    argv.addAll(container.getArgsList());
+    return LOCAL_URI + processes.start(name, revision, argv, env).port();
   }
 
   private Reply delete(ApiRequest request) {
@@ -467,6 +482,76 @@ final class RunServices {
     long generation = next.getGeneration();
     core.transitions().after(core.duration(UPDATE), () -> reconcile(name, s, op, generation));
     return true;
+  }
+
+  /** How many revisions each service has had, for a state file (revision names go on). */
+  JsonObject saveRevisionCounters() {
+    JsonObject out = new JsonObject();
+    services.names().forEach(n -> out.addProperty(n, services.get(n).revisions));
+    return out;
+  }
+
+  /** Loads services (lock held). A service being deleted stays (its delete was lost). */
+  void load(JsonArray saved, JsonObject revisionCounters) {
+    for (var tree : saved) {
+      Service.Builder service = core.json().fromTree(tree, Service.newBuilder(), "service");
+      if (service.hasDeleteTime()) {
+        service
+            .clearDeleteTime()
+            .setReconciling(service.getObservedGeneration() != service.getGeneration());
+      }
+      Stored s = new Stored(service);
+      JsonElement count = revisionCounters.get(service.getName());
+      s.revisions = count == null ? 0 : count.getAsInt();
+      services.put(service.getName(), s);
+    }
+  }
+
+  /**
+   * Brings loaded services back: one whose image is mapped runs its ready revision again, on its
+   * old port when that is free (else its {@code uri} changes); one still reconciling a change then
+   * finishes it.
+   */
+  void resume() {
+    Map<String, Stored> loaded = new LinkedHashMap<>();
+    core.locked(() -> services.names().forEach(n -> loaded.put(n, services.get(n))));
+    loaded.forEach(
+        (name, s) -> {
+          restartReadyRevision(name, s);
+          core.locked(
+              () -> {
+                if (s.service.getReconciling()) {
+                  RunningOperation op =
+                      services.startOperation(name, (created, ended) -> s.service.build());
+                  long generation = s.service.getGeneration();
+                  core.transitions().after(Duration.ZERO, () -> reconcile(name, s, op, generation));
+                }
+              });
+        });
+  }
+
+  private void restartReadyRevision(String name, Stored s) {
+    Service service = core.locked(() -> s.service.build());
+    Container c = service.getTemplate().getContainers(0);
+    Optional<List<String>> command = core.images().commandFor(c.getImage());
+    if (command.isEmpty() || !service.getUri().startsWith(LOCAL_URI)) {
+      return;
+    }
+    processes.preferPort(name, Integer.parseInt(service.getUri().substring(LOCAL_URI.length())));
+    try {
+      Map<String, String> env =
+          core.locked(() -> checks.resolve(c.getEnvList(), name.split("/")[1]));
+      String uri = startRevision(name, service.getLatestReadyRevision(), c, env, command.get());
+      core.locked(
+          () -> {
+            if (!uri.equals(s.service.getUri())) {
+              s.service.setUri(uri).clearUrls().addUrls(uri);
+              s.service.setEtag(Specs.etag(s.service.build()));
+            }
+          });
+    } catch (ServiceProcesses.StartFailure | ApiException e) {
+      LOG.warning(name + " could not be started again: " + e.getMessage());
+    }
   }
 
   void reset() {

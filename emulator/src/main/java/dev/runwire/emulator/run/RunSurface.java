@@ -9,6 +9,7 @@ import dev.runwire.emulator.core.CloudCore;
 import dev.runwire.emulator.core.Connectors;
 import dev.runwire.emulator.core.LatencyKey;
 import dev.runwire.emulator.core.Networks;
+import dev.runwire.emulator.core.ProtoJson;
 import dev.runwire.emulator.core.Routes;
 import dev.runwire.emulator.core.SecretValues;
 import java.util.List;
@@ -17,11 +18,13 @@ import java.util.List;
 public final class RunSurface implements ApiSurface {
 
   private final RunIam iam = new RunIam();
+  private final ProtoJson json;
   private final RunServices services;
   private final RunJobs jobs;
 
   public RunSurface(
       CloudCore core, Networks networks, Connectors connectors, SecretValues secrets) {
+    this.json = core.json();
     RevisionChecks checks = new RevisionChecks(networks, connectors, secrets);
     this.services = new RunServices(core, checks, iam);
     this.jobs = new RunJobs(core, checks, iam);
@@ -62,6 +65,28 @@ public final class RunSurface implements ApiSurface {
   @Override
   public boolean changeOutOfBand(String name, JsonObject patch) {
     return services.changeOutOfBand(name, patch) || jobs.changeOutOfBand(name, patch);
+  }
+
+  /** The snapshot plus the IAM policies and the services' revision counters. */
+  @Override
+  public JsonObject save() {
+    JsonObject out = snapshot();
+    out.add("revisionCounters", services.saveRevisionCounters());
+    out.add("iam", iam.save(json));
+    return out;
+  }
+
+  @Override
+  public void load(JsonObject saved) {
+    services.load(saved.getAsJsonArray("services"), saved.getAsJsonObject("revisionCounters"));
+    jobs.load(saved.getAsJsonArray("jobs"), saved.getAsJsonArray("executions"));
+    iam.load(saved.getAsJsonObject("iam"), json);
+  }
+
+  @Override
+  public void resume() {
+    services.resume();
+    jobs.resume();
   }
 
   @Override

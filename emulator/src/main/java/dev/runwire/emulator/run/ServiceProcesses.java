@@ -39,6 +39,11 @@ final class ServiceProcesses {
     this.core = core;
   }
 
+  /** Keeps {@code port} for the service when it is free (a loaded service keeps its uri). */
+  synchronized void preferPort(String service, int port) {
+    ports.computeIfAbsent(service, s -> FreePorts.pick(port));
+  }
+
   /** The port the service's uri points at (chosen once per service). */
   synchronized int portFor(String service) {
     return ports.computeIfAbsent(service, s -> FreePorts.pick());

@@ -22,6 +22,7 @@ import dev.runwire.emulator.core.Reply;
 import dev.runwire.emulator.core.Routes;
 import dev.runwire.emulator.core.SecretValues;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -317,6 +318,40 @@ public final class SecretManagerSurface implements ApiSurface, SecretValues {
     JsonObject out = new JsonObject();
     out.add("secrets", list);
     return out;
+  }
+
+  /** The snapshot plus the payloads (base64, by version name) and the IAM policies. */
+  @Override
+  public JsonObject save() {
+    JsonObject out = snapshot();
+    JsonObject payloads = new JsonObject();
+    for (Stored s : secrets.values()) {
+      for (int i = 0; i < s.versions.size(); i++) {
+        payloads.addProperty(
+            s.versions.get(i).getName(), Base64.getEncoder().encodeToString(s.payloads.get(i)));
+      }
+    }
+    out.add("payloads", payloads);
+    out.add("iam", iam.save(core.json()));
+    return out;
+  }
+
+  @Override
+  public void load(JsonObject saved) {
+    JsonObject payloads = saved.getAsJsonObject("payloads");
+    for (var tree : saved.getAsJsonArray("secrets")) {
+      JsonObject secret = tree.getAsJsonObject().deepCopy();
+      JsonArray versions = (JsonArray) secret.remove("versions");
+      Stored s = new Stored(core.json().fromTree(secret, Secret.newBuilder(), "secret"));
+      for (var v : versions) {
+        SecretVersion.Builder version =
+            core.json().fromTree(v, SecretVersion.newBuilder(), "secret version");
+        s.versions.add(version);
+        s.payloads.add(Base64.getDecoder().decode(payloads.get(version.getName()).getAsString()));
+      }
+      secrets.put(s.secret.getName(), s);
+    }
+    iam.load(saved.getAsJsonObject("iam"), core.json());
   }
 
   @Override

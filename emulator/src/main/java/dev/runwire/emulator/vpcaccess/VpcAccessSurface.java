@@ -192,6 +192,34 @@ public final class VpcAccessSurface implements ApiSurface {
     return out;
   }
 
+  /** The snapshot plus the network each connector sits in (a subnet connector does not say). */
+  @Override
+  public JsonObject save() {
+    JsonObject out = snapshot();
+    JsonObject networksByConnector = new JsonObject();
+    connectors.names().forEach(n -> networksByConnector.addProperty(n, connectors.get(n).network));
+    out.add("networks", networksByConnector);
+    return out;
+  }
+
+  /** A connector still CREATING never was; one DELETING is READY again (its delete was lost). */
+  @Override
+  public void load(JsonObject saved) {
+    JsonObject networksByConnector = saved.getAsJsonObject("networks");
+    for (var tree : saved.getAsJsonArray("connectors")) {
+      Connector.Builder c = core.json().fromTree(tree, Connector.newBuilder(), "connector");
+      String name = c.getName();
+      if (c.getState() == Connector.State.CREATING) {
+        networks.release(name);
+        continue;
+      }
+      if (c.getState() == Connector.State.DELETING) {
+        c.setState(Connector.State.READY);
+      }
+      connectors.put(name, new Stored(c, networksByConnector.get(name).getAsString()));
+    }
+  }
+
   @Override
   public boolean changeOutOfBand(String name, JsonObject patch) {
     Stored s = connectors.get(name);

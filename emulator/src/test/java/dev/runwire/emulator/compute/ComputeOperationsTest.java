@@ -1,6 +1,7 @@
 package dev.runwire.emulator.compute;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,7 +25,9 @@ import dev.runwire.emulator.core.RecordedRequest;
 import dev.runwire.emulator.core.RequestKind;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -115,6 +118,49 @@ class ComputeOperationsTest {
                     r.path()
                         .startsWith(
                             "/compute/v1/projects/ops-project/regions/us-central1/operations/")));
+  }
+
+  @Test
+  void waitAnswersOnceTheOperationIsDone() throws Exception {
+    Operation started =
+        (Operation)
+            compute
+                .networks
+                .insertAsync(P, ComputeContractTest.custom("waited"))
+                .getInitialFuture()
+                .get()
+                .getMetadata();
+    assertEquals(Operation.Status.PENDING, started.getStatus());
+
+    Operation waited = compute.globalOperations.wait(P, started.getName());
+
+    assertEquals(Operation.Status.DONE, waited.getStatus());
+    assertEquals("waited", compute.networks.get(P, "waited").getName());
+  }
+
+  @Test
+  void aWaitingRequestHoldsNoLockAndEndsWhenItsOperationGoes() throws Exception {
+    Firewall rule =
+        Firewall.newBuilder()
+            .setName("five-minutes")
+            .addAllowed(Allowed.newBuilder().setIPProtocol("tcp").addPorts("22"))
+            .build();
+    Operation started =
+        (Operation) compute.firewalls.insertAsync(P, rule).getInitialFuture().get().getMetadata();
+    CompletableFuture<Operation> waiting =
+        CompletableFuture.supplyAsync(() -> compute.globalOperations.wait(P, started.getName()));
+    Thread.sleep(200);
+    assertFalse(waiting.isDone(), "wait blocks while the operation runs");
+
+    long t0 = System.nanoTime();
+    assertEquals("default", compute.networks.get(P, "default").getName());
+    assertTrue(
+        Duration.ofNanos(System.nanoTime() - t0).toSeconds() < 5, "other requests are served");
+
+    cloud.reset();
+    ExecutionException gone =
+        assertThrows(ExecutionException.class, () -> waiting.get(10, TimeUnit.SECONDS));
+    assertInstanceOf(NotFoundException.class, gone.getCause());
   }
 
   @Test

@@ -17,6 +17,7 @@ import com.google.cloud.vpcaccess.v1.Connector;
 import com.google.cloud.vpcaccess.v1.ListConnectorsRequest;
 import com.google.cloud.vpcaccess.v1.OperationMetadata;
 import com.google.cloud.vpcaccess.v1.VpcAccessServiceClient;
+import com.google.protobuf.Empty;
 import dev.runwire.emulator.CloudFixture;
 import dev.runwire.emulator.ErrorBodies;
 import dev.runwire.emulator.LocalCloud;
@@ -271,5 +272,33 @@ class VpcAccessContractTest {
     assertTrue(e.getMessage().contains("no capacity"), e.getMessage());
     assertThrows(NotFoundException.class, () -> vpc.getConnector(PARENT + "/connectors/doomed"));
     vpc.createConnectorAsync(PARENT, "next", onRange("10.8.0.0/28")).get();
+  }
+
+  @Test
+  void deleteOvertakesAnUnfinishedCreateAndASecondDeleteIsRefused() throws Exception {
+    try (LocalCloud slow =
+            LocalCloud.builder()
+                .duration("vpcaccess.create", Duration.ofMinutes(1))
+                .duration("vpcaccess.delete", Duration.ofMillis(500))
+                .start();
+        VpcAccessServiceClient client = OfficialClients.vpcAccess(slow)) {
+      String name = PARENT + "/connectors/overtaken";
+      OperationFuture<Connector, OperationMetadata> creating =
+          client.createConnectorAsync(PARENT, "overtaken", onRange("10.8.0.0/28"));
+      creating.getInitialFuture().get();
+
+      OperationFuture<Empty, OperationMetadata> deleting = client.deleteConnectorAsync(name);
+      deleting.getInitialFuture().get();
+      assertEquals(Connector.State.DELETING, client.getConnector(name).getState());
+      ExecutionException second =
+          assertThrows(ExecutionException.class, () -> client.deleteConnectorAsync(name).get());
+      String body = ErrorBodies.of(second);
+      assertTrue(body.contains("FAILED_PRECONDITION") && body.contains("already"), body);
+
+      ExecutionException create = assertThrows(ExecutionException.class, creating::get);
+      assertInstanceOf(AbortedException.class, create.getCause());
+      deleting.get();
+      assertThrows(NotFoundException.class, () -> client.getConnector(name));
+    }
   }
 }
