@@ -235,8 +235,39 @@ final class RunServices {
     return op.reply();
   }
 
-  /** Finishes a create or update: starts the revision's process if mapped, then commits. */
+  /**
+   * Finishes a create or update. Never leaves {@code op} pending: a caller waiting on it must not
+   * hang, whether the generation was superseded or something failed here.
+   */
   private void reconcile(String name, Stored s, RunningOperation op, long generation) {
+    try {
+      reconcileGeneration(name, s, op, generation);
+    } catch (RuntimeException e) {
+      core.locked(
+          () -> {
+            if (!op.isDone()) {
+              op.fail(ApiException.failedPrecondition("the revision could not be started: " + e));
+            }
+          });
+    }
+  }
+
+  /**
+   * A newer generation took over (another update, an out-of-band change): like Cloud Run, the older
+   * operation ends with the service as it now is; the caller sees {@code observedGeneration} behind
+   * {@code generation} and waits for the newer one.
+   */
+  private void supersede(Stored s, RunningOperation op) {
+    core.locked(
+        () -> {
+          if (!op.isDone()) {
+            op.succeed(s.service.build());
+          }
+        });
+  }
+
+  /** Starts the revision's process if mapped, then commits. */
+  private void reconcileGeneration(String name, Stored s, RunningOperation op, long generation) {
     record Plan(String revision, Container container, Map<String, String> env, String project) {}
     Optional<String> fault = core.faults().operationFailure(name);
     Plan plan =
@@ -254,6 +285,7 @@ final class RunServices {
                   project);
             });
     if (plan == null) {
+      supersede(s, op);
       return;
     }
     Optional<List<String>> command = core.images().commandFor(plan.container().getImage());
@@ -289,6 +321,9 @@ final class RunServices {
     core.locked(
         () -> {
           if (!services.isCurrent(name, s) || s.service.getGeneration() != generation) {
+            if (!op.isDone()) {
+              op.succeed(s.service.build());
+            }
             return;
           }
           Service.Builder svc = s.service;
