@@ -1,5 +1,6 @@
 package dev.runwire.bench;
 
+import dev.runwire.processes.ChildProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,21 +13,25 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A child process (a JVM, usually) with its output in files, timed from just before it starts.
- * Closing stops it (and its children) if it still runs, so no benchmark leaves an orphan.
+ * A child process (a JVM, usually) with its stdout and stderr in two files, timed from just before
+ * it starts. Closing stops it (and its children) if it still runs, so no benchmark leaves an
+ * orphan.
  */
 final class ChildJvm implements AutoCloseable {
 
   /** This JVM's java, so children run on the same JDK. */
-  static final String JAVA = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  static final String JAVA = ChildProcess.javaBinary();
 
-  private final Process process;
+  private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+  private final ChildProcess process;
   private final Instant started;
   private final long startedNanos;
   private final Path stdout;
   private final Path stderr;
 
-  private ChildJvm(Process process, Instant started, long startedNanos, Path stdout, Path stderr) {
+  private ChildJvm(
+      ChildProcess process, Instant started, long startedNanos, Path stdout, Path stderr) {
     this.process = process;
     this.started = started;
     this.startedNanos = startedNanos;
@@ -37,20 +42,20 @@ final class ChildJvm implements AutoCloseable {
   static ChildJvm start(List<String> argv, Map<String, String> env, Path logDir, String name) {
     try {
       Files.createDirectories(logDir);
-      Path out = logDir.resolve(name + ".stdout.log");
-      Path err = logDir.resolve(name + ".stderr.log");
-      ProcessBuilder pb =
-          new ProcessBuilder(new ArrayList<>(argv))
-              .redirectOutput(out.toFile())
-              .redirectError(err.toFile());
-      pb.environment().putAll(env);
-      Instant started = Instant.now();
-      long t0 = System.nanoTime();
-      Process p = pb.start();
-      return new ChildJvm(p, started, t0, out, err);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start " + argv, e);
     }
+    Path out = logDir.resolve(name + ".stdout.log");
+    Path err = logDir.resolve(name + ".stderr.log");
+    ProcessBuilder pb =
+        new ProcessBuilder(new ArrayList<>(argv))
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile());
+    pb.environment().putAll(env);
+    Instant started = Instant.now();
+    long t0 = System.nanoTime();
+    ChildProcess p = ChildProcess.start(name, pb, err);
+    return new ChildJvm(p, started, t0, out, err);
   }
 
   Instant started() {
@@ -65,15 +70,20 @@ final class ChildJvm implements AutoCloseable {
     return process.isAlive();
   }
 
+  /** Waits until the child listens on 127.0.0.1:{@code port}; fails early if it exits. */
+  void awaitPort(int port, Duration timeout) {
+    process.awaitPort(port, timeout);
+  }
+
   /** Waits for the exit; returns the exit code. */
   int await(Duration timeout) {
     try {
-      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+      if (!process.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
         close();
         throw new IllegalStateException(
             "child did not finish within " + timeout + "; stderr: " + tail(stderr()));
       }
-      return process.exitValue();
+      return process.process().exitValue();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       close();
@@ -113,19 +123,6 @@ final class ChildJvm implements AutoCloseable {
 
   @Override
   public void close() {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.descendants().forEach(ProcessHandle::destroy);
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    process.stop(STOP_GRACE);
   }
 }

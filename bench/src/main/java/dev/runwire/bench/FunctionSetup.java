@@ -9,7 +9,6 @@ import com.google.cloud.run.v2.TaskTemplate;
 import dev.runwire.emulator.LocalCloud;
 import dev.runwire.schemas.cloud.CloudEndpoints;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -78,15 +77,6 @@ final class FunctionSetup {
     argv.add("--port");
     argv.add(Integer.toString(port));
     return argv;
-  }
-
-  static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      s.setReuseAddress(true);
-      return s.getLocalPort();
-    } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
   }
 
   /** A valid request with its own id (the function runs one execution per running request). */

@@ -3,6 +3,7 @@ package dev.runwire.bench;
 import dev.runwire.bench.ResultTable.Verdict;
 import dev.runwire.emulator.LocalCloud;
 import dev.runwire.emulator.core.RecordedRequest;
+import dev.runwire.processes.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -43,14 +44,14 @@ final class FunctionThroughputBench {
     Path work = tempDir();
     try (LocalCloud cloud = FunctionSetup.cloud().start()) {
       String jobName = FunctionSetup.createJob(cloud);
-      int port = FunctionSetup.freePort();
+      int port = FreePorts.pick();
       try (ChildJvm invoker =
           ChildJvm.start(
               FunctionSetup.argv(List.of(), repo.invokerJar(), repo.functionJar(), port),
               FunctionSetup.env(cloud, jobName),
               work,
               "invoker")) {
-        awaitPort(invoker, port);
+        invoker.awaitPort(port, Duration.ofSeconds(60));
         EventarcPush push = new EventarcPush(port);
         AtomicInteger ids = new AtomicInteger();
         round(push, ids, 1, warmUp); // warm-up, not counted
@@ -190,25 +191,6 @@ final class FunctionThroughputBench {
             + ResultTable.millis(latency.percentile(0.99)),
         "max " + ResultTable.millis(latency.max()),
         Verdict.INFO);
-  }
-
-  private static void awaitPort(ChildJvm invoker, int port) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!invoker.isAlive()) {
-        throw new IllegalStateException("the invoker exited: " + ChildJvm.tail(invoker.stderr()));
-      }
-      if (FreePort.accepts(port)) {
-        return;
-      }
-      try {
-        Thread.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    }
-    throw new IllegalStateException("the invoker did not listen within 60 s");
   }
 
   private static Path tempDir() {

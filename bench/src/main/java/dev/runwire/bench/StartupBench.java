@@ -3,6 +3,7 @@ package dev.runwire.bench;
 import dev.runwire.bench.ResultTable.Verdict;
 import dev.runwire.emulator.LocalCloud;
 import dev.runwire.emulator.core.RecordedRequest;
+import dev.runwire.processes.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
@@ -341,7 +342,7 @@ final class StartupBench {
       List<String> flags,
       Path work,
       String name) {
-    int port = FunctionSetup.freePort();
+    int port = FreePorts.pick();
     EventarcPush push = new EventarcPush(port);
     String requestId = "bench-startup-" + name;
     try (ChildJvm child =
@@ -358,7 +359,7 @@ final class StartupBench {
               "the invoker exited: " + ChildJvm.tail(child.stderr() + child.stdout()));
         }
         if (listeningMs < 0) {
-          if (FreePort.accepts(port)) {
+          if (FreePorts.accepts(port)) {
             listeningMs = (System.nanoTime() - child.startedNanos()) / 1e6;
           } else {
             sleep(2);

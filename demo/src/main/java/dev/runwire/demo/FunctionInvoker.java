@@ -1,5 +1,7 @@
 package dev.runwire.demo;
 
+import dev.runwire.processes.ChildProcess;
+import dev.runwire.processes.FreePorts;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +39,7 @@ final class FunctionInvoker implements AutoCloseable {
         throw new IllegalStateException(jar + " is missing: build it with ./mvnw -q package");
       }
     }
-    int port = ChildProcess.freePort();
+    int port = FreePorts.pick();
     List<String> command =
         List.of(
             ChildProcess.javaBinary(),

@@ -29,6 +29,7 @@ import com.google.pubsub.v1.PubsubMessage;
 import dev.runwire.emulator.LocalCloud;
 import dev.runwire.emulator.core.Faults;
 import dev.runwire.emulator.pubsub.PubSubEmulatorProcess;
+import dev.runwire.processes.ChildProcess;
 import dev.runwire.schemas.cloud.CloudEndpoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,9 +1,9 @@
 package dev.runwire.function;
 
 import com.google.cloud.functions.invoker.runner.Invoker;
+import dev.runwire.processes.ChildProcess;
+import dev.runwire.processes.FreePorts;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,25 +11,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real Functions Framework invoker in its own JVM, loading the shaded function jar the way the
  * local flow (and Cloud Run functions) do: {@code java -jar java-function-invoker.jar --classpath
- * runwire-function.jar --target ... --port ...}. Stopped by PID on {@link #close()}.
+ * runwire-function.jar --target ... --port ...}. Stopped with its descendants on {@link #close()}.
  */
 public final class InvokerProcess implements AutoCloseable {
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
-  private final Process process;
+  private final ChildProcess process;
   private final int port;
-  private final Path log;
 
-  private InvokerProcess(Process process, int port, Path log) {
+  private InvokerProcess(ChildProcess process, int port) {
     this.process = process;
     this.port = port;
-    this.log = log;
   }
 
   /**
@@ -43,9 +40,9 @@ public final class InvokerProcess implements AutoCloseable {
           functionJar
               + " is missing: run `./mvnw -pl function -am verify`, which packages it first");
     }
-    int port = PubSubEmulator.freePort();
+    int port = FreePorts.pick();
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(ChildProcess.javaBinary());
     command.add("-XX:+UseSerialGC");
     command.add("-XX:TieredStopAtLevel=1");
     command.add("-Xmx256m");
@@ -57,14 +54,12 @@ public final class InvokerProcess implements AutoCloseable {
     command.add(ProvisioningRequestFunction.class.getName());
     command.add("--port");
     command.add(Integer.toString(port));
-    Files.createDirectories(log.toAbsolutePath().getParent());
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().putAll(env);
-    InvokerProcess invoker = new InvokerProcess(builder.start(), port, log);
+    InvokerProcess invoker =
+        new InvokerProcess(ChildProcess.start("the invoker", command, env, log), port);
     try {
-      invoker.awaitListening();
-    } catch (IOException | RuntimeException e) {
+      // GET / answers 500 on a CloudEvent function, so readiness is the TCP port.
+      invoker.process.awaitPort(port, START_TIMEOUT);
+    } catch (RuntimeException e) {
       invoker.close();
       throw e;
     }
@@ -77,7 +72,7 @@ public final class InvokerProcess implements AutoCloseable {
 
   /** Everything the function wrote (its structured log lines are on stdout). */
   public String output() throws IOException {
-    return Files.readString(log);
+    return Files.readString(process.logFile());
   }
 
   public boolean isAlive() {
@@ -86,38 +81,7 @@ public final class InvokerProcess implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private void awaitListening() throws IOException {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    // GET / answers 500 on a CloudEvent function, so readiness is the TCP port.
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException(
-            "the invoker exited with code " + process.exitValue() + ":\n" + Files.readString(log));
-      }
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException notYet) {
-        try {
-          Thread.sleep(50);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IOException("interrupted", e);
-        }
-      }
-    }
-    throw new IOException("the invoker did not listen on " + port + " within " + START_TIMEOUT);
+    process.close();
   }
 
   /** The invoker jar is a test dependency; its location is where its classes come from. */

@@ -4,18 +4,14 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.runwire.emulator.pubsub.PubSubEmulatorProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,63 +19,33 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Google's Pub/Sub emulator (the jar the Cloud SDK ships) as a test fixture: started on a free
- * loopback port, stopped by PID on {@link #close()}. Topics and subscriptions are made and read
- * over the emulator's REST surface, so a test sees exactly what a subscriber would.
+ * Google's Pub/Sub emulator (the jar the Cloud SDK ships) as a test fixture: the local cloud's
+ * {@link PubSubEmulatorProcess}, with topics and subscriptions made and read over the emulator's
+ * REST surface, so a test sees exactly what a subscriber would.
  */
 public final class PubSubEmulator implements AutoCloseable {
 
   /** One message as a pull subscriber receives it; {@code data} decoded as UTF-8. */
   public record Received(String data, Map<String, String> attributes, String orderingKey) {}
 
-  private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
-
-  private static Path cachedJar;
-
-  private final Process process;
-  private final int port;
+  private final PubSubEmulatorProcess process;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-  private PubSubEmulator(Process process, int port) {
+  private PubSubEmulator(PubSubEmulatorProcess process) {
     this.process = process;
-    this.port = port;
   }
 
-  public static PubSubEmulator start(Path logFile) throws IOException {
-    Path jar = emulatorJar();
-    int port = freePort();
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Files.createDirectories(logFile.toAbsolutePath().getParent());
-    Process process =
-        new ProcessBuilder(
-                java,
-                "-Xmx256m",
-                "-XX:+UseSerialGC",
-                "-XX:TieredStopAtLevel=1",
-                "-jar",
-                jar.toString(),
-                "--host=127.0.0.1",
-                "--port=" + port)
-            .redirectErrorStream(true)
-            .redirectOutput(logFile.toFile())
-            .start();
-    PubSubEmulator emulator = new PubSubEmulator(process, port);
-    try {
-      emulator.awaitListening();
-    } catch (IOException | RuntimeException e) {
-      emulator.close();
-      throw e;
-    }
-    return emulator;
+  /** Starts the emulator the local cloud uses ({@link PubSubEmulatorProcess}). */
+  public static PubSubEmulator start(Path logFile) {
+    return new PubSubEmulator(PubSubEmulatorProcess.start(logFile));
   }
 
   /** {@code host:port}, the value of {@code PUBSUB_EMULATOR_HOST}. */
   public String hostPort() {
-    return "127.0.0.1:" + port;
+    return process.hostPort();
   }
 
   public void createTopic(String topic) {
@@ -151,15 +117,7 @@ public final class PubSubEmulator implements AutoCloseable {
 
   @Override
   public void close() {
-    process.destroy();
-    try {
-      if (!process.waitFor(10, TimeUnit.SECONDS)) {
-        process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
+    process.close();
   }
 
   private String call(String method, String path, String body) {
@@ -181,90 +139,6 @@ public final class PubSubEmulator implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
-    }
-  }
-
-  private void awaitListening() throws IOException {
-    long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IOException(
-            "the Pub/Sub emulator exited with code " + process.exitValue() + " before listening");
-      }
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
-        return;
-      } catch (IOException notYet) {
-        sleep(50);
-      }
-    }
-    throw new IOException(
-        "the Pub/Sub emulator did not listen on " + port + " within " + START_TIMEOUT);
-  }
-
-  /**
-   * The emulator jar under the Cloud SDK: {@code RUNWIRE_PUBSUB_EMULATOR_JAR} if set, else {@code
-   * <sdk root>/platform/pubsub-emulator/lib/cloud-pubsub-emulator-*-all.jar} with the SDK root from
-   * {@code gcloud info}.
-   */
-  public static synchronized Path emulatorJar() throws IOException {
-    if (cachedJar == null) {
-      cachedJar = findEmulatorJar();
-    }
-    return cachedJar;
-  }
-
-  private static Path findEmulatorJar() throws IOException {
-    String explicit = System.getenv("RUNWIRE_PUBSUB_EMULATOR_JAR");
-    if (explicit != null && !explicit.isBlank()) {
-      return Path.of(explicit);
-    }
-    String sdkRoot = sdkRoot();
-    Path lib = Path.of(sdkRoot, "platform", "pubsub-emulator", "lib");
-    if (Files.isDirectory(lib)) {
-      try (DirectoryStream<Path> jars =
-          Files.newDirectoryStream(lib, "cloud-pubsub-emulator-*-all.jar")) {
-        for (Path jar : jars) {
-          return jar;
-        }
-      }
-    }
-    throw new IllegalStateException(
-        "the Pub/Sub emulator is not installed: no cloud-pubsub-emulator-*-all.jar in "
-            + lib
-            + ". Install it with `gcloud components install pubsub-emulator` (or the Debian package"
-            + " google-cloud-cli-pubsub-emulator), or set RUNWIRE_PUBSUB_EMULATOR_JAR to the jar");
-  }
-
-  private static String sdkRoot() throws IOException {
-    try {
-      Process gcloud =
-          new ProcessBuilder("gcloud", "info", "--format=value(installation.sdk_root)")
-              .redirectErrorStream(false)
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      String out =
-          new String(gcloud.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (gcloud.waitFor(30, TimeUnit.SECONDS) && gcloud.exitValue() == 0 && !out.isEmpty()) {
-        return out;
-      }
-    } catch (IOException e) {
-      // gcloud is not on the PATH: try the Debian package's location below
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    if (Files.isDirectory(Path.of("/usr/lib/google-cloud-sdk"))) {
-      return "/usr/lib/google-cloud-sdk";
-    }
-    throw new IllegalStateException(
-        "the Cloud SDK was not found (`gcloud info` failed and /usr/lib/google-cloud-sdk is"
-            + " missing): install the Google Cloud CLI with its pubsub-emulator component, or set"
-            + " RUNWIRE_PUBSUB_EMULATOR_JAR");
-  }
-
-  public static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

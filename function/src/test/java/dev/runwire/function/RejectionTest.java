@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runwire.processes.FreePorts;
 import dev.runwire.schemas.events.RejectedEvent;
 import dev.runwire.schemas.events.RejectedEvent.Problem;
 import java.io.ByteArrayOutputStream;
@@ -34,7 +35,7 @@ class RejectionTest {
         FunctionConfig.fromEnv(
             Map.of(
                 "RUNWIRE_JOB", "projects/runwire-demo/locations/us-central1/jobs/runwire-job",
-                "RUNWIRE_LOCAL_CLOUD", "http://127.0.0.1:" + PubSubEmulator.freePort(),
+                "RUNWIRE_LOCAL_CLOUD", "http://127.0.0.1:" + FreePorts.pick(),
                 "RUNWIRE_MAX_MESSAGE_BYTES", "4096"));
     launcher = CloudRunJobLauncher.create(config.job(), config.endpoints());
     StructuredLog log =

@@ -2,6 +2,7 @@ package dev.runwire.emulator.core;
 
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
+import dev.runwire.processes.ChildProcesses;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;

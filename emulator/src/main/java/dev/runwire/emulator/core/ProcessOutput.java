@@ -1,5 +1,6 @@
 package dev.runwire.emulator.core;
 
+import dev.runwire.processes.ChildProcesses;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;

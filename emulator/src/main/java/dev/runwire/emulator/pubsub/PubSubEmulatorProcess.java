@@ -1,18 +1,13 @@
 package dev.runwire.emulator.pubsub;
 
+import dev.runwire.processes.ChildProcess;
+import dev.runwire.processes.FreePorts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CancellationException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Google's Pub/Sub emulator as a child JVM on a free loopback port: {@code java -jar
@@ -30,20 +25,14 @@ public final class PubSubEmulatorProcess implements AutoCloseable {
 
   static final String HOST = "127.0.0.1";
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
-  private static final Duration STOP_GRACE = Duration.ofSeconds(5);
   private static final int START_ATTEMPTS = 3;
 
-  private final Process process;
+  private final ChildProcess process;
   private final int port;
-  private final Path logFile;
-  private final Thread shutdownHook;
 
-  private PubSubEmulatorProcess(Process process, int port, Path logFile) {
+  private PubSubEmulatorProcess(ChildProcess process, int port) {
     this.process = process;
     this.port = port;
-    this.logFile = logFile;
-    this.shutdownHook = new Thread(this::stop, "pubsub-emulator-stop");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /** Starts the emulator found by {@link PubSubEmulatorJar#locate}, logging to a temp file. */
@@ -69,11 +58,10 @@ public final class PubSubEmulatorProcess implements AutoCloseable {
     IllegalStateException last = null;
     // A free port can be taken between choosing and binding it: try another one.
     for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      int port = freePort();
-      Process process = launch(jar, port, logFile);
-      PubSubEmulatorProcess emulator = new PubSubEmulatorProcess(process, port, logFile);
+      int port = FreePorts.pick();
+      PubSubEmulatorProcess emulator = new PubSubEmulatorProcess(launch(jar, port, logFile), port);
       try {
-        emulator.awaitReady();
+        emulator.process.awaitPort(port, READY_TIMEOUT);
         return emulator;
       } catch (IllegalStateException e) {
         emulator.close();
@@ -100,7 +88,7 @@ public final class PubSubEmulatorProcess implements AutoCloseable {
   }
 
   public Path logFile() {
-    return logFile;
+    return process.logFile();
   }
 
   public boolean isAlive() {
@@ -110,117 +98,26 @@ public final class PubSubEmulatorProcess implements AutoCloseable {
   /** Stops the emulator: SIGTERM, then SIGKILL after a few seconds. */
   @Override
   public void close() {
-    stop();
-    try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException e) {
-      // the JVM is already shutting down; the hook runs stop() again, harmlessly
-    }
+    process.close();
   }
 
-  private void stop() {
-    if (!process.isAlive()) {
-      return;
-    }
-    process.destroy();
-    try {
-      if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-        process.destroyForcibly();
-        process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  private static Process launch(Path jar, int port, Path logFile) {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  private static ChildProcess launch(Path jar, int port, Path logFile) {
     List<String> command =
         List.of(
-            java,
+            ChildProcess.javaBinary(),
             "-XX:+UseSerialGC",
             "-Xmx512m",
             "-jar",
             jar.toString(),
             "--host=" + HOST,
             "--port=" + port);
-    try {
-      Files.createDirectories(logFile.toAbsolutePath().getParent());
-      ProcessBuilder builder =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()))
-              .redirectInput(ProcessBuilder.Redirect.PIPE);
-      // The emulator must not think it is itself pointed at an emulator or a real project.
-      Map<String, String> env = builder.environment();
-      env.remove("PUBSUB_EMULATOR_HOST");
-      return builder.start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot start the Pub/Sub emulator (" + jar + ")", e);
-    }
-  }
-
-  private void awaitReady() {
-    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException(
-            "the Pub/Sub emulator exited with code "
-                + process.exitValue()
-                + " before listening on "
-                + hostPort()
-                + ": "
-                + lastLogLine()
-                + " (log: "
-                + logFile
-                + ")");
-      }
-      try (Socket socket = new Socket()) {
-        socket.connect(new InetSocketAddress(HOST, port), 200);
-        return;
-      } catch (IOException notYet) {
-        sleep(50);
-      }
-    }
-    throw new IllegalStateException(
-        "the Pub/Sub emulator did not listen on "
-            + hostPort()
-            + " within "
-            + READY_TIMEOUT.toSeconds()
-            + " s (log: "
-            + logFile
-            + ")");
-  }
-
-  private String lastLogLine() {
-    try {
-      List<String> lines = Files.readAllLines(logFile, StandardCharsets.UTF_8);
-      for (int i = lines.size() - 1; i >= 0; i--) {
-        if (!lines.get(i).isBlank()) {
-          return lines.get(i).trim();
-        }
-      }
-    } catch (IOException | UncheckedIOException e) {
-      // fall through
-    }
-    return "no output";
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 0, java.net.InetAddress.getByName(HOST))) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free loopback port", e);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new CancellationException("interrupted while waiting for the Pub/Sub emulator");
-    }
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()))
+            .redirectInput(ProcessBuilder.Redirect.PIPE);
+    // The emulator must not think it is itself pointed at an emulator or a real project.
+    builder.environment().remove("PUBSUB_EMULATOR_HOST");
+    return ChildProcess.start("the Pub/Sub emulator (" + jar + ")", builder, logFile);
   }
 }

@@ -1,7 +1,7 @@
 package dev.runwire.emulator.redis;
 
-import dev.runwire.emulator.core.ChildProcesses;
-import dev.runwire.emulator.core.FreePorts;
+import dev.runwire.processes.ChildProcesses;
+import dev.runwire.processes.FreePorts;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package dev.runwire.emulator.run;
 
 import dev.runwire.emulator.core.CloudCore;
-import dev.runwire.emulator.core.FreePorts;
 import dev.runwire.emulator.core.ProcessOutput;
+import dev.runwire.processes.FreePorts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

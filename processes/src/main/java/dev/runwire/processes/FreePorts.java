@@ -1,4 +1,4 @@
-package dev.runwire.emulator.core;
+package dev.runwire.processes;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -8,7 +8,9 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 
-/** Loopback ports: pick a free one, wait until a process listens on one. */
+/**
+ * Loopback ports: pick a free one, ask whether something listens on one, wait until a process does.
+ */
 public final class FreePorts {
 
   private FreePorts() {}
@@ -45,18 +47,26 @@ public final class FreePorts {
       if (owner != null && !owner.isAlive()) {
         return false;
       }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+      if (accepts(port)) {
         return true;
-      } catch (IOException e) {
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException ie) {
-          Thread.currentThread().interrupt();
-          return false;
-        }
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        return false;
       }
     }
     return false;
+  }
+
+  /** True when something accepts a connection on 127.0.0.1:{@code port} now. */
+  public static boolean accepts(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

@@ -1,4 +1,4 @@
-package dev.runwire.emulator.bench;
+package dev.runwire.bench;
 
 import dev.runwire.emulator.LocalCloud;
 import java.net.URI;
@@ -9,12 +9,12 @@ import java.util.Arrays;
 
 /**
  * Measures the local cloud's start-up time and GET throughput from one client thread with
- * keep-alive (a benchmark, not a test): {@code java -cp runwire-emulator.jar
- * dev.runwire.emulator.bench.GetThroughput [requests]}.
+ * keep-alive: {@code java -cp bench/target/runwire-bench.jar
+ * dev.runwire.bench.LocalCloudGetThroughput [requests]}.
  */
-public final class GetThroughput {
+public final class LocalCloudGetThroughput {
 
-  private GetThroughput() {}
+  private LocalCloudGetThroughput() {}
 
   /** The same loop with HttpURLConnection (what google-http-client uses under gax). */
   private static void urlConnection(String url, int requests) throws Exception {

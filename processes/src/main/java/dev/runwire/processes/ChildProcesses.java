@@ -1,4 +1,4 @@
-package dev.runwire.emulator.core;
+package dev.runwire.processes;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Every process the local cloud starts (redis-server, job tasks, service revisions). Stopping a
@@ -41,21 +40,7 @@ public final class ChildProcesses implements AutoCloseable {
     if (process == null) {
       return;
     }
-    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-    tree.add(process.toHandle());
-    tree.forEach(ProcessHandle::destroy);
-    long deadline = System.nanoTime() + grace.toNanos();
-    for (ProcessHandle h : tree) {
-      long left = deadline - System.nanoTime();
-      try {
-        if (left > 0) {
-          h.onExit().get(left, TimeUnit.NANOSECONDS);
-        }
-      } catch (Exception e) {
-        // still alive: killed below
-      }
-    }
-    tree.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+    ChildProcess.stopTree(process, grace);
     live.remove(process);
   }
 
