@@ -1,8 +1,10 @@
 package dev.runwire.function;
 
 import com.google.cloud.functions.CloudEventsFunction;
+import dev.runwire.schemas.cloud.CloudLoggingEventSink;
 import dev.runwire.schemas.cloud.EventSink;
 import dev.runwire.schemas.cloud.PubSubEventSink;
+import dev.runwire.schemas.cloud.StructuredLog;
 import dev.runwire.schemas.validation.RequestValidator;
 import io.cloudevents.CloudEvent;
 import java.time.Clock;
@@ -16,6 +18,9 @@ import java.time.Clock;
  */
 public final class ProvisioningRequestFunction implements CloudEventsFunction {
 
+  /** The {@code component} of this function's log lines. */
+  private static final String COMPONENT = "runwire-function";
+
   private final MessagePublishedDecoder decoder;
   private final RequestIntake intake;
 
@@ -25,7 +30,7 @@ public final class ProvisioningRequestFunction implements CloudEventsFunction {
   }
 
   ProvisioningRequestFunction(FunctionConfig config) {
-    this(config, eventSink(config), StructuredLog.stdout());
+    this(config, eventSink(config), StructuredLog.stdout(COMPONENT));
   }
 
   ProvisioningRequestFunction(FunctionConfig config, EventSink events, StructuredLog log) {
@@ -62,7 +67,7 @@ public final class ProvisioningRequestFunction implements CloudEventsFunction {
 
   private static EventSink eventSink(FunctionConfig config) {
     if (config.eventsTopic() == null) {
-      return new LoggingEventSink(StructuredLog.stdout());
+      return new CloudLoggingEventSink(StructuredLog.stdout(COMPONENT));
     }
     return PubSubEventSink.open(config.eventsTopic(), config.eventSource(), config.endpoints());
   }

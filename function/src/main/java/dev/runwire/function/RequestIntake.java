@@ -7,6 +7,7 @@ import dev.runwire.function.CloudRunJobLauncher.Outcome;
 import dev.runwire.function.MessagePublishedDecoder.Decoding;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.cloud.EventSink;
+import dev.runwire.schemas.cloud.StructuredLog;
 import dev.runwire.schemas.events.AcceptedEvent;
 import dev.runwire.schemas.events.LaunchFailedEvent;
 import dev.runwire.schemas.events.RejectedEvent;

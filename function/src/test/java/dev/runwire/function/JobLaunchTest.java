@@ -10,6 +10,7 @@ import com.google.cloud.run.v2.Execution;
 import com.google.cloud.run.v2.JobName;
 import com.google.gson.JsonParser;
 import dev.runwire.emulator.LocalCloud;
+import dev.runwire.schemas.cloud.StructuredLog;
 import dev.runwire.schemas.events.AcceptedEvent;
 import dev.runwire.schemas.events.LaunchFailedEvent;
 import dev.runwire.schemas.validation.RequestValidator;

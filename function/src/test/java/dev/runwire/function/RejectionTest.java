@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runwire.processes.FreePorts;
+import dev.runwire.schemas.cloud.StructuredLog;
 import dev.runwire.schemas.events.RejectedEvent;
 import dev.runwire.schemas.events.RejectedEvent.Problem;
 import java.io.ByteArrayOutputStream;

@@ -1,8 +1,10 @@
 package dev.runwire.job.events;
 
 import dev.runwire.schemas.cloud.CloudEndpoints;
+import dev.runwire.schemas.cloud.CloudLoggingEventSink;
 import dev.runwire.schemas.cloud.EventSink;
 import dev.runwire.schemas.cloud.PubSubEventSink;
+import dev.runwire.schemas.cloud.StructuredLog;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -32,7 +34,8 @@ public final class EventSinks {
       view = new LiveConsoleView(out, Clock.systemUTC());
       sinks.add(view);
     } else {
-      sinks.add(new CloudLoggingEventSink(out));
+      sinks.add(
+          new CloudLoggingEventSink(new StructuredLog(out, Clock.systemUTC(), "runwire-job")));
     }
     return new Chosen(new FanOutEventSink(sinks), view);
   }

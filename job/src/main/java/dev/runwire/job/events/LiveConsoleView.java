@@ -1,6 +1,7 @@
 package dev.runwire.job.events;
 
 import dev.runwire.schemas.cloud.EventSink;
+import dev.runwire.schemas.events.EventText;
 import dev.runwire.schemas.events.RunEvent;
 import dev.runwire.schemas.events.RunwireEvent;
 import dev.runwire.schemas.events.StepEvent;

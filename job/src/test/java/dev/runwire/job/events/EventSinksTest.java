@@ -10,6 +10,8 @@ import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepKind;
 import dev.runwire.job.engine.StepOutcome;
 import dev.runwire.schemas.MessageSchemas;
+import dev.runwire.schemas.cloud.CloudLoggingEventSink;
+import dev.runwire.schemas.cloud.StructuredLog;
 import dev.runwire.schemas.events.EventError;
 import dev.runwire.schemas.events.RunEvent;
 import dev.runwire.schemas.events.StepEvent.Action;
@@ -49,7 +51,8 @@ class EventSinksTest {
 
   @Test
   void withoutATerminalEachEventIsOneCloudLoggingLineThatMatchesItsSchema() {
-    CloudLoggingEventSink sink = new CloudLoggingEventSink(out);
+    CloudLoggingEventSink sink =
+        new CloudLoggingEventSink(new StructuredLog(out, Clock.systemUTC()));
     StepEventPublisher publisher =
         new StepEventPublisher(sink, "req-1", "exec-1", new TargetRef("p", "r", "svc"), 1);
     Instant start = Instant.parse("2026-11-22T10:00:00Z");

@@ -1,4 +1,4 @@
-package dev.runwire.function;
+package dev.runwire.schemas.cloud;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

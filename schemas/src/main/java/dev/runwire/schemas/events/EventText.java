@@ -1,19 +1,15 @@
-package dev.runwire.job.events;
+package dev.runwire.schemas.events;
 
-import dev.runwire.schemas.events.RejectedEvent;
-import dev.runwire.schemas.events.RunEvent;
-import dev.runwire.schemas.events.RunwireEvent;
-import dev.runwire.schemas.events.StepEvent;
 import dev.runwire.schemas.events.StepEvent.Status;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** One human-readable line per event, and its log severity. */
-final class EventText {
+/** One human-readable line per event: what a person reads in a log line or on a terminal. */
+public final class EventText {
 
   private EventText() {}
 
-  static String line(RunwireEvent event) {
+  public static String line(RunwireEvent event) {
     if (event instanceof StepEvent step) {
       StringBuilder text = new StringBuilder();
       if (step.target() != null && step.target().service() != null) {
@@ -69,24 +65,5 @@ final class EventText {
           + rejected.problems().stream().map(Object::toString).collect(Collectors.joining("; "));
     }
     return event.ceType();
-  }
-
-  /** Cloud Logging severity: failures are errors, drift and skips warnings. */
-  static String severity(RunwireEvent event) {
-    if (event instanceof StepEvent step) {
-      return switch (step.status()) {
-        case FAILED -> "ERROR";
-        case DRIFTED, SKIPPED -> "WARNING";
-        default -> "INFO";
-      };
-    }
-    if (event instanceof RunEvent run) {
-      return switch (run.status()) {
-        case FAILED -> "ERROR";
-        case DRIFTED -> "WARNING";
-        default -> "NOTICE";
-      };
-    }
-    return event instanceof RejectedEvent ? "ERROR" : "INFO";
   }
 }
