@@ -3,6 +3,8 @@ package dev.runwire.demo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.runwire.job.progress.ProgressBoard;
+import dev.runwire.job.progress.ProgressTable;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;

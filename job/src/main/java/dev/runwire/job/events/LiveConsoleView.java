@@ -1,96 +1,61 @@
 package dev.runwire.job.events;
 
+import dev.runwire.job.progress.ProgressBoard;
+import dev.runwire.job.progress.ProgressTable;
+import dev.runwire.job.progress.ProgressView;
 import dev.runwire.schemas.cloud.EventSink;
 import dev.runwire.schemas.events.EventText;
 import dev.runwire.schemas.events.RunEvent;
 import dev.runwire.schemas.events.RunwireEvent;
 import dev.runwire.schemas.events.StepEvent;
-import dev.runwire.schemas.events.StepEvent.Status;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /**
- * The view for a person at a terminal: the DAG's steps with what each is doing (waiting, running
- * for how long, done how) redrawn in place, then a summary table when the run ends.
+ * The view for a person at a terminal: the job's events shown by the same live progress table the
+ * demo uses ({@link ProgressView}: every step waiting, running for how long, done how, redrawn in
+ * place), then a summary when the run ends.
  */
 public final class LiveConsoleView implements EventSink {
 
-  private static final String UP_AND_CLEAR = "\033[%dF\033[J";
+  private static final ProgressTable TABLE =
+      new ProgressTable(new ProgressTable.Style(true, true, 30, 0));
 
   private final PrintStream out;
   private final Clock clock;
-  private final Map<String, Row> rows = new LinkedHashMap<>();
-  private final ScheduledExecutorService ticker;
-  private int drawnLines;
-
-  private static final class Row {
-    final String label;
-    Status status;
-    String action = "";
-    Instant startedAt;
-    Long durationMs;
-    String message = "";
-    List<String> diff = List.of();
-
-    Row(String label) {
-      this.label = label;
-    }
-  }
+  private ProgressBoard board;
+  private ProgressView view;
 
   public LiveConsoleView(PrintStream out, Clock clock) {
     this.out = out;
     this.clock = clock;
-    this.ticker =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "runwire-live-view");
-              t.setDaemon(true);
-              return t;
-            });
-    ticker.scheduleAtFixedRate(this::redrawIfRunning, 500, 500, TimeUnit.MILLISECONDS);
   }
 
   /** Shows the steps of a plan as waiting before any of them starts. */
   public synchronized void showPlan(String target, List<String> steps) {
-    for (String step : steps) {
-      rows.computeIfAbsent(key(target, step), k -> new Row(label(target, step)));
-    }
-    redraw();
+    Map<String, Integer> waiting = new LinkedHashMap<>();
+    steps.forEach(step -> waiting.put(step, 0));
+    open().expect(target, waiting);
   }
 
   @Override
   public synchronized void publish(RunwireEvent event) {
     if (event instanceof StepEvent step) {
-      String target = step.target() == null ? null : step.target().service();
-      Row row =
-          rows.computeIfAbsent(key(target, step.step()), k -> new Row(label(target, step.step())));
-      row.status = step.status();
-      if (step.status() == Status.STARTED) {
-        row.startedAt = step.startedAt();
-      } else {
-        row.action = step.action() == null ? "" : step.action().name().toLowerCase(Locale.ROOT);
-        row.durationMs = step.durationMs();
-        row.message = step.message() == null ? "" : step.message();
-        row.diff =
-            step.diff().stream()
-                .map(d -> d.field() + ": " + show(d.actual()) + " -> " + show(d.desired()))
-                .toList();
-      }
-      redraw();
+      open();
+      view.onStep(step);
     } else if (event instanceof RunEvent run) {
-      redraw();
-      drawnLines = 0;
-      printSummary(run);
+      if (view != null) {
+        view.close();
+        printSummary(run, board);
+      }
+      view = null;
+      board = null;
     } else {
       out.println(EventText.line(event));
     }
@@ -102,56 +67,40 @@ public final class LiveConsoleView implements EventSink {
   }
 
   @Override
-  public void close() {
-    ticker.shutdownNow();
+  public synchronized void close() {
+    if (view != null) {
+      view.close();
+    }
     flush();
   }
 
-  private synchronized void redrawIfRunning() {
-    if (rows.values().stream().anyMatch(r -> r.status == Status.STARTED)) {
-      redraw();
+  /** The board of the run under way; the first plan or step of a run opens one. */
+  private ProgressBoard open() {
+    if (board == null) {
+      board = new ProgressBoard(null, clock.instant());
+      view = new ProgressView(out, TABLE, board, true, clock).start();
     }
+    return board;
   }
 
-  private void redraw() {
-    StringBuilder frame = new StringBuilder();
-    if (drawnLines > 0) {
-      frame.append(String.format(UP_AND_CLEAR, drawnLines));
-    }
-    for (Row row : rows.values()) {
-      frame.append(String.format("  %s %-40s %s%n", symbol(row.status), row.label, state(row)));
-    }
-    out.print(frame);
-    out.flush();
-    drawnLines = rows.size();
-  }
-
-  private String state(Row row) {
-    if (row.status == null) {
-      return "waiting";
-    }
-    if (row.status == Status.STARTED) {
-      long ms =
-          row.startedAt == null ? 0 : Duration.between(row.startedAt, clock.instant()).toMillis();
-      return "running " + seconds(ms);
-    }
-    String took = row.durationMs == null ? "" : " " + seconds(row.durationMs);
-    String action = row.action.isEmpty() || row.action.equals("none") ? "" : " " + row.action;
-    return row.status.wire() + action + took;
-  }
-
-  private void printSummary(RunEvent run) {
+  private void printSummary(RunEvent run, ProgressBoard finished) {
     out.println();
-    out.printf("  %-40s %-10s %-8s %9s  %s%n", "STEP", "STATUS", "ACTION", "TIME", "DETAIL");
-    for (Row row : rows.values()) {
+    out.printf("  %-40s %s%n", "STEP", "RESULT");
+    for (ProgressBoard.Row row : finished.rows()) {
+      String action =
+          row.action() == null || row.action() == StepEvent.Action.NONE
+              ? ""
+              : " " + row.action().name().toLowerCase(Locale.ROOT);
+      Duration took = row.elapsed(clock.instant());
       out.printf(
-          "  %-40s %-10s %-8s %9s  %s%n",
-          row.label,
-          row.status == null ? "waiting" : row.status.wire(),
-          row.action,
-          row.durationMs == null ? "" : seconds(row.durationMs),
-          row.message);
-      row.diff.forEach(line -> out.println("      " + line));
+          "  %-40s %s%s%s%n",
+          row.service() == null ? row.step() : row.service() + " " + row.step(),
+          row.state().finished() ? wire(row.state()) : row.state().name().toLowerCase(Locale.ROOT),
+          action,
+          took == null ? "" : String.format(Locale.ROOT, " %.1fs", took.toMillis() / 1000.0));
+      if (!row.detail().isEmpty()) {
+        out.println("      " + row.detail());
+      }
     }
     List<String> outputs = new ArrayList<>();
     run.outputs().forEach((k, v) -> outputs.add(k + "=" + v));
@@ -160,35 +109,16 @@ public final class LiveConsoleView implements EventSink {
     if (!outputs.isEmpty()) {
       out.println("  outputs: " + String.join("  ", outputs));
     }
-    rows.clear();
   }
 
-  private static String show(String value) {
-    return value == null ? "(none)" : value;
-  }
-
-  private static String symbol(Status status) {
-    if (status == null) {
-      return "·";
-    }
-    return switch (status) {
-      case STARTED -> "▶";
-      case SUCCEEDED -> "✔";
-      case FAILED -> "✘";
-      case SKIPPED -> "⤼";
-      case DRIFTED -> "≠";
+  /** The step event's own status word for a finished row ("succeeded", not the table's "done"). */
+  private static String wire(ProgressBoard.State state) {
+    return switch (state) {
+      case DONE -> StepEvent.Status.SUCCEEDED.wire();
+      case FAILED -> StepEvent.Status.FAILED.wire();
+      case SKIPPED -> StepEvent.Status.SKIPPED.wire();
+      case DRIFTED -> StepEvent.Status.DRIFTED.wire();
+      case WAITING, RUNNING -> state.name().toLowerCase(Locale.ROOT);
     };
-  }
-
-  private static String seconds(long ms) {
-    return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
-  }
-
-  private static String key(String target, String step) {
-    return target + "/" + step;
-  }
-
-  private static String label(String target, String step) {
-    return target == null ? step : target + " " + step;
   }
 }

@@ -1,4 +1,4 @@
-package dev.runwire.demo;
+package dev.runwire.job.progress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

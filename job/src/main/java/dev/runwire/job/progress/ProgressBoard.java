@@ -1,4 +1,4 @@
-package dev.runwire.demo;
+package dev.runwire.job.progress;
 
 import dev.runwire.schemas.events.StepEvent;
 import dev.runwire.schemas.events.StepEvent.Action;
@@ -13,11 +13,12 @@ import java.util.stream.Collectors;
 /**
  * The state of every step of one request, built from its step events. A step appears when its first
  * event arrives (or up front, as waiting, when the caller knows the plan); events of other requests
- * are ignored. Thread-safe: the event feed writes while the view reads.
+ * are ignored (unless the board follows any request: a null requestId). Thread-safe: the event feed
+ * writes while the view reads.
  */
-final class ProgressBoard {
+public final class ProgressBoard {
 
-  enum State {
+  public enum State {
     WAITING("waiting"),
     RUNNING("running"),
     DONE("done"),
@@ -31,7 +32,7 @@ final class ProgressBoard {
       this.word = word;
     }
 
-    boolean finished() {
+    public boolean finished() {
       return this != WAITING && this != RUNNING;
     }
   }
@@ -41,7 +42,7 @@ final class ProgressBoard {
    *
    * @param detail what to say under the row: the error, the drifted fields, the step's message
    */
-  record Row(
+  public record Row(
       String key,
       String step,
       String service,
@@ -55,7 +56,7 @@ final class ProgressBoard {
       String detail) {
 
     /** How long the step ran, or has been running at {@code now}. */
-    Duration elapsed(Instant now) {
+    public Duration elapsed(Instant now) {
       if (durationMs != null && state.finished()) {
         return Duration.ofMillis(durationMs);
       }
@@ -72,7 +73,7 @@ final class ProgressBoard {
      * What the step did, or in a read-only run (plan, drift-check) would do: "created", "to
      * create", "unchanged", "missing"...; empty while it runs.
      */
-    String outcome(boolean readOnly) {
+    public String outcome(boolean readOnly) {
       if (action == null || state == State.WAITING || state == State.RUNNING) {
         return "";
       }
@@ -104,33 +105,33 @@ final class ProgressBoard {
   private final List<Note> notes = new ArrayList<>();
 
   /** Something about the request that is not a step: the launch, a redelivery. */
-  record Note(Instant at, String text) {}
+  public record Note(Instant at, String text) {}
 
   /**
    * @param origin time zero of the view (when the request was published)
    */
-  ProgressBoard(String requestId, Instant origin) {
+  public ProgressBoard(String requestId, Instant origin) {
     this(requestId, origin, false);
   }
 
   /**
    * @param readOnly a plan or drift check: actions are what would happen, not what happened
    */
-  ProgressBoard(String requestId, Instant origin, boolean readOnly) {
+  public ProgressBoard(String requestId, Instant origin, boolean readOnly) {
     this.requestId = requestId;
     this.origin = origin;
     this.readOnly = readOnly;
   }
 
-  boolean readOnly() {
+  public boolean readOnly() {
     return readOnly;
   }
 
-  String requestId() {
+  public String requestId() {
     return requestId;
   }
 
-  Instant origin() {
+  public Instant origin() {
     return origin;
   }
 
@@ -139,21 +140,41 @@ final class ProgressBoard {
    *
    * @param stepDepths step name to its depth in the DAG, in plan order
    */
-  synchronized void expect(Map<String, Integer> stepDepths) {
+  public synchronized void expect(Map<String, Integer> stepDepths) {
+    expect(null, stepDepths);
+  }
+
+  /**
+   * Shows one service's planned steps as waiting (a run over several services plans each).
+   *
+   * @param service the target service, or null when the events will say
+   */
+  public synchronized void expect(String service, Map<String, Integer> stepDepths) {
     stepDepths.forEach(
         (step, depth) ->
             rows.putIfAbsent(
-                step,
-                new Row(step, step, null, depth, State.WAITING, null, 0, null, null, null, "")));
+                key(step, service),
+                new Row(
+                    key(step, service),
+                    step,
+                    service,
+                    depth,
+                    State.WAITING,
+                    null,
+                    0,
+                    null,
+                    null,
+                    null,
+                    "")));
   }
 
   /** Applies a step event; returns false when it is about another request. */
-  synchronized boolean apply(StepEvent event) {
-    if (!requestId.equals(event.requestId())) {
+  public synchronized boolean apply(StepEvent event) {
+    if (requestId != null && !requestId.equals(event.requestId())) {
       return false;
     }
     String service = event.target() == null ? null : event.target().service();
-    String key = event.step() + (service == null ? "" : "@" + service);
+    String key = key(event.step(), service);
     if (!rows.containsKey(key) && rows.containsKey(event.step())) {
       key = event.step(); // expected up front without a target
     }
@@ -194,21 +215,25 @@ final class ProgressBoard {
     return true;
   }
 
-  synchronized void note(Instant at, String text) {
+  public synchronized void note(Instant at, String text) {
     notes.add(new Note(at, text));
   }
 
-  synchronized List<Note> notes() {
+  public synchronized List<Note> notes() {
     return List.copyOf(notes);
   }
 
-  synchronized List<Row> rows() {
+  public synchronized List<Row> rows() {
     return List.copyOf(new ArrayList<>(rows.values()));
   }
 
   /** True when more than one service appears, so rows must name theirs. */
-  synchronized boolean manyServices() {
+  public synchronized boolean manyServices() {
     return rows.values().stream().map(Row::service).filter(s -> s != null).distinct().count() > 1;
+  }
+
+  private static String key(String step, String service) {
+    return step + (service == null ? "" : "@" + service);
   }
 
   private static String detail(StepEvent event) {

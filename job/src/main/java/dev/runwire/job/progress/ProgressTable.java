@@ -1,7 +1,7 @@
-package dev.runwire.demo;
+package dev.runwire.job.progress;
 
-import dev.runwire.demo.ProgressBoard.Row;
-import dev.runwire.demo.ProgressBoard.State;
+import dev.runwire.job.progress.ProgressBoard.Row;
+import dev.runwire.job.progress.ProgressBoard.State;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,15 +13,15 @@ import java.util.Locale;
  * duration and a timeline bar, so steps that ran in parallel (the DAG's branches) show as
  * overlapping bars. Pure: the same board and clock give the same lines.
  */
-final class ProgressTable {
+public final class ProgressTable {
 
   /** How the table draws: colours (ANSI) and box-drawing glyphs (UTF-8) are both optional. */
   /**
    * @param lineWidth lines are cut to this many visible characters (a redraw in place must never
    *     wrap); 0 = no limit
    */
-  record Style(boolean colour, boolean unicode, int timelineWidth, int lineWidth) {
-    static final Style PLAIN = new Style(false, false, 30, 0);
+  public record Style(boolean colour, boolean unicode, int timelineWidth, int lineWidth) {
+    public static final Style PLAIN = new Style(false, false, 30, 0);
   }
 
   private static final String RESET = "\u001b[0m";
@@ -35,12 +35,12 @@ final class ProgressTable {
 
   private final Style style;
 
-  ProgressTable(Style style) {
+  public ProgressTable(Style style) {
     this.style = style;
   }
 
   /** The table's lines at {@code now}, header first, details indented under their step. */
-  List<String> render(ProgressBoard board, Instant now) {
+  public List<String> render(ProgressBoard board, Instant now) {
     List<Row> rows = board.rows();
     boolean named = board.manyServices();
     int nameWidth = "step".length();
@@ -95,13 +95,13 @@ final class ProgressTable {
   }
 
   /** A note as a line: its time since the origin and its text. */
-  String note(ProgressBoard.Note note, Instant origin) {
+  public String note(ProgressBoard.Note note, Instant origin) {
     return String.format(
         Locale.ROOT, "  %8s  %s", "+" + seconds(Duration.between(origin, note.at())), note.text());
   }
 
   /** {@code line} cut to the style's width, counting visible characters only (not ANSI codes). */
-  String fit(String line) {
+  public String fit(String line) {
     int width = style.lineWidth();
     if (width <= 0) {
       return line;
@@ -149,7 +149,7 @@ final class ProgressTable {
   }
 
   /** One line for an append-only log: a step changed state. */
-  String transition(Row row, ProgressBoard board, Instant now, boolean named) {
+  public String transition(Row row, ProgressBoard board, Instant now, boolean named) {
     Instant origin = board.origin();
     Instant at = row.state().finished() && row.finishedAt() != null ? row.finishedAt() : now;
     if (row.state() == State.RUNNING && row.startedAt() != null) {
@@ -245,35 +245,35 @@ final class ProgressTable {
     };
   }
 
-  String paint(String code, String text) {
+  public String paint(String code, String text) {
     return style.colour() && !text.isEmpty() ? code + text + RESET : text;
   }
 
-  String bold(String text) {
+  public String bold(String text) {
     return paint(BOLD, text);
   }
 
-  String cyan(String text) {
+  public String cyan(String text) {
     return paint(CYAN, text);
   }
 
-  String green(String text) {
+  public String green(String text) {
     return paint(GREEN, text);
   }
 
-  String red(String text) {
+  public String red(String text) {
     return paint(RED, text);
   }
 
-  String magenta(String text) {
+  public String magenta(String text) {
     return paint(MAGENTA, text);
   }
 
-  String dim(String text) {
+  public String dim(String text) {
     return paint(DIM, text);
   }
 
-  static String seconds(Duration d) {
+  public static String seconds(Duration d) {
     double s = d.toMillis() / 1000.0;
     return s < 10
         ? String.format(Locale.ROOT, "%.2fs", s)

@@ -1,7 +1,7 @@
-package dev.runwire.demo;
+package dev.runwire.job.progress;
 
-import dev.runwire.demo.ProgressBoard.Row;
-import dev.runwire.demo.ProgressBoard.State;
+import dev.runwire.job.progress.ProgressBoard.Row;
+import dev.runwire.job.progress.ProgressBoard.State;
 import dev.runwire.schemas.events.StepEvent;
 import java.io.PrintStream;
 import java.time.Clock;
@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * times a second, so running steps' bars grow side by side; elsewhere (a pipe, CI) one line is
  * appended per state change and the whole table is printed once at the end.
  */
-final class ProgressView implements AutoCloseable {
+public final class ProgressView implements AutoCloseable {
 
   private static final long REDRAW_MILLIS = 150;
 
@@ -31,7 +31,7 @@ final class ProgressView implements AutoCloseable {
   private int drawnLines;
   private int notesPrinted;
 
-  ProgressView(
+  public ProgressView(
       PrintStream out, ProgressTable table, ProgressBoard board, boolean ansi, Clock clock) {
     this.out = out;
     this.table = table;
@@ -40,7 +40,7 @@ final class ProgressView implements AutoCloseable {
     this.clock = clock;
   }
 
-  ProgressView start() {
+  public ProgressView start() {
     if (ansi) {
       ticker =
           Executors.newSingleThreadScheduledExecutor(
@@ -55,7 +55,7 @@ final class ProgressView implements AutoCloseable {
   }
 
   /** Shows a note under the steps (the launch, a redelivery). */
-  void onNote(java.time.Instant at, String text) {
+  public void onNote(java.time.Instant at, String text) {
     board.note(at, text);
     if (ansi) {
       redraw();
@@ -64,7 +64,7 @@ final class ProgressView implements AutoCloseable {
     }
   }
 
-  void onStep(StepEvent event) {
+  public void onStep(StepEvent event) {
     if (!board.apply(event)) {
       return;
     }
