@@ -71,6 +71,7 @@ public final class LaunchBenchmark {
         env.put("RUNWIRE_JOB", job.toString());
         env.put("PUBSUB_EMULATOR_HOST", pubsub.hostPort());
         env.put("RUNWIRE_EVENTS_TOPIC", TOPIC);
+        env.put("RUNWIRE_ALLOWED_IMAGE_PREFIXES", "local/"); // the requests deploy local/...
         try (InvokerProcess invoker =
             InvokerProcess.start(jar, env, logs.resolve(job.getJob() + ".log"))) {
           EventarcPush push = new EventarcPush(invoker.port());
