@@ -2,6 +2,7 @@ package dev.runwire.function;
 
 import com.google.cloud.run.v2.JobName;
 import dev.runwire.schemas.cloud.CloudEndpoints;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
@@ -17,6 +18,8 @@ import java.util.Map;
  *     redelivers and finally dead-letters the message
  * @param eventsTopic {@code projects/P/topics/T}, or {@code null} to log events only
  * @param eventSource the CloudEvents {@code source} of the events this function publishes
+ * @param executionSlack added to the job template's longest run when the duplicate check decides
+ *     how far back a running execution can be ({@link ExecutionWindow})
  */
 public record FunctionConfig(
     JobName job,
@@ -25,13 +28,15 @@ public record FunctionConfig(
     boolean deadLetterPermanentFailures,
     String eventsTopic,
     String eventSource,
-    CloudEndpoints endpoints) {
+    CloudEndpoints endpoints,
+    Duration executionSlack) {
 
   public static final String JOB_ENV = "RUNWIRE_JOB";
   public static final String MAX_TASKS_ENV = "RUNWIRE_MAX_TASKS";
   public static final String MAX_MESSAGE_BYTES_ENV = "RUNWIRE_MAX_MESSAGE_BYTES";
   public static final String DEAD_LETTER_ENV = "RUNWIRE_DEAD_LETTER_PERMANENT_FAILURES";
   public static final String EVENTS_TOPIC_ENV = "RUNWIRE_EVENTS_TOPIC";
+  public static final String EXECUTION_SLACK_ENV = "RUNWIRE_EXECUTION_SLACK_SECONDS";
 
   /** Cloud Run's own limit on tasks per execution. */
   static final int CLOUD_RUN_MAX_TASKS = 10_000;
@@ -66,8 +71,12 @@ public record FunctionConfig(
                 job.getProject(),
                 job.getLocation(),
                 service == null ? "runwire-function" : service);
+    Duration slack =
+        env.containsKey(EXECUTION_SLACK_ENV) && blankToNull(env.get(EXECUTION_SLACK_ENV)) != null
+            ? Duration.ofSeconds(positiveInt(env, EXECUTION_SLACK_ENV, 60, 86_400))
+            : ExecutionWindow.DEFAULT_SLACK;
     return new FunctionConfig(
-        job, maxTasks, maxBytes, deadLetter, topic, source, CloudEndpoints.fromEnv(env));
+        job, maxTasks, maxBytes, deadLetter, topic, source, CloudEndpoints.fromEnv(env), slack);
   }
 
   private static JobName jobName(String value) {
