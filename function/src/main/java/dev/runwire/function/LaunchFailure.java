@@ -1,14 +1,17 @@
 package dev.runwire.function;
 
+import com.google.api.gax.httpjson.HttpJsonStatusCode;
 import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.rpc.ApiExceptionFactory;
 import com.google.api.gax.rpc.StatusCode;
 import com.google.cloud.run.v2.JobName;
-import java.util.Set;
+import dev.runwire.schemas.cloud.TransientErrors;
 
 /**
- * Why a valid request could not be started, and whether trying again can help. The one place that
- * sorts Run API errors: transient ones are redelivered by Pub/Sub with backoff, permanent ones need
- * a person and say what to fix.
+ * Why a valid request could not be started, and whether trying again can help. What is transient is
+ * {@link TransientErrors}'s call (the job uses the same); this maps the rest to what to fix:
+ * transient ones are redelivered by Pub/Sub with backoff, permanent ones need a person and say what
+ * to fix.
  */
 sealed interface LaunchFailure {
 
@@ -20,20 +23,12 @@ sealed interface LaunchFailure {
   /** Redelivery cannot succeed until someone changes the deployment. */
   record Permanent(String code, String reason, String fix) implements LaunchFailure {}
 
-  Set<StatusCode.Code> TRANSIENT =
-      Set.of(
-          StatusCode.Code.UNAVAILABLE,
-          StatusCode.Code.RESOURCE_EXHAUSTED,
-          StatusCode.Code.DEADLINE_EXCEEDED,
-          StatusCode.Code.ABORTED,
-          StatusCode.Code.INTERNAL,
-          StatusCode.Code.UNKNOWN,
-          StatusCode.Code.CANCELLED);
-
   static LaunchFailure of(Throwable error, JobName job) {
     StatusCode.Code code = codeOf(error);
     String detail = detailOf(error, code);
-    if (code == null || TRANSIENT.contains(code)) {
+    // What is transient is the shared classification's call; an error with no API status (the
+    // call never reached Cloud Run) is redelivered too.
+    if (code == null || TransientErrors.isTransient(apiErrorOf(error))) {
       return new Transient(code == null ? "UNKNOWN" : code.name(), detail);
     }
     String jobName = job.toString();
@@ -98,6 +93,20 @@ sealed interface LaunchFailure {
               "Cloud Run refused to run " + jobName + ": " + detail,
               "check the job and the function's configuration, then publish the request again");
     };
+  }
+
+  /** The API error itself, or a stand-in with the status of a failed run operation. */
+  private static Throwable apiErrorOf(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof ApiException) {
+        return t;
+      }
+      if (t instanceof CloudRunJobLauncher.RunOperationFailed failed) {
+        return ApiExceptionFactory.createException(
+            failed.getMessage(), null, HttpJsonStatusCode.of(failed.code()), false);
+      }
+    }
+    return error;
   }
 
   private static CloudRunJobLauncher.Call callOf(Throwable error) {

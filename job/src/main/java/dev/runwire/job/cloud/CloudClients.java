@@ -1,9 +1,11 @@
 package dev.runwire.job.cloud;
 
+import com.google.api.gax.longrunning.OperationSnapshot;
 import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
 import com.google.api.gax.retrying.RetrySettings;
 import com.google.api.gax.rpc.ClientSettings;
 import com.google.api.gax.rpc.OperationCallSettings;
+import com.google.api.gax.rpc.UnaryCallSettings;
 import com.google.cloud.compute.v1.AddressesClient;
 import com.google.cloud.compute.v1.AddressesSettings;
 import com.google.cloud.compute.v1.FirewallsClient;
@@ -35,6 +37,7 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -42,12 +45,16 @@ import java.util.logging.Logger;
  * The one place that builds the Google API clients: each on its endpoint (googleapis.com, or the
  * local cloud with no credentials, see {@link CloudEndpoints}), over REST, with long-running
  * operations polled from {@code RUNWIRE_POLL_INITIAL_DELAY} instead of the clients' defaults (which
- * wait up to a minute before the first poll). Clients are made on first use, so a run only pays for
- * the APIs it calls; {@link #close()} closes every one that was made.
+ * wait up to a minute before the first poll) and with the clients' own retries off (see {@link
+ * #settings}). Clients are made on first use, so a run only pays for the APIs it calls; {@link
+ * #close()} closes every one that was made.
  */
 public final class CloudClients implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(CloudClients.class.getName());
+
+  /** One call's timeout where the client's defaults give none. */
+  private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
 
   private final CloudEndpoints endpoints;
   private final RetrySettings polling;
@@ -207,19 +214,29 @@ public final class CloudClients implements AutoCloseable {
     }
   }
 
-  /** Endpoint and credentials from {@link CloudEndpoints}, then our polling on every LRO method. */
+  /**
+   * Endpoint and credentials from {@link CloudEndpoints}; one attempt per call on every method (the
+   * job's {@code RetryPolicy} is the only retry layer, so a fault costs one retried call, not the
+   * client's retries times ours); our polling on every LRO method.
+   */
   private <S extends ClientSettings<S>, B extends ClientSettings.Builder<S, B>> S settings(
       Api api, B builder) {
     endpoints.configure(api, builder);
     for (Method method : builder.getClass().getMethods()) {
-      if (method.getParameterCount() == 0
-          && method.getReturnType() == OperationCallSettings.Builder.class) {
-        try {
-          ((OperationCallSettings.Builder<?, ?, ?>) method.invoke(builder))
-              .setPollingAlgorithm(OperationTimedPollAlgorithm.create(polling));
-        } catch (ReflectiveOperationException e) {
-          throw new IllegalStateException("cannot set polling on " + method.getName(), e);
+      if (method.getParameterCount() != 0) {
+        continue;
+      }
+      try {
+        if (UnaryCallSettings.Builder.class.isAssignableFrom(method.getReturnType())) {
+          singleAttempt((UnaryCallSettings.Builder<?, ?>) method.invoke(builder));
+        } else if (method.getReturnType() == OperationCallSettings.Builder.class) {
+          OperationCallSettings.Builder<?, ?, ?> operation =
+              (OperationCallSettings.Builder<?, ?, ?>) method.invoke(builder);
+          operation.setPollingAlgorithm(OperationTimedPollAlgorithm.create(polling));
+          singleAttemptInitialCall(operation);
         }
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot configure " + method.getName(), e);
       }
     }
     try {
@@ -227,6 +244,37 @@ public final class CloudClients implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** No retryable codes and one attempt; the call's own timeout is kept. */
+  static void singleAttempt(UnaryCallSettings.Builder<?, ?> call) {
+    call.setRetryableCodes(Set.of()).setRetrySettings(singleAttempt(call.getRetrySettings()));
+  }
+
+  /** The initial call of an LRO method is built separately from its unary twin: the same rule. */
+  private static <Q> void singleAttemptInitialCall(
+      OperationCallSettings.Builder<Q, ?, ?> operation) {
+    UnaryCallSettings<Q, OperationSnapshot> initial = operation.getInitialCallSettings();
+    if (initial == null) {
+      return;
+    }
+    UnaryCallSettings.Builder<Q, OperationSnapshot> once = initial.toBuilder();
+    singleAttempt(once);
+    operation.setInitialCallSettings(once.build());
+  }
+
+  static RetrySettings singleAttempt(RetrySettings current) {
+    Duration timeout =
+        current.getInitialRpcTimeoutDuration().isZero()
+            ? CALL_TIMEOUT
+            : current.getInitialRpcTimeoutDuration();
+    return current.toBuilder()
+        .setMaxAttempts(1)
+        .setInitialRpcTimeoutDuration(timeout)
+        .setMaxRpcTimeoutDuration(timeout)
+        .setRpcTimeoutMultiplier(1.0)
+        .setTotalTimeoutDuration(timeout)
+        .build();
   }
 
   /**

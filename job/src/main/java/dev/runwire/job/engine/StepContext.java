@@ -1,13 +1,17 @@
 package dev.runwire.job.engine;
 
+import com.google.api.gax.longrunning.OperationFuture;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.ProvisioningRequest.Mode;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Future;
+import java.util.logging.Logger;
 
 /** What one step sees while it runs: the request, its deadline, the outputs of earlier steps. */
 public final class StepContext {
+
+  private static final Logger LOG = Logger.getLogger(StepContext.class.getName());
 
   private final RunContext run;
   private final StepKind kind;
@@ -51,6 +55,30 @@ public final class StepContext {
   /** Waits for an operation the client polls, up to this step's deadline. */
   public <T> T await(Future<T> operation, String what) {
     return run.waits().await(operation, deadline, what);
+  }
+
+  /**
+   * Starts a long-running operation and waits for it. Starting is one call, retried on its own (its
+   * initial response names the operation); the wait is never retried as a whole (that would start
+   * the mutation again): when a poll fails transiently, the wait ends and the step's loop reads the
+   * resource again, one retried call per read, until it settles.
+   */
+  public <T> void startAndAwait(ApiCall<? extends OperationFuture<T, ?>> start, String what) {
+    OperationFuture<T, ?> operation =
+        call(
+            () -> {
+              OperationFuture<T, ?> started = start.call();
+              started.getInitialFuture().get();
+              return started;
+            });
+    try {
+      await(operation, what);
+    } catch (RuntimeException e) {
+      if (!ApiErrors.isTransient(e)) {
+        throw e;
+      }
+      LOG.fine(() -> "polling " + what + " failed transiently; reading the resource instead: " + e);
+    }
   }
 
   /** An output of an earlier step, e.g. the Redis host; empty when it has not run (a plan). */

@@ -97,12 +97,26 @@ public final class WaitPolicy {
    * the last value read.
    */
   public <T> T until(Supplier<T> read, Predicate<T> done, Instant deadline, String what) {
+    return poll(read, done, deadline, what, false);
+  }
+
+  /** As {@link #until}, for something just read: pauses before the first read. */
+  public <T> T untilAfterPause(Supplier<T> read, Predicate<T> done, Instant deadline, String what) {
+    return poll(read, done, deadline, what, true);
+  }
+
+  private <T> T poll(
+      Supplier<T> read, Predicate<T> done, Instant deadline, String what, boolean pauseFirst) {
     Duration delay = initialDelay;
+    boolean skipRead = pauseFirst;
     while (true) {
-      T value = read.get();
-      if (done.test(value)) {
-        return value;
+      if (!skipRead) {
+        T value = read.get();
+        if (done.test(value)) {
+          return value;
+        }
       }
+      skipRead = false;
       long remaining = remainingMillis(deadline);
       if (remaining <= 0) {
         throw deadlineExceeded(what);

@@ -166,17 +166,16 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
             .setRouterResource(Router.newBuilder().addAllNats(nats))
             .setRequestId(requestId)
             .build();
-    ctx.call(
+    ComputeOperations.run(
+        ctx,
+        clients,
+        project,
+        region,
+        "NAT " + nat + " " + verb,
         () ->
-            ComputeOperations.await(
-                ctx,
-                clients,
-                nats.isEmpty()
-                    ? clients.routers().updateAsync(put)
-                    : clients.routers().patchAsync(patch),
-                project,
-                region,
-                "NAT " + nat + " " + verb));
+            nats.isEmpty()
+                ? clients.routers().updateCallable().call(put)
+                : clients.routers().patchCallable().call(patch));
   }
 
   /** One list call over the region's routers: no other NAT may already cover our subnet. */

@@ -1,5 +1,6 @@
 package dev.runwire.job.steps;
 
+import com.google.cloud.compute.v1.DeleteRouterRequest;
 import com.google.cloud.compute.v1.InsertRouterRequest;
 import com.google.cloud.compute.v1.Router;
 import dev.runwire.job.cloud.CloudClients;
@@ -74,15 +75,13 @@ final class CloudRouterStep extends ResourceStep<Router, CloudRouterStep.Spec>
                     .setDescription(Names.CREATED_BY + "carries the NAT for the static egress IP"))
             .setRequestId(Names.computeRequestId(ctx.executionId(), name, "insert"))
             .build();
-    ctx.call(
-        () ->
-            ComputeOperations.await(
-                ctx,
-                clients,
-                clients.routers().insertAsync(request),
-                project,
-                region,
-                "router " + name + " created"));
+    ComputeOperations.run(
+        ctx,
+        clients,
+        project,
+        region,
+        "router " + name + " created",
+        () -> clients.routers().insertCallable().call(request));
   }
 
   @Override
@@ -97,14 +96,21 @@ final class CloudRouterStep extends ResourceStep<Router, CloudRouterStep.Spec>
 
   @Override
   public void delete(Router actual, StepContext ctx) {
-    ctx.call(
+    ComputeOperations.run(
+        ctx,
+        clients,
+        project,
+        region,
+        "router " + name + " deleted",
         () ->
-            ComputeOperations.await(
-                ctx,
-                clients,
-                clients.routers().deleteAsync(project, region, name),
-                project,
-                region,
-                "router " + name + " deleted"));
+            clients
+                .routers()
+                .deleteCallable()
+                .call(
+                    DeleteRouterRequest.newBuilder()
+                        .setProject(project)
+                        .setRegion(region)
+                        .setRouter(name)
+                        .build()));
   }
 }

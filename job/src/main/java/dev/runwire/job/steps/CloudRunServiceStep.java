@@ -136,13 +136,9 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
       throw missing(ctx);
     }
     Service service = wiring.apply(Service.getDefaultInstance(), desired).build();
-    ctx.call(
-        () ->
-            ctx.await(
-                clients
-                    .services()
-                    .createServiceAsync(Names.location(project, region), service, name),
-                "service " + name + " created"));
+    ctx.startAndAwait(
+        () -> clients.services().createServiceAsync(Names.location(project, region), service, name),
+        "service " + name + " created");
     setInvokers(ctx);
   }
 
@@ -176,20 +172,19 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
   private void readModifyWrite(
       Service read, UnaryOperator<Service> change, String what, StepContext ctx) {
     AtomicReference<Service> base = new AtomicReference<>(read);
-    ctx.call(
+    // Read (again, after a conflict), change and start the update: one retried call.
+    ctx.startAndAwait(
         () -> {
           Service current = base.getAndSet(null);
           if (current == null) {
             current = clients.services().getService(Names.service(project, region, name));
           }
           Service changed = change.apply(current);
-          return ctx.await(
-              clients
-                  .services()
-                  .updateServiceAsync(
-                      UpdateServiceRequest.newBuilder().setService(changed).build()),
-              "service " + name + " " + what);
-        });
+          return clients
+              .services()
+              .updateServiceAsync(UpdateServiceRequest.newBuilder().setService(changed).build());
+        },
+        "service " + name + " " + what);
   }
 
   /**

@@ -1,71 +1,89 @@
 package dev.runwire.job.steps;
 
-import com.google.api.gax.longrunning.OperationFuture;
-import com.google.api.gax.rpc.ApiException;
+import com.google.api.gax.httpjson.HttpJsonStatusCode;
+import com.google.api.gax.rpc.ApiExceptionFactory;
+import com.google.api.gax.rpc.StatusCode.Code;
+import com.google.cloud.compute.v1.Error;
+import com.google.cloud.compute.v1.Errors;
 import com.google.cloud.compute.v1.Operation;
+import com.google.cloud.compute.v1.Operation.Status;
 import dev.runwire.job.cloud.CloudClients;
-import dev.runwire.job.engine.ApiErrors;
+import dev.runwire.job.engine.ApiCall;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepFailure;
 import java.util.stream.Collectors;
 
 /**
- * Waits for a Compute operation. A failed one reaches Java only as its HTTP reason ("BAD REQUEST");
- * the detail ("Invalid IPCidrRange: ... conflicts with existing subnetwork ...") is in the
- * operation's {@code error.errors[]}, so it is read from there for the step's message.
+ * The one way a step changes a Compute resource: start the mutation (one call), then poll its
+ * operation until DONE (one call per poll). Each call goes through the step's retry policy on its
+ * own, so a transient fault while waiting repeats that poll, not the mutation and not the wait. The
+ * mutation carries a {@code requestId}, so a retried start is answered with the same operation.
+ *
+ * <p>A failed operation reaches Java only as its HTTP reason ("BAD REQUEST"); the detail ("Invalid
+ * IPCidrRange: ... conflicts with existing subnetwork ...") is in {@code error.errors[]}, so the
+ * step's message is read from there (GCP-FACTS 5: the Java client reads failure from {@code
+ * httpErrorStatusCode}).
  */
 final class ComputeOperations {
 
   private ComputeOperations() {}
 
   /**
+   * Starts a mutation and waits for its operation.
+   *
    * @param region the operation's region, or {@code null} for a global one (networks, firewalls)
    */
-  static Operation await(
+  static Operation run(
       StepContext ctx,
       CloudClients clients,
-      OperationFuture<Operation, Operation> operation,
       String project,
       String region,
-      String what) {
-    try {
-      return ctx.await(operation, what);
-    } catch (ApiException e) {
-      if (ApiErrors.isTransient(e) || ApiErrors.isAlreadyExists(e)) {
-        throw e;
-      }
-      String detail = detail(ctx, clients, operation, project, region);
-      if (detail == null) {
-        throw e;
-      }
-      throw new StepFailure(e.getStatusCode().getCode().name(), what + " failed: " + detail, e);
-    }
+      String what,
+      ApiCall<Operation> start) {
+    Operation started = ctx.call(start);
+    Operation done =
+        started.getStatus() == Status.DONE
+            ? started
+            : ctx.waits()
+                .untilAfterPause(
+                    () -> ctx.call(() -> poll(clients, project, region, started.getName())),
+                    op -> op.getStatus() == Status.DONE,
+                    ctx.deadline(),
+                    what);
+    failIfFailed(done, what);
+    return done;
   }
 
-  private static String detail(
-      StepContext ctx,
-      CloudClients clients,
-      OperationFuture<Operation, Operation> operation,
-      String project,
-      String region) {
-    try {
-      // The Java client names a Compute operation "<name>:<project>[:<region>]".
-      String name = operation.getName().split(":")[0];
-      Operation done =
-          ctx.call(
-              () ->
-                  region == null
-                      ? clients.globalOperations().get(project, name)
-                      : clients.regionOperations().get(project, region, name));
-      String errors =
-          done.getError().getErrorsList().stream()
-              .map(error -> error.getMessage())
-              .filter(m -> !m.isEmpty())
-              .collect(Collectors.joining("; "));
-      return errors.isEmpty() ? null : errors;
-    } catch (RuntimeException | InterruptedException | java.util.concurrent.ExecutionException e) {
-      // The call failed before an operation existed (a synchronous 400): its body said it all.
-      return null;
+  private static Operation poll(
+      CloudClients clients, String project, String region, String operation) {
+    return region == null
+        ? clients.globalOperations().get(project, operation)
+        : clients.regionOperations().get(project, region, operation);
+  }
+
+  private static void failIfFailed(Operation done, String what) {
+    int status = done.getHttpErrorStatusCode();
+    Error errors = done.getError();
+    if (status == 0 && errors.getErrorsCount() == 0) {
+      return;
     }
+    String detail =
+        errors.getErrorsList().stream()
+            .map(Errors::getMessage)
+            .filter(m -> !m.isEmpty())
+            .collect(Collectors.joining("; "));
+    if (detail.isEmpty()) {
+      detail = done.getHttpErrorMessage();
+    }
+    Code code = status == 0 ? Code.UNKNOWN : HttpJsonStatusCode.of(status).getCode();
+    boolean alreadyExists =
+        code == Code.ALREADY_EXISTS
+            || errors.getErrorsList().stream().anyMatch(e -> e.getCode().equals("alreadyExists"));
+    if (alreadyExists) {
+      // The step's create treats "already exists" as "observe again".
+      throw ApiExceptionFactory.createException(
+          what + " failed: " + detail, null, HttpJsonStatusCode.of(Code.ALREADY_EXISTS), false);
+    }
+    throw new StepFailure(code.name(), what + " failed: " + detail);
   }
 }

@@ -1,5 +1,6 @@
 package dev.runwire.job.steps;
 
+import com.google.cloud.compute.v1.DeleteSubnetworkRequest;
 import com.google.cloud.compute.v1.InsertSubnetworkRequest;
 import com.google.cloud.compute.v1.PatchSubnetworkRequest;
 import com.google.cloud.compute.v1.Subnetwork;
@@ -99,23 +100,23 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
     if (privateGoogleAccess != null) {
       subnet.setPrivateIpGoogleAccess(privateGoogleAccess);
     }
-    ctx.call(
+    ComputeOperations.run(
+        ctx,
+        clients,
+        project,
+        region,
+        "subnet " + name + " created",
         () ->
-            ComputeOperations.await(
-                ctx,
-                clients,
-                clients
-                    .subnetworks()
-                    .insertAsync(
-                        InsertSubnetworkRequest.newBuilder()
-                            .setProject(project)
-                            .setRegion(region)
-                            .setSubnetworkResource(subnet)
-                            .setRequestId(Names.computeRequestId(ctx.executionId(), name, "insert"))
-                            .build()),
-                project,
-                region,
-                "subnet " + name + " created"));
+            clients
+                .subnetworks()
+                .insertCallable()
+                .call(
+                    InsertSubnetworkRequest.newBuilder()
+                        .setProject(project)
+                        .setRegion(region)
+                        .setSubnetworkResource(subnet)
+                        .setRequestId(Names.computeRequestId(ctx.executionId(), name, "insert"))
+                        .build()));
   }
 
   @Override
@@ -130,24 +131,24 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
             .setFingerprint(actual.getFingerprint())
             .setPrivateIpGoogleAccess(desired.privateIpGoogleAccess())
             .build();
-    ctx.call(
+    ComputeOperations.run(
+        ctx,
+        clients,
+        project,
+        region,
+        "subnet " + name + " patched",
         () ->
-            ComputeOperations.await(
-                ctx,
-                clients,
-                clients
-                    .subnetworks()
-                    .patchAsync(
-                        PatchSubnetworkRequest.newBuilder()
-                            .setProject(project)
-                            .setRegion(region)
-                            .setSubnetwork(name)
-                            .setSubnetworkResource(patch)
-                            .setRequestId(Names.computeRequestId(ctx.executionId(), name, "patch"))
-                            .build()),
-                project,
-                region,
-                "subnet " + name + " patched"));
+            clients
+                .subnetworks()
+                .patchCallable()
+                .call(
+                    PatchSubnetworkRequest.newBuilder()
+                        .setProject(project)
+                        .setRegion(region)
+                        .setSubnetwork(name)
+                        .setSubnetworkResource(patch)
+                        .setRequestId(Names.computeRequestId(ctx.executionId(), name, "patch"))
+                        .build()));
   }
 
   @Override
@@ -157,14 +158,21 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
 
   @Override
   public void delete(Subnetwork actual, StepContext ctx) {
-    ctx.call(
+    ComputeOperations.run(
+        ctx,
+        clients,
+        project,
+        region,
+        "subnet " + name + " deleted",
         () ->
-            ComputeOperations.await(
-                ctx,
-                clients,
-                clients.subnetworks().deleteAsync(project, region, name),
-                project,
-                region,
-                "subnet " + name + " deleted"));
+            clients
+                .subnetworks()
+                .deleteCallable()
+                .call(
+                    DeleteSubnetworkRequest.newBuilder()
+                        .setProject(project)
+                        .setRegion(region)
+                        .setSubnetwork(name)
+                        .build()));
   }
 }

@@ -1,6 +1,7 @@
 package dev.runwire.job.steps;
 
 import com.google.cloud.compute.v1.Allowed;
+import com.google.cloud.compute.v1.DeleteFirewallRequest;
 import com.google.cloud.compute.v1.Firewall;
 import com.google.cloud.compute.v1.InsertFirewallRequest;
 import com.google.cloud.compute.v1.PatchFirewallRequest;
@@ -99,15 +100,13 @@ final class FirewallStep extends ResourceStep<Firewall, FirewallStep.Spec>
             .setFirewallResource(body())
             .setRequestId(Names.computeRequestId(ctx.executionId(), name, "insert"))
             .build();
-    ctx.call(
-        () ->
-            ComputeOperations.await(
-                ctx,
-                clients,
-                clients.firewalls().insertAsync(request),
-                project,
-                null,
-                "firewall " + name + " created"));
+    ComputeOperations.run(
+        ctx,
+        clients,
+        project,
+        null,
+        "firewall " + name + " created",
+        () -> clients.firewalls().insertCallable().call(request));
   }
 
   @Override
@@ -124,15 +123,13 @@ final class FirewallStep extends ResourceStep<Firewall, FirewallStep.Spec>
             .setFirewallResource(body())
             .setRequestId(Names.computeRequestId(ctx.executionId(), name, "patch"))
             .build();
-    ctx.call(
-        () ->
-            ComputeOperations.await(
-                ctx,
-                clients,
-                clients.firewalls().patchAsync(request),
-                project,
-                null,
-                "firewall " + name + " patched"));
+    ComputeOperations.run(
+        ctx,
+        clients,
+        project,
+        null,
+        "firewall " + name + " patched",
+        () -> clients.firewalls().patchCallable().call(request));
   }
 
   @Override
@@ -142,14 +139,20 @@ final class FirewallStep extends ResourceStep<Firewall, FirewallStep.Spec>
 
   @Override
   public void delete(Firewall actual, StepContext ctx) {
-    ctx.call(
+    ComputeOperations.run(
+        ctx,
+        clients,
+        project,
+        null,
+        "firewall " + name + " deleted",
         () ->
-            ComputeOperations.await(
-                ctx,
-                clients,
-                clients.firewalls().deleteAsync(project, name),
-                project,
-                null,
-                "firewall " + name + " deleted"));
+            clients
+                .firewalls()
+                .deleteCallable()
+                .call(
+                    DeleteFirewallRequest.newBuilder()
+                        .setProject(project)
+                        .setFirewall(name)
+                        .build()));
   }
 }

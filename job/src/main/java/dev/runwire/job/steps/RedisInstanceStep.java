@@ -133,14 +133,13 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
     if (desired.reservedIpRange() != null) {
       instance.setReservedIpRange(desired.reservedIpRange());
     }
-    ctx.call(
+    ctx.startAndAwait(
         () ->
-            ctx.await(
-                clients
-                    .redis()
-                    .createInstanceAsync(
-                        Names.location(project, region), redis.name(), instance.build()),
-                "Redis instance " + redis.name() + " created"));
+            clients
+                .redis()
+                .createInstanceAsync(
+                    Names.location(project, region), redis.name(), instance.build()),
+        "Redis instance " + redis.name() + " created");
   }
 
   @Override
@@ -172,20 +171,16 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
             .setInstance(changed)
             .setUpdateMask(FieldMask.newBuilder().addAllPaths(paths))
             .build();
-    ctx.call(
-        () ->
-            ctx.await(
-                clients.redis().updateInstanceAsync(request),
-                "Redis instance " + redis.name() + " updated"));
+    ctx.startAndAwait(
+        () -> clients.redis().updateInstanceAsync(request),
+        "Redis instance " + redis.name() + " updated");
   }
 
   @Override
   public void delete(Instance actual, StepContext ctx) {
-    ctx.call(
-        () ->
-            ctx.await(
-                clients.redis().deleteInstanceAsync(actual.getName()),
-                "Redis instance " + redis.name() + " deleted"));
+    ctx.startAndAwait(
+        () -> clients.redis().deleteInstanceAsync(actual.getName()),
+        "Redis instance " + redis.name() + " deleted");
   }
 
   @Override

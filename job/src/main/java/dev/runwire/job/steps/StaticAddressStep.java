@@ -1,6 +1,7 @@
 package dev.runwire.job.steps;
 
 import com.google.cloud.compute.v1.Address;
+import com.google.cloud.compute.v1.DeleteAddressRequest;
 import com.google.cloud.compute.v1.InsertAddressRequest;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.Creator;
@@ -90,15 +91,13 @@ final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Sp
                     .setDescription(Names.CREATED_BY + "static egress IP"))
             .setRequestId(Names.computeRequestId(ctx.executionId(), name, "insert"))
             .build();
-    ctx.call(
-        () ->
-            ComputeOperations.await(
-                ctx,
-                clients,
-                clients.addresses().insertAsync(request),
-                project,
-                region,
-                "address " + name + " reserved"));
+    ComputeOperations.run(
+        ctx,
+        clients,
+        project,
+        region,
+        "address " + name + " reserved",
+        () -> clients.addresses().insertCallable().call(request));
   }
 
   @Override
@@ -108,14 +107,21 @@ final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Sp
 
   @Override
   public void delete(Address actual, StepContext ctx) {
-    ctx.call(
+    ComputeOperations.run(
+        ctx,
+        clients,
+        project,
+        region,
+        "address " + name + " released",
         () ->
-            ComputeOperations.await(
-                ctx,
-                clients,
-                clients.addresses().deleteAsync(project, region, name),
-                project,
-                region,
-                "address " + name + " released"));
+            clients
+                .addresses()
+                .deleteCallable()
+                .call(
+                    DeleteAddressRequest.newBuilder()
+                        .setProject(project)
+                        .setRegion(region)
+                        .setAddress(name)
+                        .build()));
   }
 }

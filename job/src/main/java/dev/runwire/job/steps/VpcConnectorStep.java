@@ -115,22 +115,19 @@ final class VpcConnectorStep extends ResourceStep<Connector, VpcConnectorStep.Sp
     } else {
       body.setNetwork(network).setIpCidrRange(desired.ipCidrRange());
     }
-    ctx.call(
+    ctx.startAndAwait(
         () ->
-            ctx.await(
-                clients
-                    .vpcAccess()
-                    .createConnectorAsync(
-                        Names.location(project, region), connector.name(), body.build()),
-                "connector " + connector.name() + " created"));
+            clients
+                .vpcAccess()
+                .createConnectorAsync(
+                    Names.location(project, region), connector.name(), body.build()),
+        "connector " + connector.name() + " created");
   }
 
   @Override
   public void delete(Connector actual, StepContext ctx) {
-    ctx.call(
-        () ->
-            ctx.await(
-                clients.vpcAccess().deleteConnectorAsync(actual.getName()),
-                "connector " + connector.name() + " deleted"));
+    ctx.startAndAwait(
+        () -> clients.vpcAccess().deleteConnectorAsync(actual.getName()),
+        "connector " + connector.name() + " deleted");
   }
 }
