@@ -91,6 +91,43 @@ class RedisAuthSecretStepTest {
     assertNoSecretIn(outcome);
   }
 
+  /**
+   * One transient fault in the middle of a step (the AUTH string read, after the secret was
+   * created) repeats that one call: the secret is not created again, nothing before it is re-read.
+   */
+  @Test
+  void aFaultMidStepRetriesOnlyThatCall() {
+    run("apply");
+    harness.clients.secrets().deleteSecret(SECRET);
+    harness.cloud.resetLog();
+    harness.cloud.faults().failNext("redis", 1);
+
+    StepOutcome outcome = harness.runStep(REDIS_AUTH_SECRET, request("apply"));
+
+    assertEquals(Action.CREATE, outcome.action(), outcome::message);
+    List<String> calls =
+        harness.cloud.requestLog().stream()
+            .map(r -> r.method() + " " + r.path() + " " + r.status())
+            .toList();
+    String authRead = "GET /v1/" + Scenarios.INSTANCE + "/authString";
+    assertEquals(
+        List.of(
+            "GET /v1/" + SECRET + " 404",
+            "POST /v1/projects/demo-project/secrets 200",
+            authRead + " 503",
+            authRead + " 200",
+            "POST /v1/" + SECRET + ":addVersion 200"),
+        calls.subList(0, 5),
+        () -> "calls: " + calls);
+    assertEquals(1, calls.stream().filter(c -> c.endsWith(" 503")).count(), () -> "" + calls);
+    assertEquals(authString(), latestPayload());
+  }
+
+  private static ProvisioningRequest request(String mode) {
+    return Scenarios.onDefaultNetwork(
+        mode, json -> json.getAsJsonObject("redis").addProperty("authEnabled", true));
+  }
+
   private static StepOutcome run(String mode) {
     ProvisioningRequest request =
         Scenarios.onDefaultNetwork(
