@@ -19,6 +19,7 @@ import com.google.gson.JsonParser;
 import com.google.longrunning.Operation;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.util.Timestamps;
+import dev.runwire.schemas.JobEnvironment;
 import dev.runwire.schemas.cloud.CloudEndpoints;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -33,13 +34,13 @@ import java.util.Optional;
  * Runs the runwire job through the Cloud Run Admin API v2, at most once per running request.
  *
  * <p>Idempotency across function instances uses the Run API itself, not instance memory: every
- * execution this launcher starts carries {@value #REQUEST_ID_ENV} (and {@value #MESSAGE_ID_ENV}) in
- * its container override env, and Cloud Run applies overrides to the execution's task template, so
- * {@code executions.list} shows them in {@code template.containers[].env}. Before running, the
- * launcher lists the job's executions and, if one that has not completed carries the same request
- * id, reports it instead of starting another. An execution started by hand with {@code gcloud run
- * jobs execute --update-env-vars RUNWIRE_REQUEST=...} is recognised by the requestId inside {@value
- * #REQUEST_ENV}.
+ * execution this launcher starts carries {@value #REQUEST_ID_ENV} (and {@value
+ * JobEnvironment#MESSAGE_ID}) in its container override env, and Cloud Run applies overrides to the
+ * execution's task template, so {@code executions.list} shows them in {@code
+ * template.containers[].env}. Before running, the launcher lists the job's executions and, if one
+ * that has not completed carries the same request id, reports it instead of starting another. An
+ * execution started by hand with {@code gcloud run jobs execute --update-env-vars
+ * RUNWIRE_REQUEST=...} is recognised by the requestId inside {@value #REQUEST_ENV}.
  *
  * <p>Two instances that check at the same moment can both start an execution. After starting, the
  * launcher therefore lists again: if an older running execution carries the same request id, the
@@ -49,9 +50,8 @@ import java.util.Optional;
  */
 final class CloudRunJobLauncher implements AutoCloseable {
 
-  static final String REQUEST_ENV = "RUNWIRE_REQUEST";
-  static final String REQUEST_ID_ENV = "RUNWIRE_REQUEST_ID";
-  static final String MESSAGE_ID_ENV = "RUNWIRE_MESSAGE_ID";
+  static final String REQUEST_ENV = JobEnvironment.REQUEST;
+  static final String REQUEST_ID_ENV = JobEnvironment.REQUEST_ID;
 
   /** Cloud Run's limit on one env value. */
   static final int MAX_ENV_VALUE_BYTES = 32_768;
@@ -236,12 +236,11 @@ final class CloudRunJobLauncher implements AutoCloseable {
   }
 
   private Execution run(Launch launch) {
-    RunJobRequest.Overrides.ContainerOverride container =
-        RunJobRequest.Overrides.ContainerOverride.newBuilder()
-            .addEnv(env(REQUEST_ENV, launch.requestJson()))
-            .addEnv(env(REQUEST_ID_ENV, launch.requestId()))
-            .addEnv(env(MESSAGE_ID_ENV, launch.messageId()))
-            .build();
+    RunJobRequest.Overrides.ContainerOverride.Builder container =
+        RunJobRequest.Overrides.ContainerOverride.newBuilder();
+    new JobEnvironment(launch.requestJson(), launch.requestId(), launch.messageId())
+        .asEnv()
+        .forEach((name, value) -> container.addEnv(env(name, value)));
     RunJobRequest request =
         RunJobRequest.newBuilder()
             .setName(job.toString())

@@ -1,6 +1,7 @@
 package dev.runwire.function;
 
 import com.google.cloud.run.v2.JobName;
+import dev.runwire.schemas.JobEnvironment;
 import dev.runwire.schemas.cloud.CloudEndpoints;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +32,7 @@ public record FunctionConfig(
   public static final String MAX_TASKS_ENV = "RUNWIRE_MAX_TASKS";
   public static final String MAX_MESSAGE_BYTES_ENV = "RUNWIRE_MAX_MESSAGE_BYTES";
   public static final String DEAD_LETTER_ENV = "RUNWIRE_DEAD_LETTER_PERMANENT_FAILURES";
-  public static final String EVENTS_TOPIC_ENV = "RUNWIRE_EVENTS_TOPIC";
+  public static final String EVENTS_TOPIC_ENV = JobEnvironment.EVENTS_TOPIC;
 
   /** Cloud Run's own limit on tasks per execution. */
   static final int CLOUD_RUN_MAX_TASKS = 10_000;

@@ -1,6 +1,7 @@
 package dev.runwire.job;
 
 import dev.runwire.job.engine.StepKind;
+import dev.runwire.schemas.JobEnvironment;
 import dev.runwire.schemas.cloud.CloudEndpoints;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -39,8 +40,8 @@ public record JobConfig(
     int taskAttempt,
     List<String> problems) {
 
-  public static final String REQUEST = "RUNWIRE_REQUEST";
-  public static final String EVENTS_TOPIC = "RUNWIRE_EVENTS_TOPIC";
+  public static final String REQUEST = JobEnvironment.REQUEST;
+  public static final String EVENTS_TOPIC = JobEnvironment.EVENTS_TOPIC;
   public static final String ALLOWED_PROJECTS = "RUNWIRE_ALLOWED_PROJECTS";
   public static final String ALLOWED_REGIONS = "RUNWIRE_ALLOWED_REGIONS";
   public static final String STEP_TIMEOUT = "RUNWIRE_STEP_TIMEOUT";
@@ -78,7 +79,7 @@ public record JobConfig(
     }
     String execution = blankToNull(env.get("CLOUD_RUN_EXECUTION"));
     return new JobConfig(
-        blankToNull(env.get(REQUEST)),
+        JobEnvironment.from(env).requestJson(),
         blankToNull(env.get(EVENTS_TOPIC)),
         CloudEndpoints.fromEnv(env),
         Set.copyOf(list(env.get(ALLOWED_PROJECTS))),

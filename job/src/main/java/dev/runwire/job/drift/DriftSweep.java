@@ -3,6 +3,7 @@ package dev.runwire.job.drift;
 import com.google.cloud.run.v2.Service;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import dev.runwire.job.steps.ManagedMarks;
 import dev.runwire.job.steps.Names;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.ProvisioningRequest.Mode;
@@ -22,9 +23,6 @@ import java.util.stream.Collectors;
  */
 public final class DriftSweep {
 
-  static final String MANAGED_BY = "managed-by";
-  static final String LAST_APPLIED = "runwire.dev/last-applied";
-
   private DriftSweep() {}
 
   /**
@@ -42,7 +40,7 @@ public final class DriftSweep {
     List<Target> targets = new ArrayList<>();
     for (String region : scope.regions()) {
       for (Service service : inventory.services(scope.project(), region)) {
-        if (!"runwire".equals(service.getLabelsMap().get(MANAGED_BY))) {
+        if (!ManagedMarks.isManaged(service.getLabelsMap())) {
           continue;
         }
         targets.add(target(scope.project(), region, service, requestId));
@@ -63,21 +61,24 @@ public final class DriftSweep {
 
   private static Target target(String project, String region, Service service, String requestId) {
     String name = Names.last(service.getName());
-    String lastApplied = service.getAnnotationsMap().get(LAST_APPLIED);
+    String lastApplied = service.getAnnotationsMap().get(ManagedMarks.LAST_APPLIED);
     if (lastApplied == null) {
       return new Target(
           project,
           region,
           name,
           null,
-          "labelled managed-by=runwire but has no " + LAST_APPLIED + " annotation; apply it again");
+          "labelled managed-by=runwire but has no "
+              + ManagedMarks.LAST_APPLIED
+              + " annotation; apply it again");
     }
     // The annotation has no id or mode of its own (so re-applies under new ids change nothing).
     JsonObject json;
     try {
       json = JsonParser.parseString(lastApplied).getAsJsonObject();
     } catch (RuntimeException e) {
-      return new Target(project, region, name, null, LAST_APPLIED + " is not a JSON object");
+      return new Target(
+          project, region, name, null, ManagedMarks.LAST_APPLIED + " is not a JSON object");
     }
     json.addProperty("requestId", requestId);
     json.addProperty("mode", Mode.DRIFT_CHECK.wire());
@@ -88,7 +89,7 @@ public final class DriftSweep {
           region,
           name,
           null,
-          LAST_APPLIED
+          ManagedMarks.LAST_APPLIED
               + " is not a valid request: "
               + result.problems().stream()
                   .map(Problem::toString)
@@ -103,7 +104,7 @@ public final class DriftSweep {
           region,
           name,
           null,
-          LAST_APPLIED
+          ManagedMarks.LAST_APPLIED
               + " describes "
               + request.target().project()
               + "/"

@@ -16,8 +16,6 @@ import java.util.List;
  */
 public final class EventSinks {
 
-  public static final String TOPIC_ENV = "RUNWIRE_EVENTS_TOPIC";
-
   private EventSinks() {}
 
   /** The sinks of one job run; {@code liveView} is null without a terminal. */

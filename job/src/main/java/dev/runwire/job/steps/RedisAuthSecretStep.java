@@ -130,7 +130,7 @@ final class RedisAuthSecretStep
         Secret.newBuilder()
             .setReplication(
                 Replication.newBuilder().setAutomatic(Replication.Automatic.getDefaultInstance()))
-            .putLabels(RedisInstanceStep.MANAGED_BY, RedisInstanceStep.RUNWIRE)
+            .putAllLabels(ManagedMarks.label())
             .build();
     ctx.call(() -> clients.secrets().createSecret("projects/" + project, secretId, secret));
     addVersion(ctx);

@@ -29,9 +29,6 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
         Updater<Instance, RedisInstanceStep.Spec>,
         Deleter<Instance> {
 
-  static final String MANAGED_BY = "managed-by";
-  static final String RUNWIRE = "runwire";
-
   record Spec(
       String tier,
       Integer memorySizeGb,
@@ -109,7 +106,7 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
         redis.transitEncryption().name(),
         redis.reservedIpRange(),
         network,
-        Map.of(MANAGED_BY, RUNWIRE));
+        ManagedMarks.label());
   }
 
   @Override

@@ -34,10 +34,6 @@ import java.util.Optional;
  */
 final class ServiceWiring {
 
-  static final String MANAGED_BY = "managed-by";
-  static final String RUNWIRE = "runwire";
-  static final String LAST_APPLIED = "runwire.dev/last-applied";
-
   /** The managed fields; {@code null} = not managed by this request. */
   record Spec(
       String image,
@@ -80,8 +76,8 @@ final class ServiceWiring {
             .name(),
         request.service().ingress() == null ? null : ingress(request.service().ingress()).name(),
         env,
-        Map.of(MANAGED_BY, RUNWIRE),
-        Map.of(LAST_APPLIED, lastApplied(request)),
+        ManagedMarks.label(),
+        Map.of(ManagedMarks.LAST_APPLIED, lastApplied(request)),
         allowUnauthenticated);
   }
 
@@ -176,7 +172,7 @@ final class ServiceWiring {
       remove.put(names.auth(), null);
       writeEnv(template.getContainersBuilder(mainContainerIndex(template.build())), remove);
     }
-    service.removeLabels(MANAGED_BY).removeAnnotations(LAST_APPLIED);
+    service.removeLabels(ManagedMarks.MANAGED_BY).removeAnnotations(ManagedMarks.LAST_APPLIED);
     return service;
   }
 
@@ -192,11 +188,11 @@ final class ServiceWiring {
         fields.add("env." + name);
       }
     }
-    if (actual.labels().containsKey(MANAGED_BY)) {
-      fields.add("labels." + MANAGED_BY);
+    if (actual.labels().containsKey(ManagedMarks.MANAGED_BY)) {
+      fields.add("labels." + ManagedMarks.MANAGED_BY);
     }
-    if (actual.annotations().containsKey(LAST_APPLIED)) {
-      fields.add("annotations." + LAST_APPLIED);
+    if (actual.annotations().containsKey(ManagedMarks.LAST_APPLIED)) {
+      fields.add("annotations." + ManagedMarks.LAST_APPLIED);
     }
     return fields;
   }
