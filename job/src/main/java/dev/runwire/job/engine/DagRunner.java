@@ -104,7 +104,6 @@ public final class DagRunner {
     } else {
       listener.started(step, start);
       outcome = execute(step, ctx);
-      ctx.recordOutputs(step.kind(), outcome.outputs());
     }
     try {
       listener.ended(step, outcome, start, clock.instant());

@@ -41,9 +41,24 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
     return progress(resource).name();
   }
 
-  /** What dependents and the run event get from this resource (host, port, IP, URL). */
+  /** What dependents get from this resource (host and port, IP, URL), or {@code null}. */
+  protected StepOutput output(R resource, StepContext ctx) {
+    return null;
+  }
+
+  /** The event form of the output; by default {@link StepOutput#fields()}. */
   protected Map<String, String> outputs(R resource, StepContext ctx) {
-    return Map.of();
+    StepOutput output = output(resource, ctx);
+    return output == null ? Map.of() : output.fields();
+  }
+
+  /** Hands the output to dependents and returns its event form. */
+  private Map<String, String> provide(R resource, StepContext ctx) {
+    StepOutput output = output(resource, ctx);
+    if (output != null) {
+      ctx.provide(output);
+    }
+    return outputs(resource, ctx);
   }
 
   /** The failure when the resource is missing and this step does not create it. */
@@ -116,7 +131,7 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
           case UPDATE -> "updated";
           default -> "up to date";
         };
-    return new StepOutcome.Succeeded(action, changes, outputs(seen.resource(), ctx), message);
+    return new StepOutcome.Succeeded(action, changes, provide(seen.resource(), ctx), message);
   }
 
   /**
@@ -142,7 +157,7 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
       }
       return new StepOutcome.Succeeded(Action.CREATE, seen.diff(), Map.of(), "would create");
     }
-    Map<String, String> outputs = outputs(seen.resource(), ctx);
+    Map<String, String> outputs = provide(seen.resource(), ctx);
     if (seen.diff().isEmpty()) {
       return new StepOutcome.Succeeded(Action.NONE, List.of(), outputs, "up to date");
     }
@@ -160,7 +175,7 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
       return new StepOutcome.Drifted(
           List.of(new FieldDiff("exists", "false", "true")), Map.of(), resource() + " is missing");
     }
-    Map<String, String> outputs = outputs(seen.resource(), ctx);
+    Map<String, String> outputs = provide(seen.resource(), ctx);
     if (seen.diff().isEmpty()) {
       return new StepOutcome.Succeeded(Action.NONE, List.of(), outputs, "no drift");
     }

@@ -12,7 +12,7 @@ public final class RunContext {
   private final String executionId;
   private final RetryPolicy retry;
   private final WaitPolicy waits;
-  private final Map<StepKind, Map<String, String>> outputs = new ConcurrentHashMap<>();
+  private final Map<Class<? extends StepOutput>, StepOutput> outputs = new ConcurrentHashMap<>();
 
   public RunContext(
       ProvisioningRequest request, String executionId, RetryPolicy retry, WaitPolicy waits) {
@@ -44,11 +44,11 @@ public final class RunContext {
     return new StepContext(this, kind, waits.deadlineFromNow());
   }
 
-  void recordOutputs(StepKind kind, Map<String, String> values) {
-    outputs.put(kind, Map.copyOf(values));
+  void provide(StepOutput output) {
+    outputs.put(output.getClass(), output);
   }
 
-  Optional<String> output(StepKind kind, String key) {
-    return Optional.ofNullable(outputs.getOrDefault(kind, Map.of()).get(key));
+  <T extends StepOutput> Optional<T> output(Class<T> type) {
+    return Optional.ofNullable(outputs.get(type)).map(type::cast);
   }
 }

@@ -81,8 +81,16 @@ public final class StepContext {
     }
   }
 
-  /** An output of an earlier step, e.g. the Redis host; empty when it has not run (a plan). */
-  public Optional<String> upstream(StepKind step, String key) {
-    return run.output(step, key);
+  /**
+   * The output of an earlier step, e.g. the Redis endpoint; empty when that step has not produced
+   * it (a plan of a resource that does not exist yet).
+   */
+  public <T extends StepOutput> Optional<T> upstream(Class<T> type) {
+    return run.output(type);
+  }
+
+  /** Hands this step's output to the steps that depend on it. */
+  public void provide(StepOutput output) {
+    run.provide(output);
   }
 }

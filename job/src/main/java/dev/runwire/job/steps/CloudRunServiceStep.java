@@ -15,11 +15,11 @@ import dev.runwire.job.engine.Restorer;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepFailure;
 import dev.runwire.job.engine.StepKind;
+import dev.runwire.job.engine.StepOutput;
 import dev.runwire.job.engine.Updater;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.events.StepEvent.FieldDiff;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
@@ -113,8 +113,8 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
   }
 
   @Override
-  protected Map<String, String> outputs(Found found, StepContext ctx) {
-    return Map.of("serviceUrl", found.service().getUri());
+  protected StepOutput output(Found found, StepContext ctx) {
+    return new StepOutputs.ServiceUrl(found.service().getUri());
   }
 
   @Override

@@ -10,13 +10,13 @@ import dev.runwire.job.engine.Deleter;
 import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepKind;
+import dev.runwire.job.engine.StepOutput;
 import dev.runwire.job.engine.Updater;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.ProvisioningRequest.EgressMode;
 import dev.runwire.schemas.ProvisioningRequest.Route;
 import dev.runwire.schemas.events.StepEvent.FieldDiff;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -85,8 +85,8 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
   }
 
   @Override
-  protected Map<String, String> outputs(Subnetwork subnet, StepContext ctx) {
-    return Map.of("egressSubnet", Names.subnetwork(project, region, name));
+  protected StepOutput output(Subnetwork subnet, StepContext ctx) {
+    return new StepOutputs.EgressSubnet(Names.subnetwork(project, region, name));
   }
 
   @Override

@@ -13,13 +13,13 @@ import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepFailure;
 import dev.runwire.job.engine.StepKind;
+import dev.runwire.job.engine.StepOutput;
 import dev.runwire.job.engine.Updater;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.events.StepEvent.FieldDiff;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -120,8 +120,8 @@ final class RedisAuthSecretStep
   }
 
   @Override
-  protected Map<String, String> outputs(Found found, StepContext ctx) {
-    return Map.of("redisAuthSecret", Names.secret(project, secretId));
+  protected StepOutput output(Found found, StepContext ctx) {
+    return new StepOutputs.AuthSecret(Names.secret(project, secretId));
   }
 
   @Override

@@ -10,6 +10,7 @@ import dev.runwire.job.engine.Observation.Progress;
 import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepKind;
+import dev.runwire.job.engine.StepOutput;
 import dev.runwire.job.engine.Updater;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.events.StepEvent.FieldDiff;
@@ -110,8 +111,8 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
   }
 
   @Override
-  protected Map<String, String> outputs(Instance instance, StepContext ctx) {
-    return Map.of("redisHost", instance.getHost(), "redisPort", String.valueOf(instance.getPort()));
+  protected StepOutput output(Instance instance, StepContext ctx) {
+    return new StepOutputs.RedisEndpoint(instance.getHost(), instance.getPort());
   }
 
   @Override

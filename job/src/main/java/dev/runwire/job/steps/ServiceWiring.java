@@ -14,7 +14,6 @@ import dev.runwire.job.engine.FieldDiffs;
 import dev.runwire.job.engine.Reasons;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepFailure;
-import dev.runwire.job.engine.StepKind;
 import dev.runwire.schemas.MessageCodec;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.ProvisioningRequest.EgressMode;
@@ -59,8 +58,9 @@ final class ServiceWiring {
     String region = request.target().region();
     boolean connector = request.egress().mode() == EgressMode.CONNECTOR;
     Map<String, String> env = new HashMap<>();
-    env.put(names.host(), redis(ctx, "redisHost"));
-    env.put(names.port(), redis(ctx, "redisPort"));
+    Optional<StepOutputs.RedisEndpoint> redis = redisEndpoint(ctx);
+    env.put(names.host(), redis.map(StepOutputs.RedisEndpoint::host).orElse(KNOWN_AFTER_APPLY));
+    env.put(names.port(), redis.map(r -> String.valueOf(r.port())).orElse(KNOWN_AFTER_APPLY));
     env.put(
         names.auth(),
         request.redis().authEnabled() ? secretRef(request.names().authSecret(), "latest") : null);
@@ -82,16 +82,18 @@ final class ServiceWiring {
   }
 
   /**
-   * The Redis instance's host or port. A plan shows "(known after apply)" for an instance that does
-   * not exist yet; apply never writes a placeholder into the service.
+   * The Redis instance's endpoint. A plan shows "(known after apply)" for an instance that does not
+   * exist yet; apply never writes a placeholder into the service.
    */
-  private static String redis(StepContext ctx, String key) {
-    Optional<String> value = ctx.upstream(StepKind.REDIS_INSTANCE, key);
+  private static Optional<StepOutputs.RedisEndpoint> redisEndpoint(StepContext ctx) {
+    Optional<StepOutputs.RedisEndpoint> value = ctx.upstream(StepOutputs.RedisEndpoint.class);
     if (value.isEmpty() && ctx.mode() == Mode.APPLY) {
-      throw new StepFailure(Reasons.NOT_READY, "the Redis instance gave no " + key + " to wire");
+      throw new StepFailure(Reasons.NOT_READY, "the Redis instance gave no endpoint to wire");
     }
-    return value.orElse(FieldDiffs.KNOWN_AFTER_APPLY);
+    return value;
   }
+
+  private static final String KNOWN_AFTER_APPLY = FieldDiffs.KNOWN_AFTER_APPLY;
 
   static Spec actual(Service s, Boolean allowUnauthenticated) {
     VpcAccess vpc = s.getTemplate().getVpcAccess();

@@ -10,8 +10,8 @@ import dev.runwire.job.engine.Observation.Progress;
 import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepKind;
+import dev.runwire.job.engine.StepOutput;
 import dev.runwire.schemas.ProvisioningRequest;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -74,8 +74,8 @@ final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Sp
   }
 
   @Override
-  protected Map<String, String> outputs(Address address, StepContext ctx) {
-    return Map.of("egressIp", address.getAddress());
+  protected StepOutput output(Address address, StepContext ctx) {
+    return new StepOutputs.EgressIp(address.getAddress());
   }
 
   @Override

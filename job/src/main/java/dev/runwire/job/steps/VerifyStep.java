@@ -21,7 +21,6 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,8 +69,15 @@ final class VerifyStep implements Step {
       return new StepOutcome.Succeeded(
           Action.NONE, List.of(), Map.of(), "verify runs in apply only");
     }
-    String host = upstream(ctx, StepKind.REDIS_INSTANCE, "redisHost");
-    int port = Integer.parseInt(upstream(ctx, StepKind.REDIS_INSTANCE, "redisPort"));
+    StepOutputs.RedisEndpoint redis =
+        ctx.upstream(StepOutputs.RedisEndpoint.class)
+            .orElseThrow(
+                () ->
+                    new StepFailure(
+                        Reasons.VERIFY_FAILED,
+                        StepKind.REDIS_INSTANCE.wire() + " gave no Redis endpoint"));
+    String host = redis.host();
+    int port = redis.port();
     DefaultJedisClientConfig.Builder config =
         DefaultJedisClientConfig.builder()
             .connectionTimeoutMillis(5_000)
@@ -108,16 +114,16 @@ final class VerifyStep implements Step {
           Reasons.VERIFY_FAILED,
           "cannot reach Redis at " + host + ":" + port + " from the job: " + lastError[0]);
     }
-    Map<String, String> outputs = new LinkedHashMap<>();
-    outputs.put("redisHost", host);
-    outputs.put("redisPort", String.valueOf(port));
-    ctx.upstream(StepKind.STATIC_ADDRESS, "egressIp").ifPresent(ip -> outputs.put("egressIp", ip));
-    ctx.upstream(StepKind.CLOUD_RUN_SERVICE, "serviceUrl")
-        .ifPresent(url -> outputs.put("serviceUrl", url));
+    StepOutputs.VerifiedPath verified =
+        new StepOutputs.VerifiedPath(
+            redis,
+            ctx.upstream(StepOutputs.EgressIp.class).orElse(null),
+            ctx.upstream(StepOutputs.ServiceUrl.class).orElse(null));
+    ctx.provide(verified);
     return new StepOutcome.Succeeded(
         Action.NONE,
         List.of(),
-        outputs,
+        verified.fields(),
         "PING ok, INCR "
             + key
             + " = "
@@ -125,11 +131,6 @@ final class VerifyStep implements Step {
             + " ("
             + (request.redis().authEnabled() ? "AUTH" : "no AUTH")
             + ")");
-  }
-
-  private static String upstream(StepContext ctx, StepKind step, String key) {
-    return ctx.upstream(step, key)
-        .orElseThrow(() -> new StepFailure(Reasons.VERIFY_FAILED, step.wire() + " gave no " + key));
   }
 
   /** The AUTH string as the service gets it (Secret Manager), else from the instance. */

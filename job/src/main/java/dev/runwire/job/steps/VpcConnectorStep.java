@@ -8,8 +8,8 @@ import dev.runwire.job.engine.Observation.Progress;
 import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepKind;
+import dev.runwire.job.engine.StepOutput;
 import dev.runwire.schemas.ProvisioningRequest;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -98,8 +98,8 @@ final class VpcConnectorStep extends ResourceStep<Connector, VpcConnectorStep.Sp
   }
 
   @Override
-  protected Map<String, String> outputs(Connector c, StepContext ctx) {
-    return Map.of("vpcConnector", Names.connector(project, region, connector.name()));
+  protected StepOutput output(Connector c, StepContext ctx) {
+    return new StepOutputs.VpcConnector(Names.connector(project, region, connector.name()));
   }
 
   @Override

@@ -128,6 +128,14 @@ class DagRunnerTest {
     assertEquals(List.of(NETWORK, STATIC_ADDRESS, CLOUD_ROUTER, REDIS_INSTANCE), ran.subList(0, 4));
   }
 
+  /** A step's typed output, as the Redis step hands on its endpoint. */
+  record RedisHost(String host) implements StepOutput {
+    @Override
+    public Map<String, String> fields() {
+      return Map.of("redisHost", host);
+    }
+  }
+
   @Test
   void outputsOfAStepReachItsDependents() {
     ProvisioningRequest request = TestRequests.directVpc(false);
@@ -142,8 +150,11 @@ class DagRunnerTest {
               node.kind(),
               stepCtx -> {
                 stepCtx
-                    .upstream(REDIS_INSTANCE, "redisHost")
-                    .ifPresent(h -> seenHost.put(node.kind(), h));
+                    .upstream(RedisHost.class)
+                    .ifPresent(h -> seenHost.put(node.kind(), h.host()));
+                if (node.kind() == REDIS_INSTANCE) {
+                  stepCtx.provide(new RedisHost("10.0.0.3"));
+                }
                 Map<String, String> out =
                     node.kind() == REDIS_INSTANCE ? Map.of("redisHost", "10.0.0.3") : Map.of();
                 return new StepOutcome.Succeeded(Action.NONE, List.of(), out, "ok");
