@@ -37,8 +37,4 @@ public record Observation<R>(R resource, Progress progress, List<FieldDiff> diff
   public boolean settled() {
     return progress != Progress.IN_PROGRESS;
   }
-
-  public boolean upToDate() {
-    return exists() && diff.isEmpty();
-  }
 }

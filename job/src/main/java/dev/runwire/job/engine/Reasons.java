@@ -16,7 +16,6 @@ public final class Reasons {
   public static final String DEADLINE_EXCEEDED = "StepDeadlineExceeded";
   public static final String CANNOT_CREATE = "CannotCreate";
   public static final String CANNOT_UPDATE = "CannotUpdate";
-  public static final String CANNOT_DELETE = "CannotDelete";
   public static final String VERIFY_FAILED = "VerifyFailed";
   public static final String INTERNAL = "Internal";
 

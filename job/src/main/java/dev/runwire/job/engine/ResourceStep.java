@@ -71,15 +71,26 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
     return null;
   }
 
+  /**
+   * The diff as events and log lines show it; a step whose field holds a whole document (the
+   * service's last-applied request) names what changed inside it instead.
+   */
+  protected List<FieldDiff> readable(List<FieldDiff> diff) {
+    return diff;
+  }
+
   public final Observation<R> observe(StepContext ctx) {
     S want = desired(ctx);
     Optional<R> found = read(ctx);
     if (found.isEmpty()) {
-      return Observation.absent(FieldDiffs.between(null, want));
+      return Observation.absent(readable(FieldDiffs.between(null, want)));
     }
     R resource = found.get();
     return new Observation<>(
-        resource, progress(resource), FieldDiffs.between(actual(resource), want), detail(resource));
+        resource,
+        progress(resource),
+        readable(FieldDiffs.between(actual(resource), want)),
+        detail(resource));
   }
 
   @Override

@@ -6,7 +6,8 @@ import java.util.function.DoubleSupplier;
 import java.util.logging.Logger;
 
 /**
- * The one retry policy: a transient API error ({@link ApiErrors#isTransient}) is retried with
+ * The one retry layer (the Google clients' own retries are off, see {@code CloudClients}), applied
+ * to one API call at a time: a transient API error ({@link ApiErrors#isTransient}) is retried with
  * exponential backoff and jitter, up to {@code maxAttempts}; anything else is thrown at once.
  */
 public final class RetryPolicy {
@@ -68,10 +69,6 @@ public final class RetryPolicy {
             });
       }
     }
-  }
-
-  public void run(ApiCall<?> call) {
-    call(call);
   }
 
   /**

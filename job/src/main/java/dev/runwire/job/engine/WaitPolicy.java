@@ -70,10 +70,6 @@ public final class WaitPolicy {
     return stepTimeout;
   }
 
-  public Clock clock() {
-    return clock;
-  }
-
   /** The deadline of a step that starts now. */
   public Instant deadlineFromNow() {
     return clock.instant().plus(stepTimeout);

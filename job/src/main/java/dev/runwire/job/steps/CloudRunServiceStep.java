@@ -113,6 +113,11 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
   }
 
   @Override
+  protected List<FieldDiff> readable(List<FieldDiff> diff) {
+    return ServiceWiring.readable(diff);
+  }
+
+  @Override
   protected StepOutput output(Found found, StepContext ctx) {
     return new StepOutputs.ServiceUrl(found.service().getUri());
   }

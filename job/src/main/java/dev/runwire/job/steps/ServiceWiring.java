@@ -10,6 +10,8 @@ import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.VpcAccess;
 import com.google.cloud.run.v2.VpcAccess.NetworkInterface;
 import com.google.cloud.run.v2.VpcAccess.VpcEgress;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParser;
 import dev.runwire.job.engine.FieldDiffs;
 import dev.runwire.job.engine.Reasons;
 import dev.runwire.job.engine.StepContext;
@@ -19,12 +21,18 @@ import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.ProvisioningRequest.EgressMode;
 import dev.runwire.schemas.ProvisioningRequest.Mode;
 import dev.runwire.schemas.ProvisioningRequest.Route;
+import dev.runwire.schemas.events.StepEvent.FieldDiff;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * What runwire manages on a Cloud Run service, as a pure function of the request (and the Redis
@@ -257,6 +265,60 @@ final class ServiceWiring {
           IngressTraffic.INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER;
       case NONE -> IngressTraffic.INGRESS_TRAFFIC_NONE;
     };
+  }
+
+  /**
+   * The diff with the last-applied annotation shown as the request fields that changed ({@code
+   * redis.memorySizeGb=1} to {@code =2}), not as the whole request twice.
+   */
+  static List<FieldDiff> readable(List<FieldDiff> diff) {
+    String field = "annotations." + ManagedMarks.LAST_APPLIED;
+    return diff.stream()
+        .map(
+            d -> {
+              if (!d.field().equals(field) || d.desired() == null) {
+                return d;
+              }
+              if (d.actual() == null) {
+                return new FieldDiff(d.field(), null, "the request");
+              }
+              Map<String, String> before = flatten(d.actual());
+              Map<String, String> after = flatten(d.desired());
+              Set<String> changed = new TreeSet<>(before.keySet());
+              changed.addAll(after.keySet());
+              changed.removeIf(k -> Objects.equals(before.get(k), after.get(k)));
+              return new FieldDiff(d.field(), describe(changed, before), describe(changed, after));
+            })
+        .toList();
+  }
+
+  private static String describe(Set<String> fields, Map<String, String> values) {
+    return fields.stream()
+        .map(f -> f + "=" + values.getOrDefault(f, "(unset)"))
+        .collect(Collectors.joining(", "));
+  }
+
+  /** A JSON document as dotted paths to values; text that is not JSON stays one value. */
+  private static Map<String, String> flatten(String json) {
+    Map<String, String> out = new TreeMap<>();
+    try {
+      flatten("", JsonParser.parseString(json), out);
+    } catch (RuntimeException notJson) {
+      out.put("(value)", json);
+    }
+    return out;
+  }
+
+  private static void flatten(String path, JsonElement element, Map<String, String> out) {
+    if (element.isJsonObject()) {
+      for (Map.Entry<String, JsonElement> e : element.getAsJsonObject().entrySet()) {
+        flatten(path.isEmpty() ? e.getKey() : path + "." + e.getKey(), e.getValue(), out);
+      }
+    } else if (element.isJsonPrimitive()) {
+      out.put(path, element.getAsString());
+    } else {
+      out.put(path, element.toString());
+    }
   }
 
   /**

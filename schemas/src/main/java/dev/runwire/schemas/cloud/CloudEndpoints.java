@@ -1,6 +1,5 @@
 package dev.runwire.schemas.cloud;
 
-import com.google.api.gax.core.CredentialsProvider;
 import com.google.api.gax.core.NoCredentialsProvider;
 import com.google.api.gax.rpc.ClientSettings;
 import java.util.EnumMap;
@@ -93,11 +92,6 @@ public final class CloudEndpoints {
       builder.setCredentialsProvider(NoCredentialsProvider.create());
     }
     return builder;
-  }
-
-  /** Credentials for {@code api}: none locally, else the builder's default. */
-  public CredentialsProvider credentials(Api api, CredentialsProvider defaultProvider) {
-    return isLocal(api) ? NoCredentialsProvider.create() : defaultProvider;
   }
 
   private static String blankToNull(String value) {
