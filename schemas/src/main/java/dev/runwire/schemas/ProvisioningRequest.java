@@ -1,6 +1,8 @@
 package dev.runwire.schemas;
 
 import com.google.gson.annotations.SerializedName;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -21,7 +23,8 @@ public record ProvisioningRequest(
     Egress egress,
     StaticEgressIp staticEgressIp,
     Boolean allowDataLoss,
-    Scope scope) {
+    Scope scope,
+    List<AdoptKind> adopt) {
 
   public static final String API_VERSION = "runwire.dev/v1";
 
@@ -29,6 +32,42 @@ public record ProvisioningRequest(
     apiVersion = apiVersion == null ? API_VERSION : apiVersion;
     mode = mode == null ? Mode.APPLY : mode;
     allowDataLoss = allowDataLoss != null && allowDataLoss;
+    // Absent stays absent (null), so a request written back holds exactly what was sent.
+    adopt = adopt == null ? null : Collections.unmodifiableList(new ArrayList<>(adopt));
+  }
+
+  /** A request that adopts nothing. */
+  public ProvisioningRequest(
+      String apiVersion,
+      String requestId,
+      Mode mode,
+      Target target,
+      Service service,
+      Redis redis,
+      Egress egress,
+      StaticEgressIp staticEgressIp,
+      Boolean allowDataLoss,
+      Scope scope) {
+    this(
+        apiVersion,
+        requestId,
+        mode,
+        target,
+        service,
+        redis,
+        egress,
+        staticEgressIp,
+        allowDataLoss,
+        scope,
+        null);
+  }
+
+  /**
+   * The kinds of existing resources this request takes over ({@code adopt}); empty when none. Only
+   * a deployment policy with adoption allowed lets such a request run.
+   */
+  public List<AdoptKind> adoptedKinds() {
+    return adopt == null ? List.of() : adopt;
   }
 
   /** True when this is a scoped drift check: no spec, a project and regions to sweep. */
@@ -58,7 +97,8 @@ public record ProvisioningRequest(
         egress,
         staticEgressIp,
         allowDataLoss,
-        scope);
+        scope,
+        adopt);
   }
 
   public enum Mode {
@@ -95,6 +135,35 @@ public record ProvisioningRequest(
       }
       throw new IllegalArgumentException(
           "unknown mode '" + value + "': use apply, plan, drift-check or destroy");
+    }
+  }
+
+  /** A kind of existing resource a request may take over (its {@code adopt} list). */
+  public enum AdoptKind {
+    @SerializedName("redis-instance")
+    REDIS_INSTANCE("redis-instance"),
+    @SerializedName("egress-subnet")
+    EGRESS_SUBNET("egress-subnet"),
+    @SerializedName("vpc-connector")
+    VPC_CONNECTOR("vpc-connector"),
+    @SerializedName("cloud-router")
+    CLOUD_ROUTER("cloud-router"),
+    @SerializedName("cloud-nat")
+    CLOUD_NAT("cloud-nat"),
+    @SerializedName("static-address")
+    STATIC_ADDRESS("static-address"),
+    @SerializedName("cloud-run-service")
+    CLOUD_RUN_SERVICE("cloud-run-service");
+
+    private final String wire;
+
+    AdoptKind(String wire) {
+      this.wire = wire;
+    }
+
+    /** The name used in JSON (the step's name in events). */
+    public String wire() {
+      return wire;
     }
   }
 

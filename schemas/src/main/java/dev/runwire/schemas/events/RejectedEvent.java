@@ -4,7 +4,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A request that failed validation; the job was not launched. Lists every problem at once.
+ * A request that failed validation or that the deployment policy refused; the job was not launched
+ * (or, run by hand, stopped before any API call). Lists every problem at once.
  *
  * @param requestId the request's id when it could be read, else {@code null}
  * @param messageId the Pub/Sub message id, so the publisher can find its message
@@ -34,11 +35,26 @@ public record RejectedEvent(
     return "rejected-event";
   }
 
-  /** One validation problem: where (JSON pointer into the request) and what to fix. */
-  public record Problem(String pointer, String message) {
+  /**
+   * One problem: where (JSON pointer into the request) and what to fix.
+   *
+   * @param reason a named reason when a deployment policy refused the request (e.g. {@code
+   *     ImageNotAllowed}), so subscribers can act without parsing messages; {@code null} for a
+   *     validation problem
+   */
+  public record Problem(String pointer, String message, String reason) {
+
+    /** A validation problem (no named reason). */
+    public Problem(String pointer, String message) {
+      this(pointer, message, null);
+    }
+
     @Override
     public String toString() {
-      return (pointer.isEmpty() ? "/" : pointer) + ": " + message;
+      return (pointer.isEmpty() ? "/" : pointer)
+          + ": "
+          + (reason == null ? "" : reason + ": ")
+          + message;
     }
   }
 }
