@@ -61,6 +61,7 @@ final class FunctionSetup {
     Map<String, String> env = new LinkedHashMap<>(cloud.clientEnv());
     env.put("RUNWIRE_JOB", jobName);
     env.put("K_SERVICE", "runwire-function");
+    env.put("RUNWIRE_ALLOWED_IMAGE_PREFIXES", "local/"); // BenchRequests deploys local/ images
     return env;
   }
 

@@ -3,6 +3,7 @@ package dev.runwire.function;
 import com.google.cloud.run.v2.JobName;
 import dev.runwire.schemas.JobEnvironment;
 import dev.runwire.schemas.cloud.CloudEndpoints;
+import dev.runwire.schemas.policy.DeploymentPolicy;
 import java.util.Locale;
 import java.util.Map;
 
@@ -18,6 +19,7 @@ import java.util.Map;
  *     redelivers and finally dead-letters the message
  * @param eventsTopic {@code projects/P/topics/T}, or {@code null} to log events only
  * @param eventSource the CloudEvents {@code source} of the events this function publishes
+ * @param policy what a request may ask for; a refused request is rejected before any execution
  */
 public record FunctionConfig(
     JobName job,
@@ -26,7 +28,8 @@ public record FunctionConfig(
     boolean deadLetterPermanentFailures,
     String eventsTopic,
     String eventSource,
-    CloudEndpoints endpoints) {
+    CloudEndpoints endpoints,
+    DeploymentPolicy policy) {
 
   public static final String JOB_ENV = "RUNWIRE_JOB";
   public static final String MAX_TASKS_ENV = "RUNWIRE_MAX_TASKS";
@@ -68,7 +71,14 @@ public record FunctionConfig(
                 job.getLocation(),
                 service == null ? "runwire-function" : service);
     return new FunctionConfig(
-        job, maxTasks, maxBytes, deadLetter, topic, source, CloudEndpoints.fromEnv(env));
+        job,
+        maxTasks,
+        maxBytes,
+        deadLetter,
+        topic,
+        source,
+        CloudEndpoints.fromEnv(env),
+        DeploymentPolicy.fromEnv(env));
   }
 
   private static JobName jobName(String value) {

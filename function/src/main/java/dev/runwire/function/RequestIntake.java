@@ -21,10 +21,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What happens to one delivered message: unreadable or invalid → one {@code rejected} event, the
- * message is acknowledged; valid → the job runs (or the running execution is reused) and an {@code
- * accepted} event names the execution; the Run API fails → transient errors throw so Pub/Sub
- * redelivers, permanent ones publish {@code launch-failed} with the fix.
+ * What happens to one delivered message: unreadable, invalid or refused by the deployment policy →
+ * one {@code rejected} event, the message is acknowledged; valid → the job runs (or the running
+ * execution is reused) and an {@code accepted} event names the execution; the Run API fails →
+ * transient errors throw so Pub/Sub redelivers, permanent ones publish {@code launch-failed} with
+ * the fix.
  */
 final class RequestIntake {
 
@@ -48,6 +49,8 @@ final class RequestIntake {
     this.config = config;
     this.log = log;
     this.clock = clock;
+    // One line with every knob at start-up, so an operator sees what publishers may ask for.
+    log.info(config.policy().describe(), Map.of());
   }
 
   /**
@@ -69,6 +72,13 @@ final class RequestIntake {
       return;
     }
     ProvisioningRequest request = result.request();
+    // Pub/Sub carries no publisher identity: what a request may ask for is the deployment
+    // policy's to say, decided here from the request alone, before any execution starts.
+    List<Problem> refusals = config.policy().refusals(request);
+    if (!refusals.isEmpty()) {
+      reject(message.messageId(), request.requestId(), refusals);
+      return;
+    }
     // Compact, but exactly the fields the publisher sent: the job validates the same request.
     String requestJson =
         JsonParser.parseString(new String(message.data(), StandardCharsets.UTF_8)).toString();

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runwire.schemas.cloud.CloudEndpoints;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -77,6 +78,25 @@ class FunctionConfigTest {
     assertRefused("RUNWIRE_MAX_MESSAGE_BYTES", "-5", "whole number");
     assertRefused("RUNWIRE_DEAD_LETTER_PERMANENT_FAILURES", "yes", "true or false");
     assertRefused("RUNWIRE_EVENTS_TOPIC", "runwire-events", "projects/P/topics/T");
+  }
+
+  @Test
+  void aBadDeploymentPolicyStopsTheStartNamingTheVariableAndTheFix() {
+    assertRefused("RUNWIRE_ALLOWED_IMAGE_PREFIXES", "gcr.io/acme", "write gcr.io/acme/");
+    assertRefused("RUNWIRE_ALLOW_PUBLIC_SERVICES", "yes", "true or false");
+    assertRefused("RUNWIRE_ALLOW_ADOPTION", "on", "true or false");
+    assertRefused("RUNWIRE_DATA_LOSS_PROJECTS", "all", "not a project id");
+    assertRefused("RUNWIRE_ALLOWED_PROJECTS", "Acme Prod", "not a project id");
+  }
+
+  @Test
+  void thePolicyDefaultsAreStrict() {
+    FunctionConfig config = FunctionConfig.fromEnv(Map.of("RUNWIRE_JOB", JOB));
+
+    assertEquals(List.of(), config.policy().allowedImagePrefixes());
+    assertFalse(config.policy().allowPublicServices());
+    assertFalse(config.policy().allowAdoption());
+    assertTrue(config.policy().dataLossAllowedIn("any-project"));
   }
 
   private static void assertRefused(String name, String value, String hint) {

@@ -314,6 +314,7 @@ class JobLaunchTest {
       JobName job, Map<String, String> extraEnv, Duration recheckMargin) {
     Map<String, String> env = new HashMap<>(cloud.clientEnv());
     env.put("RUNWIRE_JOB", job.toString());
+    env.put("RUNWIRE_ALLOWED_IMAGE_PREFIXES", "local/"); // Requests.apply deploys local/...
     env.putAll(extraEnv);
     FunctionConfig config = FunctionConfig.fromEnv(env);
     CloudRunJobLauncher launcher =

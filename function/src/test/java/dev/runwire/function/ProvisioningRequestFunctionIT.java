@@ -66,6 +66,7 @@ class ProvisioningRequestFunctionIT {
     env.put("PUBSUB_EMULATOR_HOST", pubsub.hostPort());
     env.put("RUNWIRE_EVENTS_TOPIC", EVENTS_TOPIC);
     env.put("RUNWIRE_MAX_MESSAGE_BYTES", Integer.toString(MAX_MESSAGE_BYTES));
+    env.put("RUNWIRE_ALLOWED_IMAGE_PREFIXES", "local/"); // Requests.apply deploys local/...
     invoker =
         InvokerProcess.start(
             Path.of(System.getProperty("runwire.function.jar", "target/runwire-function.jar")),

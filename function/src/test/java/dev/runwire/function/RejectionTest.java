@@ -37,7 +37,8 @@ class RejectionTest {
             Map.of(
                 "RUNWIRE_JOB", "projects/runwire-demo/locations/us-central1/jobs/runwire-job",
                 "RUNWIRE_LOCAL_CLOUD", "http://127.0.0.1:" + FreePorts.pick(),
-                "RUNWIRE_MAX_MESSAGE_BYTES", "4096"));
+                "RUNWIRE_MAX_MESSAGE_BYTES", "4096",
+                "RUNWIRE_ALLOWED_IMAGE_PREFIXES", "local/"));
     launcher = CloudRunJobLauncher.create(config.job(), config.endpoints());
     StructuredLog log =
         new StructuredLog(

@@ -121,8 +121,7 @@ public record DeploymentPolicy(
   public static DeploymentPolicy fromEnv(Map<String, String> env) {
     Reading reading = read(env);
     if (!reading.problems().isEmpty()) {
-      throw new IllegalStateException(
-          "deployment policy: " + String.join("; ", reading.problems()));
+      throw new IllegalStateException(String.join("; ", reading.problems()));
     }
     return reading.policy();
   }
