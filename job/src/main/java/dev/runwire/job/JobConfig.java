@@ -3,13 +3,13 @@ package dev.runwire.job;
 import dev.runwire.job.engine.StepKind;
 import dev.runwire.schemas.JobEnvironment;
 import dev.runwire.schemas.cloud.CloudEndpoints;
+import dev.runwire.schemas.policy.DeploymentPolicy;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
  * The job's configuration, read once from the environment. Every bad value is reported (by variable
  * name, with the fix) instead of guessed around; see {@link #problems()}.
  *
- * @param allowedProjects empty = any project
- * @param allowedRegions empty = any region
+ * @param policy what a request may ask for (projects, regions, images, public services, adoption,
+ *     data loss); checked at start, before any API call
  * @param parallelism how many steps may run at once; 1 runs them one by one in {@code stepOrder}
  * @param stepOrder the order of a one-by-one run (the plan's order for steps not listed)
  */
@@ -26,8 +26,7 @@ public record JobConfig(
     String request,
     String eventsTopic,
     CloudEndpoints endpoints,
-    Set<String> allowedProjects,
-    Set<String> allowedRegions,
+    DeploymentPolicy policy,
     Duration stepTimeout,
     Duration pollInitialDelay,
     Duration retryInitialDelay,
@@ -42,8 +41,6 @@ public record JobConfig(
 
   public static final String REQUEST = JobEnvironment.REQUEST;
   public static final String EVENTS_TOPIC = JobEnvironment.EVENTS_TOPIC;
-  public static final String ALLOWED_PROJECTS = "RUNWIRE_ALLOWED_PROJECTS";
-  public static final String ALLOWED_REGIONS = "RUNWIRE_ALLOWED_REGIONS";
   public static final String STEP_TIMEOUT = "RUNWIRE_STEP_TIMEOUT";
   public static final String POLL_INITIAL_DELAY = "RUNWIRE_POLL_INITIAL_DELAY";
   public static final String RETRY_INITIAL_DELAY = "RUNWIRE_RETRY_INITIAL_DELAY";
@@ -77,13 +74,14 @@ public record JobConfig(
       problems.add(
           "CLOUD_RUN_TASK_INDEX " + taskIndex + " must be below CLOUD_RUN_TASK_COUNT " + taskCount);
     }
+    DeploymentPolicy.Reading policy = DeploymentPolicy.read(env);
+    problems.addAll(policy.problems());
     String execution = blankToNull(env.get("CLOUD_RUN_EXECUTION"));
     return new JobConfig(
         JobEnvironment.from(env).requestJson(),
         blankToNull(env.get(EVENTS_TOPIC)),
         CloudEndpoints.fromEnv(env),
-        Set.copyOf(list(env.get(ALLOWED_PROJECTS))),
-        Set.copyOf(list(env.get(ALLOWED_REGIONS))),
+        policy.policy(),
         timeout,
         poll,
         retry,
@@ -95,32 +93,6 @@ public record JobConfig(
         taskCount,
         integer(env, "CLOUD_RUN_TASK_ATTEMPT", 0, 0, problems),
         List.copyOf(problems));
-  }
-
-  /** Problems with the project/regions a request names, before any API call. */
-  public List<String> refusals(String project, List<String> regions) {
-    List<String> refusals = new ArrayList<>();
-    if (!allowedProjects.isEmpty() && !allowedProjects.contains(project)) {
-      refusals.add(
-          "project '"
-              + project
-              + "' is not allowed here; "
-              + ALLOWED_PROJECTS
-              + " is "
-              + String.join(",", allowedProjects.stream().sorted().toList()));
-    }
-    for (String region : regions) {
-      if (!allowedRegions.isEmpty() && !allowedRegions.contains(region)) {
-        refusals.add(
-            "region '"
-                + region
-                + "' is not allowed here; "
-                + ALLOWED_REGIONS
-                + " is "
-                + String.join(",", allowedRegions.stream().sorted().toList()));
-      }
-    }
-    return refusals;
   }
 
   private static Duration duration(

@@ -6,6 +6,7 @@ import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.ProvisioningRequest.Mode;
 import dev.runwire.schemas.cloud.EventSink;
 import dev.runwire.schemas.events.RejectedEvent;
+import dev.runwire.schemas.events.RejectedEvent.Problem;
 import dev.runwire.schemas.validation.RequestValidator;
 import dev.runwire.schemas.validation.ValidateCommand;
 import dev.runwire.schemas.validation.ValidationResult;
@@ -109,6 +110,7 @@ public final class RunwireJob {
       config.problems().forEach(p -> err.println("configuration: " + p));
       return INVALID;
     }
+    err.println(config.policy().describe());
     ValidationResult result = RequestValidator.standard().validate(text);
     if (!result.valid()) {
       reportRejected(config, result);
@@ -127,34 +129,33 @@ public final class RunwireJob {
         return INVALID;
       }
     }
-    List<String> refusals = refusals(config, request);
+    // The job can be run by hand: the deployment policy is checked again here, before any API
+    // call, with the same reasons the function rejects with.
+    List<Problem> refusals = config.policy().refusals(request);
     if (!refusals.isEmpty()) {
+      err.println(
+          "refused by the deployment policy ("
+              + refusals.size()
+              + " problems); nothing was touched:");
       refusals.forEach(r -> err.println("refused: " + r));
+      publishRejected(config, request.requestId(), refusals);
       return INVALID;
     }
     EventSinks.Chosen sinks = sinks(config);
     return new Execution(config, sinks, err, clock).run(request);
   }
 
-  private static List<String> refusals(JobConfig config, ProvisioningRequest request) {
-    if (request.isScoped()) {
-      return config.refusals(request.scope().project(), request.scope().regions());
-    }
-    return config.refusals(request.target().project(), List.of(request.target().region()));
-  }
-
   private void reportRejected(JobConfig config, ValidationResult result) {
     err.println(
         "invalid request (" + result.problems().size() + " problems); nothing was touched:");
     result.problems().forEach(p -> err.println("  " + p));
+    publishRejected(config, result.requestIdIfKnown(), result.problems());
+  }
+
+  private void publishRejected(JobConfig config, String requestId, List<Problem> problems) {
     try (EventSink events = sinks(config).all()) {
       events.publish(
-          new RejectedEvent(
-              null,
-              result.requestIdIfKnown(),
-              config.executionId(),
-              clock.instant(),
-              result.problems()));
+          new RejectedEvent(null, requestId, config.executionId(), clock.instant(), problems));
     }
   }
 

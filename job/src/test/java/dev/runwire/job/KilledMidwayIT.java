@@ -125,6 +125,7 @@ class KilledMidwayIT {
     env.put("RUNWIRE_LOCAL_CLOUD", cloud.baseUrl());
     env.put("RUNWIRE_POLL_INITIAL_DELAY", "PT0.05S");
     env.put("CLOUD_RUN_EXECUTION", execution);
+    env.put("RUNWIRE_ALLOWED_IMAGE_PREFIXES", "local/");
     env.remove("RUNWIRE_EVENTS_TOPIC");
     return builder.start();
   }

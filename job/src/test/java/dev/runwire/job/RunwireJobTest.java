@@ -159,7 +159,14 @@ class RunwireJobTest {
   }
 
   static RunwireJob job(Map<String, String> env, JobOutput output) {
+    Map<String, String> withPolicy = new HashMap<>(env);
+    // The test requests deploy local/ images (commands of the local cloud).
+    withPolicy.putIfAbsent("RUNWIRE_ALLOWED_IMAGE_PREFIXES", "local/");
     return new RunwireJob(
-        env, new ByteArrayInputStream(new byte[0]), output.outStream, output.errStream, false);
+        withPolicy,
+        new ByteArrayInputStream(new byte[0]),
+        output.outStream,
+        output.errStream,
+        false);
   }
 }
