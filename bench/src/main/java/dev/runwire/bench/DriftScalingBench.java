@@ -250,6 +250,7 @@ final class DriftScalingBench {
     env.put("CLOUD_RUN_TASK_INDEX", Integer.toString(index));
     env.put("CLOUD_RUN_TASK_COUNT", Integer.toString(count));
     env.put("CLOUD_RUN_EXECUTION", "bench-sweep");
+    env.put("RUNWIRE_ALLOWED_IMAGE_PREFIXES", "local/"); // the bench deploys local/ images
     return env;
   }
 

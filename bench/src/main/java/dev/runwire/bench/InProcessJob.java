@@ -105,6 +105,7 @@ final class InProcessJob {
       throw new UncheckedIOException(e);
     }
     Map<String, String> env = new LinkedHashMap<>(baseEnv);
+    env.putIfAbsent("RUNWIRE_ALLOWED_IMAGE_PREFIXES", "local/"); // the bench deploys local/ images
     env.putAll(extraEnv);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();

@@ -302,6 +302,7 @@ final class StartupBench {
     argv.addAll(List.of("-jar", jobJar.toString(), "plan", request.toString()));
     Map<String, String> env = new LinkedHashMap<>(cloud.clientEnv());
     env.put("RUNWIRE_POLL_INITIAL_DELAY", "PT0.05S");
+    env.put("RUNWIRE_ALLOWED_IMAGE_PREFIXES", "local/"); // the bench deploys local/ images
     try (ChildJvm child = ChildJvm.start(argv, env, work, "job-" + name)) {
       long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
       List<RecordedRequest> log = cloud.requestLog();

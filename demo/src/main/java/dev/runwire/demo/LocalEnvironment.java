@@ -67,6 +67,13 @@ final class LocalEnvironment implements AutoCloseable {
   static final String SAMPLE_IMAGE = "local/visitor-counter";
 
   /**
+   * The deployment policy the demo needs, set explicitly so the defaults stay strict: the local
+   * cloud's images ({@code local/...}) and the public sample service.
+   */
+  static final Map<String, String> DEMO_POLICY =
+      Map.of("RUNWIRE_ALLOWED_IMAGE_PREFIXES", "local/", "RUNWIRE_ALLOW_PUBLIC_SERVICES", "true");
+
+  /**
    * What to start.
    *
    * @param profile the local cloud's latency profile
@@ -228,6 +235,7 @@ final class LocalEnvironment implements AutoCloseable {
     env.put("RUNWIRE_EVENTS_TOPIC", settings.pubsubTopology().eventsTopic().toString());
     env.put(CloudEndpoints.LOCAL_CLOUD_ENV, cloud.baseUrl());
     env.put(CloudEndpoints.PUBSUB_EMULATOR_ENV, pubsubEmulator.hostPort());
+    env.putAll(DEMO_POLICY);
     return env;
   }
 
@@ -238,6 +246,7 @@ final class LocalEnvironment implements AutoCloseable {
     env.put(CloudEndpoints.LOCAL_CLOUD_ENV, cloud.baseUrl());
     env.put(CloudEndpoints.PUBSUB_EMULATOR_ENV, pubsubEmulator.hostPort());
     env.put("RUNWIRE_POLL_INITIAL_DELAY", "PT0.05S");
+    env.putAll(DEMO_POLICY);
     return env;
   }
 
