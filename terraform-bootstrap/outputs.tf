@@ -106,3 +106,19 @@ output "example_pull_events_command" {
   description = "Reads the events the example produced."
   value       = "gcloud pubsub subscriptions pull ${google_pubsub_subscription.events.id} --auto-ack --limit=50 --format=json"
 }
+
+# The post-apply script's settings, so `./runwire deploy` can run it again and show its outcome.
+output "max_delivery_attempts" {
+  description = "Deliveries before a request is dead-lettered (the trigger subscription's policy)."
+  value       = var.max_delivery_attempts
+}
+
+output "message_retention" {
+  description = "Retention of the topics and the runwire subscriptions."
+  value       = var.message_retention
+}
+
+output "pubsub_service_agent" {
+  description = "The Pub/Sub service agent (member form) that dead-letters messages."
+  value       = local.pubsub_service_agent
+}
