@@ -66,6 +66,13 @@ resource "google_cloudfunctions2_function" "runwire" {
       RUNWIRE_EVENTS_TOPIC                   = google_pubsub_topic.events.id
       RUNWIRE_MAX_TASKS                      = tostring(var.function_max_tasks)
       RUNWIRE_DEAD_LETTER_PERMANENT_FAILURES = tostring(var.dead_letter_permanent_failures)
+      # The deployment policy (main.tf), checked before an execution starts.
+      RUNWIRE_ALLOWED_PROJECTS       = local.policy_env.RUNWIRE_ALLOWED_PROJECTS
+      RUNWIRE_ALLOWED_REGIONS        = local.policy_env.RUNWIRE_ALLOWED_REGIONS
+      RUNWIRE_ALLOWED_IMAGE_PREFIXES = local.policy_env.RUNWIRE_ALLOWED_IMAGE_PREFIXES
+      RUNWIRE_ALLOW_PUBLIC_SERVICES  = local.policy_env.RUNWIRE_ALLOW_PUBLIC_SERVICES
+      RUNWIRE_ALLOW_ADOPTION         = local.policy_env.RUNWIRE_ALLOW_ADOPTION
+      RUNWIRE_DATA_LOSS_PROJECTS     = local.policy_env.RUNWIRE_DATA_LOSS_PROJECTS
     }
   }
 
@@ -79,7 +86,10 @@ resource "google_cloudfunctions2_function" "runwire" {
 
   depends_on = [
     google_project_service.host,
-    google_project_iam_member.build_builder,
+    google_project_iam_member.build_log_writer,
+    google_project_iam_member.build_source_reader,
+    google_storage_bucket_iam_member.build_source_reader,
+    google_artifact_registry_repository_iam_member.build_writer,
     google_pubsub_topic_iam_member.events_publisher_function,
     google_cloud_run_v2_job_iam_member.function_executor,
     google_cloud_run_v2_job_iam_member.function_viewer,

@@ -53,15 +53,36 @@ resource "google_cloud_run_v2_job" "runwire" {
           name  = "RUNWIRE_STEP_TIMEOUT"
           value = var.job_step_timeout
         }
+        # The deployment policy, the same as the function's (the job can be run by hand).
+        env {
+          name  = "RUNWIRE_ALLOWED_IMAGE_PREFIXES"
+          value = local.policy_env.RUNWIRE_ALLOWED_IMAGE_PREFIXES
+        }
+        env {
+          name  = "RUNWIRE_ALLOW_PUBLIC_SERVICES"
+          value = local.policy_env.RUNWIRE_ALLOW_PUBLIC_SERVICES
+        }
+        env {
+          name  = "RUNWIRE_ALLOW_ADOPTION"
+          value = local.policy_env.RUNWIRE_ALLOW_ADOPTION
+        }
+        env {
+          name  = "RUNWIRE_DATA_LOSS_PROJECTS"
+          value = local.policy_env.RUNWIRE_DATA_LOSS_PROJECTS
+        }
       }
 
-      # Direct VPC egress: only private ranges go through the VPC, so the verify step reaches
-      # the Redis instances' private IPs while Google APIs are reached directly.
-      vpc_access {
-        egress = "PRIVATE_RANGES_ONLY"
-        network_interfaces {
-          network    = var.network
-          subnetwork = var.subnetwork
+      # No VPC egress by default: the job calls Google APIs only, and verify proves the path from
+      # a probe job configured like the service. Only where an organisation policy demands VPC
+      # egress on every job (network and subnetwork set).
+      dynamic "vpc_access" {
+        for_each = var.subnetwork == "" ? [] : [var.subnetwork]
+        content {
+          egress = "PRIVATE_RANGES_ONLY"
+          network_interfaces {
+            network    = var.network
+            subnetwork = vpc_access.value
+          }
         }
       }
     }

@@ -9,6 +9,16 @@ locals {
   # project (created when the Pub/Sub API is enabled).
   pubsub_service_agent = "serviceAccount:service-${data.google_project.runwire.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
 
+  # The deployment policy both the function and the job read (see variables.tf).
+  policy_env = {
+    RUNWIRE_ALLOWED_PROJECTS       = join(",", var.target_projects)
+    RUNWIRE_ALLOWED_REGIONS        = join(",", var.allowed_regions)
+    RUNWIRE_ALLOWED_IMAGE_PREFIXES = join(",", var.allowed_image_prefixes)
+    RUNWIRE_ALLOW_PUBLIC_SERVICES  = tostring(var.allow_public_services)
+    RUNWIRE_ALLOW_ADOPTION         = tostring(var.allow_adoption)
+    RUNWIRE_DATA_LOSS_PROJECTS     = join(",", var.data_loss_projects)
+  }
+
   drift_check_regions = length(var.drift_check_regions) > 0 ? var.drift_check_regions : (
     length(var.allowed_regions) > 0 ? var.allowed_regions : [var.region]
   )

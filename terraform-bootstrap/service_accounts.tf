@@ -57,11 +57,40 @@ resource "google_service_account_iam_member" "trigger_token_creator_pubsub_agent
   depends_on = [google_project_service.host]
 }
 
-# The function's build: Cloud Build writes logs, reads the staged source from the bucket Cloud
-# Functions copies it to (a Google-created gcf-v2-sources-* bucket whose name is not known before
-# the first deploy, hence the project-level grant) and pushes the image to the runwire repository.
-resource "google_project_iam_member" "build_builder" {
+# The function's build, with only what it does (roles/cloudbuild.builds.builder project-wide
+# would also let it publish to the requests topic and delete objects): write its logs, read the
+# function source - ours, and the copy Cloud Functions stages in its Google-created
+# gcf-v2-sources-PROJECT_NUMBER-REGION bucket, which does not exist before the first deploy (hence a
+# project-level grant with a condition on the bucket name) - and push the built image to the
+# runwire repository.
+resource "google_project_iam_member" "build_log_writer" {
   project = var.project_id
-  role    = "roles/cloudbuild.builds.builder"
+  role    = "roles/logging.logWriter"
   member  = "serviceAccount:${google_service_account.build.email}"
+}
+
+resource "google_project_iam_member" "build_source_reader" {
+  project = var.project_id
+  role    = "roles/storage.objectViewer"
+  member  = "serviceAccount:${google_service_account.build.email}"
+
+  condition {
+    title       = "Cloud Functions staged sources only"
+    description = "The gcf-v2-sources-* buckets Cloud Functions copies function sources to."
+    expression  = "resource.name.startsWith(\"projects/_/buckets/gcf-v2-sources-\")"
+  }
+}
+
+resource "google_storage_bucket_iam_member" "build_source_reader" {
+  bucket = google_storage_bucket.function_source.name
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${google_service_account.build.email}"
+}
+
+resource "google_artifact_registry_repository_iam_member" "build_writer" {
+  project    = var.project_id
+  location   = google_artifact_registry_repository.runwire.location
+  repository = google_artifact_registry_repository.runwire.name
+  role       = "roles/artifactregistry.writer"
+  member     = "serviceAccount:${google_service_account.build.email}"
 }

@@ -78,23 +78,62 @@ variable "runtime_service_accounts" {
     project = string
     email   = string
   }))
-  description = "Runtime service accounts of the Cloud Run services runwire updates. Updating a service deploys a new revision that runs as its service account, which needs iam.serviceAccounts.actAs on that account: the job gets roles/iam.serviceAccountUser on exactly these accounts, never project-wide."
-  default     = []
+  description = "Runtime service accounts of the Cloud Run services runwire updates (and that its verify probe runs as). Updating a service deploys a new revision that runs as its service account, which needs iam.serviceAccounts.actAs on that account: the job gets roles/iam.serviceAccountUser on exactly these accounts, never project-wide. null (default): the default compute account (PROJECT_NUMBER-compute@developer.gserviceaccount.com) of each target project, which services that name no account run as - including those runwire creates."
+  default     = null
 
   validation {
-    condition     = alltrue([for sa in var.runtime_service_accounts : can(regex("^[^@\\s]+@[a-z0-9.-]+\\.gserviceaccount\\.com$", sa.email))])
+    condition     = var.runtime_service_accounts == null ? true : alltrue([for sa in var.runtime_service_accounts : can(regex("^[^@\\s]+@[a-z0-9.-]+\\.gserviceaccount\\.com$", sa.email))])
     error_message = "Every runtime_service_accounts[*].email must be a service account email, e.g. \"my-svc@my-app-prod.iam.gserviceaccount.com\" or \"123456789-compute@developer.gserviceaccount.com\"."
   }
 
   validation {
-    condition     = alltrue([for sa in var.runtime_service_accounts : can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", sa.project))])
+    condition     = var.runtime_service_accounts == null ? true : alltrue([for sa in var.runtime_service_accounts : can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", sa.project))])
     error_message = "Every runtime_service_accounts[*].project must be the ID of the project that owns the service account."
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Deployment policy: what a request may ask for (RUNWIRE_* env of both the function and the job;
+# anyone who may publish to the requests topic can send any request, so these are the limits).
+# ---------------------------------------------------------------------------------------------
+
+variable "allowed_image_prefixes" {
+  type        = list(string)
+  description = "RUNWIRE_ALLOWED_IMAGE_PREFIXES: image prefixes a request's service.image may start with, e.g. [\"europe-west1-docker.pkg.dev/acme-builds/release/\"]. Empty (default): only the target project's own registries, REGION-docker.pkg.dev/PROJECT/ and gcr.io/PROJECT/; any other image is refused before an API call."
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.allowed_image_prefixes : can(regex("^[a-z0-9][a-z0-9.-]*(:[0-9]+)?/[^,\\s]*$", p))])
+    error_message = "Every entry of allowed_image_prefixes must be a registry host and path prefix without commas or spaces, e.g. \"europe-west1-docker.pkg.dev/acme-builds/release/\"."
+  }
+}
+
+variable "allow_public_services" {
+  type        = bool
+  description = "RUNWIRE_ALLOW_PUBLIC_SERVICES: whether a request may set allowUnauthenticated: true (allUsers may invoke the service). Default false: such requests are refused."
+  default     = false
+}
+
+variable "allow_adoption" {
+  type        = bool
+  description = "RUNWIRE_ALLOW_ADOPTION: whether a request may take over (adopt) existing resources runwire did not create. Default false: runwire uses such resources but never changes or deletes them."
+  default     = false
+}
+
+variable "data_loss_projects" {
+  type        = list(string)
+  description = "RUNWIRE_DATA_LOSS_PROJECTS: projects where a destroy request's allowDataLoss may delete a Redis instance runwire created. [\"*\"] (default): every allowed project; []: never. Resources runwire did not create are never deleted."
+  default     = ["*"]
+
+  validation {
+    condition     = alltrue([for p in var.data_loss_projects : p == "*" || can(regex("^[a-z][a-z0-9-]{4,28}[a-z0-9]$", p))])
+    error_message = "Every entry of data_loss_projects must be \"*\" (every allowed project) or a project ID; [] means never."
   }
 }
 
 variable "use_predefined_roles" {
   type        = bool
-  description = "false (default): the job's service account gets one custom role per target project with exactly the permissions the steps call. true: it gets predefined roles instead (redis.admin, compute.networkAdmin, compute.securityAdmin, vpcaccess.admin, secretmanager.admin, run.developer) - broader, for organisations that do not allow custom roles."
+  description = "false (default): the job's service account gets two custom roles per target project with exactly the permissions the steps call (the Secret Manager one bound with a condition: runwire's AUTH secrets only). true: it gets predefined roles instead (redis.admin, compute.networkAdmin, compute.securityAdmin, vpcaccess.admin, run.admin, and secretmanager.admin under the same condition) - broader, for organisations that do not allow custom roles."
   default     = false
 }
 
@@ -114,21 +153,28 @@ variable "job_image" {
 
 variable "network" {
   type        = string
-  description = "VPC network the job's Direct VPC egress attaches to: a name in project_id, or projects/HOST/global/networks/NAME for a Shared VPC. The verify step reaches private Redis through it, so it must be (or route to) the network the Redis instances are peered with."
+  description = "Optional Direct VPC egress of the job itself: the network (a name in project_id, or projects/HOST/global/networks/NAME for a Shared VPC). The job does not need it - it calls Google APIs only, and verify runs a probe on the service's own network path - so leave it empty unless an organisation policy (run.allowedVPCEgress) requires VPC egress on every Cloud Run job. Set together with subnetwork."
+  default     = ""
 
   validation {
-    condition     = can(regex("^(projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/global/networks/)?[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", var.network))
-    error_message = "network must be a network name such as \"default\" or \"projects/HOST_PROJECT/global/networks/NAME\"."
+    condition     = var.network == "" || can(regex("^(projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/global/networks/)?[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", var.network))
+    error_message = "network must be empty (no VPC egress for the job), a network name such as \"default\", or \"projects/HOST_PROJECT/global/networks/NAME\"."
   }
 }
 
 variable "subnetwork" {
   type        = string
-  description = "Subnet of var.network in var.region the job takes its IPs from (Direct VPC egress wants /26 or larger): a name, or projects/HOST/regions/REGION/subnetworks/NAME for a Shared VPC."
+  description = "Optional Direct VPC egress of the job itself: the subnet of var.network in var.region (a name, or projects/HOST/regions/REGION/subnetworks/NAME). Empty (default): the job has no VPC egress (see network)."
+  default     = ""
 
   validation {
-    condition     = can(regex("^(projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/regions/[a-z]+-[a-z]+[0-9]+/subnetworks/)?[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", var.subnetwork))
-    error_message = "subnetwork must be a subnet name such as \"runwire-jobs\" or \"projects/HOST_PROJECT/regions/REGION/subnetworks/NAME\"."
+    condition     = var.subnetwork == "" || can(regex("^(projects/[a-z][a-z0-9-]{4,28}[a-z0-9]/regions/[a-z]+-[a-z]+[0-9]+/subnetworks/)?[a-z]([-a-z0-9]{0,61}[a-z0-9])?$", var.subnetwork))
+    error_message = "subnetwork must be empty (no VPC egress for the job), a subnet name such as \"runwire-jobs\", or \"projects/HOST_PROJECT/regions/REGION/subnetworks/NAME\"."
+  }
+
+  validation {
+    condition     = (var.subnetwork == "") == (var.network == "")
+    error_message = "network and subnetwork go together: set both for VPC egress of the job, or neither."
   }
 }
 
