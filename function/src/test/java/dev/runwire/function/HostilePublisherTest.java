@@ -9,6 +9,7 @@ import com.google.gson.JsonParser;
 import dev.runwire.emulator.LocalCloud;
 import dev.runwire.schemas.MessageCodec;
 import dev.runwire.schemas.MessageSchemas;
+import dev.runwire.schemas.cloud.StructuredLog;
 import dev.runwire.schemas.events.AcceptedEvent;
 import dev.runwire.schemas.events.RejectedEvent;
 import dev.runwire.schemas.events.RejectedEvent.Problem;
