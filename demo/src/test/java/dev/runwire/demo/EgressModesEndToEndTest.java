@@ -131,6 +131,9 @@ class EgressModesEndToEndTest {
     ServiceProbe.Answer answer =
         new ServiceProbe(Duration.ofSeconds(20)).get(URI.create(service.getUri() + "/redis"));
     assertTrue(answer.body().matches("Visitor number: \\d+"), answer.toString());
+    // ...and that Redis is the one bundled with the local cloud, not a system package (demo/pom.xml
+    // hides redis-server on PATH from these tests).
+    assertTrue(env.cloud().redisServer().endsWith(", bundled)"), env.cloud().redisServer());
     return service;
   }
 }

@@ -43,7 +43,16 @@ final class RedisServers {
     this.binary = findBinary();
   }
 
-  /** {@code RUNWIRE_REDIS_SERVER} when set, else {@code redis-server} on PATH. */
+  /**
+   * Set to {@code bundled}, the system property {@value #SERVER_PROPERTY} skips the PATH lookup, so
+   * tests on a machine that has redis-server installed can prove the bundled fallback.
+   */
+  static final String SERVER_PROPERTY = "runwire.redis.server";
+
+  /**
+   * {@code RUNWIRE_REDIS_SERVER} when set, else {@code redis-server} on PATH, else the binary
+   * bundled with embedded-redis for this platform ({@link BundledRedis}).
+   */
   static Optional<Path> findBinary() {
     String explicit = System.getenv("RUNWIRE_REDIS_SERVER");
     if (explicit != null && !explicit.isBlank()) {
@@ -51,16 +60,15 @@ final class RedisServers {
       return Files.isExecutable(p) ? Optional.of(p) : Optional.empty();
     }
     String path = System.getenv("PATH");
-    if (path == null) {
-      return Optional.empty();
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir, "redis-server");
-      if (Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
+    if (path != null && !BundledRedis.LABEL.equals(System.getProperty(SERVER_PROPERTY))) {
+      for (String dir : path.split(File.pathSeparator)) {
+        Path candidate = Path.of(dir, "redis-server");
+        if (Files.isExecutable(candidate)) {
+          return Optional.of(candidate);
+        }
       }
     }
-    return Optional.empty();
+    return BundledRedis.binary();
   }
 
   Optional<Path> binary() {
@@ -70,15 +78,25 @@ final class RedisServers {
   /** Which server backs instances, for the start-up banner. */
   String describe() {
     return binary
-        .map(b -> "redis-server from " + b + " (" + version(b) + ")")
+        .map(
+            b ->
+                "redis-server from "
+                    + b
+                    + " ("
+                    + version(b)
+                    + (b.startsWith(BundledRedis.cacheDir()) ? ", " + BundledRedis.LABEL : "")
+                    + ")")
         .orElse(
-            "none: redis-server is not on PATH, so Redis instance creates fail"
-                + " (install the Debian package redis-server)");
+            "none: redis-server is not on PATH and none is bundled for "
+                + BundledRedis.platform()
+                + ", so Redis instance creates fail (install the Debian package redis-server)");
   }
 
   String missingMessage() {
     return "The local cloud backs each Redis instance with a real redis-server, and none was found"
-        + " on PATH; install it (Debian: apt-get install redis-server) or set"
+        + " on PATH or bundled for "
+        + BundledRedis.platform()
+        + "; install it (Debian: apt-get install redis-server) or set"
         + " RUNWIRE_REDIS_SERVER to its path";
   }
 
