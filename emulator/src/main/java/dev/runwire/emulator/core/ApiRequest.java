@@ -17,6 +17,7 @@ public final class ApiRequest {
   private final Map<String, List<String>> query;
   private final byte[] body;
   private final ProtoJson json;
+  private final String host;
 
   public ApiRequest(
       String method,
@@ -25,6 +26,23 @@ public final class ApiRequest {
       Map<String, List<String>> query,
       byte[] body,
       ProtoJson json) {
+    this(method, path, vars, query, body, json, "");
+  }
+
+  /**
+   * @param host the host the client addressed (an absolute-form request's host, else the Host
+   *     header without port; empty when unknown): regional APIs such as Cloud Run Admin v1 take the
+   *     region from it ({@code us-central1-run.googleapis.com})
+   */
+  public ApiRequest(
+      String method,
+      String path,
+      Map<String, String> vars,
+      Map<String, List<String>> query,
+      byte[] body,
+      ProtoJson json,
+      String host) {
+    this.host = host == null ? "" : host;
     this.method = method;
     this.path = path;
     this.vars = vars;
@@ -60,6 +78,16 @@ public final class ApiRequest {
 
   public String path() {
     return path;
+  }
+
+  /** The host the client addressed, without port; empty when unknown. */
+  public String host() {
+    return host;
+  }
+
+  /** The raw body. */
+  public byte[] rawBody() {
+    return body.clone();
   }
 
   /** A path variable; every variable of the route's template is present. */

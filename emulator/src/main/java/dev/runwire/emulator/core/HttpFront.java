@@ -103,7 +103,15 @@ public final class HttpFront implements HttpHandler, AutoCloseable {
         serveAdmin(exchange, method, rawPath, query, body);
         return;
       }
-      serveApi(exchange, method, rawPath, rawQuery == null ? "" : rawQuery, query, body, started);
+      serveApi(
+          exchange,
+          method,
+          rawPath,
+          rawQuery == null ? "" : rawQuery,
+          query,
+          body,
+          started,
+          addressedHost(exchange));
     }
   }
 
@@ -114,7 +122,8 @@ public final class HttpFront implements HttpHandler, AutoCloseable {
       String rawQuery,
       Map<String, List<String>> query,
       byte[] body,
-      long started)
+      long started,
+      String host)
       throws IOException {
     String api = "unknown";
     RequestKind kind = "GET".equals(method) ? RequestKind.READ : RequestKind.MUTATION;
@@ -135,7 +144,7 @@ public final class HttpFront implements HttpHandler, AutoCloseable {
         throw ApiException.notFoundMessage(
             "The local cloud serves no " + method + " " + rawPath + "; check the method and path");
       }
-      ApiRequest request = new ApiRequest(method, rawPath, vars, query, body, core.json());
+      ApiRequest request = new ApiRequest(method, rawPath, vars, query, body, core.json(), host);
       api = route.api().apply(request);
       kind = route.kind();
       injectFaults(api);
@@ -163,6 +172,24 @@ public final class HttpFront implements HttpHandler, AutoCloseable {
                 api,
                 kind));
     send(exchange, status, out);
+  }
+
+  /**
+   * The host the client addressed. A client that treats the local cloud as its HTTP proxy (gcloud
+   * with {@code CLOUDSDK_PROXY_*}) sends absolute-form request targets (RFC 9112 section 3.2.2,
+   * {@code GET http://us-central1-run.local:PORT/apis/...}); the JDK server parses them into an
+   * absolute URI whose path routes as usual and whose host names the region.
+   */
+  private static String addressedHost(HttpExchange exchange) {
+    String host = exchange.getRequestURI().getHost();
+    if (host == null) {
+      host = exchange.getRequestHeaders().getFirst("Host");
+    }
+    if (host == null) {
+      return "";
+    }
+    int colon = host.lastIndexOf(':');
+    return colon > 0 && host.indexOf(']') < colon ? host.substring(0, colon) : host;
   }
 
   private void injectFaults(String api) {

@@ -7,20 +7,26 @@ import com.google.gson.JsonObject;
 import dev.runwire.emulator.core.ApiSurface;
 import dev.runwire.emulator.core.CloudCore;
 import dev.runwire.emulator.core.Connectors;
+import dev.runwire.emulator.core.InProcessRoutes;
 import dev.runwire.emulator.core.LatencyKey;
 import dev.runwire.emulator.core.Networks;
 import dev.runwire.emulator.core.ProtoJson;
 import dev.runwire.emulator.core.Routes;
 import dev.runwire.emulator.core.SecretValues;
+import dev.runwire.emulator.run.v1.RunV1Routes;
 import java.util.List;
 
-/** Cloud Run Admin v2: services, jobs, executions, IAM and their operations. */
+/**
+ * Cloud Run Admin v2 (services, jobs, executions, IAM and their operations) and v1, the
+ * Knative-style API gcloud speaks, as a projection of the same v2 state ({@link RunV1Routes}).
+ */
 public final class RunSurface implements ApiSurface {
 
   private final RunIam iam = new RunIam();
   private final ProtoJson json;
   private final RunServices services;
   private final RunJobs jobs;
+  private final RunV1Routes v1;
 
   public RunSurface(
       CloudCore core, Networks networks, Connectors connectors, SecretValues secrets) {
@@ -28,6 +34,10 @@ public final class RunSurface implements ApiSurface {
     RevisionChecks checks = new RevisionChecks(networks, connectors, secrets);
     this.services = new RunServices(core, checks, iam);
     this.jobs = new RunJobs(core, checks, iam);
+    InProcessRoutes v2 = new InProcessRoutes(json);
+    services.registerRoutes(v2.routes(api()));
+    jobs.registerRoutes(v2.routes(api()));
+    this.v1 = new RunV1Routes(v2);
     core.json()
         .registerAnyTypes(Service.getDescriptor(), Job.getDescriptor(), Execution.getDescriptor());
   }
@@ -41,6 +51,7 @@ public final class RunSurface implements ApiSurface {
   public void registerRoutes(Routes routes) {
     services.registerRoutes(routes);
     jobs.registerRoutes(routes);
+    v1.registerRoutes(routes);
   }
 
   @Override
