@@ -85,6 +85,11 @@ public final class ApiRequest {
     return host;
   }
 
+  /** Every query parameter. */
+  public Map<String, List<String>> queryMap() {
+    return query;
+  }
+
   /** The raw body. */
   public byte[] rawBody() {
     return body.clone();

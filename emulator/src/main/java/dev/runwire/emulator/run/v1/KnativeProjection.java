@@ -139,6 +139,46 @@ final class KnativeProjection {
     return out;
   }
 
+  /** The service's latest created revision, from its current template; empty when none yet. */
+  static JsonObject revision(JsonObject v2, String namespace) {
+    String name = shortName(str(v2, "latestCreatedRevision"));
+    if (name.isEmpty()) {
+      return new JsonObject();
+    }
+    JsonObject service = service(v2, namespace);
+    JsonObject template = obj(obj(service, "spec"), "template");
+    JsonObject out = new JsonObject();
+    out.addProperty("apiVersion", SERVING);
+    out.addProperty("kind", "Revision");
+    JsonObject meta = obj(template, "metadata").deepCopy();
+    meta.addProperty("name", name);
+    meta.addProperty("namespace", namespace);
+    JsonObject labels = obj(meta, "labels");
+    String serviceId = shortName(str(v2, "name"));
+    labels.addProperty("serving.knative.dev/service", serviceId);
+    labels.addProperty("serving.knative.dev/configuration", serviceId);
+    labels.add(
+        "cloud.googleapis.com/location",
+        obj(obj(service, "metadata"), "labels").get("cloud.googleapis.com/location"));
+    meta.add("labels", labels);
+    copy(v2, "updateTime", meta, "creationTimestamp");
+    out.add("metadata", meta);
+    out.add("spec", obj(template, "spec").deepCopy());
+    JsonObject status = new JsonObject();
+    boolean ready = name.equals(shortName(str(v2, "latestReadyRevision")));
+    JsonObject serviceReady = arr(obj(service, "status"), "conditions").get(0).getAsJsonObject();
+    JsonObject condition = serviceReady.deepCopy();
+    if (ready) {
+      condition.addProperty("status", "True");
+    }
+    JsonArray conditions = new JsonArray();
+    conditions.add(condition);
+    status.add("conditions", conditions);
+    status.addProperty("observedGeneration", 1);
+    out.add("status", status);
+    return out;
+  }
+
   /**
    * Applies a v1 service (a create or a ReplaceService body) to {@code v2} (the stored service, or
    * an empty object for a create): only the fields v1 carries change, the rest stays.
@@ -172,6 +212,8 @@ final class KnativeProjection {
     JsonObject meta = obj(v1, "metadata");
     out.add("labels", plainLabels(obj(meta, "labels")));
     JsonObject ann = obj(meta, "annotations");
+    copy(ann, "run.googleapis.com/client-name", out, "client");
+    copy(ann, "run.googleapis.com/client-version", out, "clientVersion");
     if (ann.has(INGRESS)) {
       String ingress = key(INGRESS_V1, str(ann, INGRESS));
       if (ingress == null) {

@@ -31,6 +31,9 @@ public final class RunV1Routes {
   private static final String SERVICES = "/apis/serving.knative.dev/v1/namespaces/{namespace}";
   private static final String JOBS = "/apis/run.googleapis.com/v1/namespaces/{namespace}";
 
+  private static final String V1_SERVICE =
+      "/v1/projects/{project}/locations/{location}/services/{service}";
+
   /** {@code us-central1-run.googleapis.com}, {@code us-central1-run.local}. */
   private static final Pattern REGIONAL_HOST = Pattern.compile("^([a-z]+-[a-z]+[0-9]+)-run\\..*");
 
@@ -47,12 +50,17 @@ public final class RunV1Routes {
         .get(SERVICES + "/services/{service}", this::getService)
         .put(SERVICES + "/services/{service}", this::replaceService)
         .delete(SERVICES + "/services/{service}", this::deleteService)
+        .get(SERVICES + "/revisions", this::listRevisions)
+        .get(SERVICES + "/revisions/{revision}", this::getRevision)
         .get(JOBS + "/jobs", this::listJobs)
         .get(JOBS + "/jobs/{job}", this::getJob)
         .post(JOBS + "/jobs/{job}:run", this::runJob)
         .get(JOBS + "/executions", this::listExecutions)
         .get(JOBS + "/executions/{execution}", this::getExecution)
-        .get("/v1/projects/{project}/locations", this::listLocations);
+        .get("/v1/projects/{project}/locations", this::listLocations)
+        .postRead(V1_SERVICE + ":testIamPermissions", this::testIamPermissions)
+        .get(V1_SERVICE + ":getIamPolicy", r -> iam(r, "GET", ":getIamPolicy"))
+        .post(V1_SERVICE + ":setIamPolicy", r -> iam(r, "POST", ":setIamPolicy"));
   }
 
   // ---- services ----
@@ -106,6 +114,57 @@ public final class RunV1Routes {
     status.addProperty("kind", "Status");
     status.addProperty("status", "Success");
     return Reply.json(status);
+  }
+
+  /**
+   * Revisions as far as the v2 state knows them: each service's latest created revision, with the
+   * service's current template (the local cloud keeps no revision history). gcloud's update finds
+   * its base revision by the template's nonce label, else by latestCreatedRevisionName
+   * (serverless_operations._GetBaseRevision).
+   */
+  private Reply listRevisions(ApiRequest r) {
+    Map<String, String> selector = labelSelector(r.query("labelSelector"));
+    JsonArray items = new JsonArray();
+    for (JsonObject s : listAll(location(r) + "/services", "services")) {
+      JsonObject revision = KnativeProjection.revision(s, r.var("namespace"));
+      JsonObject labels =
+          KnativeProjection.obj(KnativeProjection.obj(revision, "metadata"), "labels");
+      boolean matches =
+          selector.entrySet().stream()
+              .allMatch(e -> KnativeProjection.str(labels, e.getKey()).equals(e.getValue()));
+      if (matches && revision.has("metadata")) {
+        items.add(revision);
+      }
+    }
+    return Reply.json(list(KnativeProjection.SERVING, "RevisionList", items));
+  }
+
+  private Reply getRevision(ApiRequest r) {
+    String id = r.var("revision");
+    for (JsonObject s : listAll(location(r) + "/services", "services")) {
+      if (KnativeProjection.shortName(KnativeProjection.str(s, "latestCreatedRevision"))
+          .equals(id)) {
+        return Reply.json(KnativeProjection.revision(s, r.var("namespace")));
+      }
+    }
+    throw ApiException.notFoundMessage(
+        "Resource 'namespaces/" + r.var("namespace") + "/revisions/" + id + "' was not found");
+  }
+
+  private static Map<String, String> labelSelector(String selector) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (selector == null || selector.isBlank()) {
+      return out;
+    }
+    for (String term : selector.split(",")) {
+      String[] kv = term.split("=", 2);
+      if (kv.length != 2) {
+        throw ApiException.invalidArgument(
+            "labelSelector", "'" + term + "' is not KEY=VALUE (the only form served locally)");
+      }
+      out.put(kv[0].trim(), kv[1].trim());
+    }
+    return out;
   }
 
   private JsonObject v2Service(ApiRequest r, String id) {
@@ -188,6 +247,33 @@ public final class RunV1Routes {
     }
     throw ApiException.notFoundMessage(
         "Resource 'namespaces/" + r.var("namespace") + "/executions/" + id + "' was not found");
+  }
+
+  // ---- IAM (v1 keeps the v2-style resource paths for these) ----
+
+  /**
+   * Every permission asked for is granted: the local cloud has no callers to tell apart. gcloud
+   * asks before deploy, also for a service that does not exist yet, whether it may set the invoker
+   * policy (run.services.setIamPolicy); permissions are then checked on the project.
+   */
+  private Reply testIamPermissions(ApiRequest r) {
+    JsonObject out = new JsonObject();
+    out.add("permissions", KnativeProjection.arr(body(r), "permissions").deepCopy());
+    return Reply.json(out);
+  }
+
+  private Reply iam(ApiRequest r, String method, String verb) {
+    JsonObject in = r.hasBody() ? body(r) : null;
+    return Reply.json(v2.call(method, v2ServicePath(r) + verb, r.queryMap(), in));
+  }
+
+  private static String v2ServicePath(ApiRequest r) {
+    return "/v2/projects/"
+        + r.var("project")
+        + "/locations/"
+        + r.var("location")
+        + "/services/"
+        + r.var("service");
   }
 
   // ---- locations ----
