@@ -2,6 +2,7 @@ package dev.runwire.emulator.core;
 
 import com.google.gson.JsonElement;
 import com.google.protobuf.MessageOrBuilder;
+import com.google.rpc.Code;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
@@ -10,6 +11,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,6 +59,8 @@ public final class HttpFront implements HttpHandler, AutoCloseable {
   private final AdminHandler admin;
   private final HttpServer server;
   private final ExecutorService executor;
+  private final HttpClient forwarder =
+      HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).build();
 
   public HttpFront(CloudCore core, List<ApiSurface> apis, AdminHandler admin, int port)
       throws IOException {
@@ -94,6 +101,10 @@ public final class HttpFront implements HttpHandler, AutoCloseable {
       String override = exchange.getRequestHeaders().getFirst("X-HTTP-Method-Override");
       if ("POST".equals(method) && override != null && !override.isBlank()) {
         method = override.trim().toUpperCase();
+      }
+      if (forwardsElsewhere(exchange.getRequestURI())) {
+        forward(exchange, method);
+        return;
       }
       String rawPath = exchange.getRequestURI().getRawPath();
       String rawQuery = exchange.getRequestURI().getRawQuery();
@@ -172,6 +183,64 @@ public final class HttpFront implements HttpHandler, AutoCloseable {
                 api,
                 kind));
     send(exchange, status, out);
+  }
+
+  /**
+   * An absolute-form request for another local server (gcloud sends every request to its proxy,
+   * also those for the Pub/Sub emulator on another loopback port). Only loopback targets are
+   * forwarded: the local cloud is no open proxy.
+   */
+  private boolean forwardsElsewhere(URI uri) {
+    if (!uri.isAbsolute() || uri.getHost() == null || uri.getPort() == port()) {
+      return false;
+    }
+    String host = uri.getHost();
+    return host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]");
+  }
+
+  private void forward(HttpExchange exchange, String method) throws IOException {
+    byte[] body = readAll(exchange.getRequestBody());
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(exchange.getRequestURI())
+            .timeout(Duration.ofMinutes(2))
+            .method(
+                method,
+                body.length == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(body));
+    String type = exchange.getRequestHeaders().getFirst("Content-Type");
+    if (type != null) {
+      request.header("Content-Type", type);
+    }
+    try {
+      HttpResponse<byte[]> response =
+          forwarder.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+      response
+          .headers()
+          .firstValue("Content-Type")
+          .ifPresent(t -> exchange.getResponseHeaders().set("Content-Type", t));
+      byte[] out = response.body();
+      exchange.sendResponseHeaders(response.statusCode(), out.length == 0 ? -1 : out.length);
+      if (out.length > 0) {
+        try (OutputStream os = exchange.getResponseBody()) {
+          os.write(out);
+        }
+      }
+    } catch (IOException e) {
+      ApiException unreachable =
+          new ApiException(
+              502,
+              Code.UNAVAILABLE,
+              "backendError",
+              "The local cloud forwarded this request to "
+                  + exchange.getRequestURI().getAuthority()
+                  + " and got no answer: "
+                  + e);
+      send(exchange, 502, unreachable.toJson().toString().getBytes(StandardCharsets.UTF_8));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      send(exchange, 503, new byte[0]);
+    }
   }
 
   /**
