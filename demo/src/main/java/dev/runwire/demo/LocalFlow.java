@@ -3,6 +3,7 @@ package dev.runwire.demo;
 import com.google.cloud.run.v2.Service;
 import dev.runwire.demo.DemoOptions.UsageException;
 import dev.runwire.demo.RequestTracker.Outcome;
+import dev.runwire.emulator.GcloudSettings;
 import dev.runwire.emulator.pubsub.PubSubEmulatorMissingException;
 import dev.runwire.job.progress.ProgressBoard;
 import dev.runwire.job.progress.ProgressTable;
@@ -418,30 +419,24 @@ public final class LocalFlow {
     Path tokenFile = env.logDir().resolve("gcloud-token");
     try {
       java.nio.file.Files.writeString(tokenFile, "local-cloud-needs-no-token\n");
-      java.nio.file.Files.writeString(
-          envFile,
-          String.join(
-              "\n",
-              "# runwire demo --keep-running: point clients and gcloud at the local parts",
-              "export RUNWIRE_LOCAL_CLOUD=" + cloud,
-              "export PUBSUB_EMULATOR_HOST=" + pubsub,
-              "export CLOUDSDK_API_ENDPOINT_OVERRIDES_REDIS=" + cloud + "/",
-              "export CLOUDSDK_API_ENDPOINT_OVERRIDES_COMPUTE=" + cloud + "/compute/v1/",
-              "export CLOUDSDK_API_ENDPOINT_OVERRIDES_VPCACCESS=" + cloud + "/",
-              "export CLOUDSDK_API_ENDPOINT_OVERRIDES_SECRETMANAGER=" + cloud + "/",
-              "export CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB=http://" + pubsub + "/",
-              "export CLOUDSDK_AUTH_ACCESS_TOKEN_FILE=" + tokenFile.toAbsolutePath(),
-              ""));
+      StringBuilder lines =
+          new StringBuilder("# runwire demo --keep-running: point clients and gcloud at the local")
+              .append(" parts\n")
+              .append("export RUNWIRE_LOCAL_CLOUD=")
+              .append(cloud)
+              .append('\n')
+              .append("export PUBSUB_EMULATOR_HOST=")
+              .append(pubsub)
+              .append('\n')
+              .append("export CLOUDSDK_API_ENDPOINT_OVERRIDES_PUBSUB=http://")
+              .append(pubsub)
+              .append("/\n");
+      GcloudSettings.environment(cloud, tokenFile)
+          .forEach((k, v) -> lines.append("export ").append(k).append('=').append(v).append('\n'));
+      java.nio.file.Files.writeString(envFile, lines.toString());
     } catch (IOException e) {
       out.println(table.red("could not write " + envFile + ": " + e.getMessage()));
     }
-    String service =
-        "/v2/projects/"
-            + target.project()
-            + "/locations/"
-            + target.region()
-            + "/services/"
-            + target.service();
     out.println();
     out.println(
         table.bold("everything keeps running")
@@ -457,7 +452,7 @@ public final class LocalFlow {
                 + cloud
                 + "/compute/v1/, VPCACCESS, SECRETMANAGER, PUBSUB=http://"
                 + pubsub
-                + "/)"));
+                + "/, RUN=http://run.local:PORT/ with the local cloud as gcloud's proxy)"));
     out.println(
         "  gcloud redis instances list --region "
             + target.region()
@@ -470,10 +465,22 @@ public final class LocalFlow {
             + layout.display(layout.defaultRequest())
             + ")\"");
     out.println(
-        "  curl -s "
-            + cloud
-            + service
-            + table.dim("   # gcloud run speaks Run v1; the local cloud serves v2"));
+        "  gcloud run services describe "
+            + target.service()
+            + " --region "
+            + target.region()
+            + " --project "
+            + target.project());
+    out.println(
+        "  gcloud run jobs execute "
+            + LocalEnvironment.JOB_ID
+            + " --region "
+            + LocalEnvironment.REGION
+            + " --project "
+            + LocalEnvironment.PROJECT
+            + " --wait --update-env-vars=^##^RUNWIRE_REQUEST=\"$(cat "
+            + layout.display(layout.defaultRequest())
+            + ")\"");
     out.println(
         "  curl -s "
             + cloud
