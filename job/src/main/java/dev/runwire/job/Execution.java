@@ -30,6 +30,11 @@ import java.util.concurrent.ThreadFactory;
  * One execution of a valid, allowed request: the clients, the step pool, one reconcile per target
  * (a scoped drift check sweeps this task's share of the managed services), then the run event and
  * the exit code.
+ *
+ * <p>Drift found is exit 3 on the command line. As a Cloud Run task it is exit 0: Cloud Run counts
+ * any other exit as a failed task, retries it ({@code maxRetries}) and shows the execution as
+ * failed, so the drift would be reported again and look like a fault. The run event says drift was
+ * found either way (status {@code drifted}, {@code drift} counts).
  */
 final class Execution {
 
@@ -37,12 +42,22 @@ final class Execution {
   private final EventSinks.Chosen sinks;
   private final PrintStream err;
   private final Clock clock;
+  private final boolean cloudRunTask;
 
-  Execution(JobConfig config, EventSinks.Chosen sinks, PrintStream err, Clock clock) {
+  /**
+   * @param cloudRunTask running as a Cloud Run task ({@code CLOUD_RUN_EXECUTION} is set)
+   */
+  Execution(
+      JobConfig config,
+      EventSinks.Chosen sinks,
+      PrintStream err,
+      Clock clock,
+      boolean cloudRunTask) {
     this.config = config;
     this.sinks = sinks;
     this.err = err;
     this.clock = clock;
+    this.cloudRunTask = cloudRunTask;
   }
 
   /** Runs the request (every target of a sweep), publishes the run event, flushes; exit code. */
@@ -94,18 +109,52 @@ final class Execution {
     } finally {
       pool.shutdownNow();
     }
-    int code = exitCode(results, crash != null || !unchecked.isEmpty());
+    boolean failed = crash != null || !unchecked.isEmpty();
+    RunEvent.Outcome status = outcome(results, failed);
+    int code = exitCode(status, cloudRunTask);
     EventError error = crash != null ? crash : firstError(results, unchecked);
-    sinks.all().publish(runEvent(request, started, results, targets, code, error));
+    sinks.all().publish(runEvent(request, started, results, targets, status, code, error));
     sinks.all().close();
     return code;
   }
 
-  static int exitCode(List<RunResult> results, boolean otherFailure) {
+  static RunEvent.Outcome outcome(List<RunResult> results, boolean otherFailure) {
     if (otherFailure || results.stream().anyMatch(RunResult::anyFailed)) {
-      return RunwireJob.STEP_FAILED;
+      return RunEvent.Outcome.FAILED;
     }
-    return results.stream().anyMatch(RunResult::anyDrifted) ? RunwireJob.DRIFT : RunwireJob.OK;
+    return results.stream().anyMatch(RunResult::anyDrifted)
+        ? RunEvent.Outcome.DRIFTED
+        : RunEvent.Outcome.SUCCEEDED;
+  }
+
+  static int exitCode(RunEvent.Outcome outcome, boolean cloudRunTask) {
+    return switch (outcome) {
+      case SUCCEEDED -> RunwireJob.OK;
+      case DRIFTED -> cloudRunTask ? RunwireJob.OK : RunwireJob.DRIFT;
+      case FAILED -> RunwireJob.STEP_FAILED;
+    };
+  }
+
+  /** Plan and drift check: drifted services and differing fields; null for other modes. */
+  static RunEvent.Drift drift(ProvisioningRequest request, List<RunResult> results) {
+    if (request.mode() != ProvisioningRequest.Mode.PLAN
+        && request.mode() != ProvisioningRequest.Mode.DRIFT_CHECK) {
+      return null;
+    }
+    int services = 0;
+    int fields = 0;
+    for (RunResult result : results) {
+      if (!result.anyDrifted()) {
+        continue;
+      }
+      services++;
+      for (var outcome : result.outcomes().values()) {
+        if (outcome.status() == Status.DRIFTED) {
+          fields += Math.max(1, outcome.diff().size());
+        }
+      }
+    }
+    return new RunEvent.Drift(services, fields);
   }
 
   private static EventError firstError(List<RunResult> results, List<String> unchecked) {
@@ -127,15 +176,10 @@ final class Execution {
       Instant started,
       List<RunResult> results,
       int targets,
+      RunEvent.Outcome status,
       int code,
       EventError error) {
     Instant finished = clock.instant();
-    RunEvent.Outcome status =
-        switch (code) {
-          case RunwireJob.OK -> RunEvent.Outcome.SUCCEEDED;
-          case RunwireJob.DRIFT -> RunEvent.Outcome.DRIFTED;
-          default -> RunEvent.Outcome.FAILED;
-        };
     Map<String, String> outputs = results.size() == 1 ? results.get(0).outputs() : Map.of();
     return new RunEvent(
         null,
@@ -152,7 +196,8 @@ final class Execution {
         config.taskCount(),
         targets,
         code,
-        error);
+        error,
+        drift(request, results));
   }
 
   private static ThreadFactory daemonThreads() {
