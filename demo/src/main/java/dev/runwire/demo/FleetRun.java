@@ -63,6 +63,7 @@ final class FleetRun {
       Duration wall,
       Map<String, Integer> successfulExecutions,
       Set<String> converged,
+      Set<String> succeededInCloud,
       int executions,
       int apiCalls,
       long retriedTasks,
@@ -74,7 +75,17 @@ final class FleetRun {
       Map<String, Long> creates,
       Map<String, Long> expectedCreates) {
 
+    /** Requests without a succeeded execution in the Run API. */
     List<String> unconverged(List<Member> fleet) {
+      return fleet.stream()
+          .map(Member::requestId)
+          .filter(id -> !succeededInCloud.contains(id))
+          .sorted()
+          .toList();
+    }
+
+    /** Requests whose succeeded run event never reached the events topic's subscriber. */
+    List<String> unreported(List<Member> fleet) {
       return fleet.stream()
           .map(Member::requestId)
           .filter(id -> !converged.contains(id))
@@ -160,8 +171,17 @@ final class FleetRun {
       long t0 = System.nanoTime();
       fleet.parallelStream().forEach(m -> env.publish(m.json().toString()));
       long deadline = t0 + timeout.toNanos();
+      // Done when every request's run event arrived, or (so a lost event does not cost the whole
+      // timeout) 20 s after the Run API shows every request's execution succeeded.
+      long allSucceededAt = 0;
       while (succeededExecutions.size() < fleet.size() && System.nanoTime() < deadline) {
-        Thread.sleep(100);
+        Thread.sleep(500);
+        if (allSucceededAt == 0 && succeededInCloud(env, ids).size() == ids.size()) {
+          allSucceededAt = System.nanoTime();
+        }
+        if (allSucceededAt != 0 && System.nanoTime() - allSucceededAt > 20_000_000_000L) {
+          break;
+        }
       }
       Duration wall = Duration.ofNanos(System.nanoTime() - t0);
       // Late duplicates would show within a few seconds: an execution started by a redelivery.
@@ -195,6 +215,10 @@ final class FleetRun {
           wall,
           successful,
           Set.copyOf(succeededExecutions.keySet()),
+          successful.entrySet().stream()
+              .filter(e -> e.getValue() > 0)
+              .map(Map.Entry::getKey)
+              .collect(Collectors.toSet()),
           executions.size(),
           log.size(),
           retried,
@@ -209,6 +233,27 @@ final class FleetRun {
       heap.stop();
       env.cloud().faults().errorRate(Faults.ALL, 0).killTasks(0);
     }
+  }
+
+  /** Requests whose execution the Run API shows succeeded (read without faults' retries). */
+  private static Set<String> succeededInCloud(LocalEnvironment env, Set<String> ids) {
+    Set<String> done = new TreeSet<>();
+    try {
+      env.executions()
+          .listExecutions(env.jobName())
+          .iterateAll()
+          .forEach(
+              e -> {
+                if (ids.contains(requestIdOf(e))
+                    && e.hasCompletionTime()
+                    && e.getSucceededCount() == e.getTaskCount()) {
+                  done.add(requestIdOf(e));
+                }
+              });
+    } catch (RuntimeException e) {
+      // a faulted read: try again on the next round
+    }
+    return done;
   }
 
   private static String routerPath(Member m) {

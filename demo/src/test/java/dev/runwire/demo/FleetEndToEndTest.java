@@ -49,8 +49,10 @@ class FleetEndToEndTest {
     String summary = FleetRun.summary(result);
     System.out.println("fleet: " + summary);
     assertEquals(
-        List.of(), result.unconverged(fleet), "requests without a succeeded run: " + summary);
+        List.of(), result.unconverged(fleet), "requests without a succeeded execution: " + summary);
     assertEquals(Map.of(), result.notExactlyOnce(), "successful executions per request");
+    assertEquals(
+        List.of(), result.unreported(fleet), "succeeded, but no succeeded run event arrived");
     assertEquals(result.expectedNats(), result.natsOnSharedRouters(), "NATs on shared routers");
     assertEquals(result.expectedCreates(), result.creates(), "successful creates per resource");
   }
