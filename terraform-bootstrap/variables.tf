@@ -191,7 +191,7 @@ variable "job_task_timeout" {
 
 variable "job_max_retries" {
   type        = number
-  description = "Retries of a failed task. Every step is idempotent, so a retry after a crash converges; note that a drift-check exits 3 when it finds drift, which Cloud Run counts as a failure and retries."
+  description = "Retries of a failed task. Every step is idempotent, so a retry after a crash converges; a drift-check that finds drift exits 0 under Cloud Run (its run event says drifted), so it is not retried."
   default     = 1
 
   validation {

@@ -33,6 +33,16 @@ final class FunctionSetup {
     return LocalCloud.builder().profile("instant").imageCommand(JOB_IMAGE, List.of("/bin/true"));
   }
 
+  /**
+   * The bench job's task timeout: its tasks run /bin/true, so 1 s is ample, and with no retries a
+   * running execution is never older than 1 s plus {@link #EXECUTION_SLACK_SECONDS}. The window the
+   * function's duplicate check scans is then a few seconds of a run that lasts a minute, as the
+   * real one (task timeout x attempts + 60 s) is a few hours of a history of months.
+   */
+  static final int JOB_TASK_TIMEOUT_SECONDS = 1;
+
+  static final int EXECUTION_SLACK_SECONDS = 1;
+
   /** Creates the job the function runs; returns its full name. */
   static String createJob(LocalCloud cloud) {
     String parent = "projects/" + BenchRequests.PROJECT + "/locations/" + BenchRequests.REGION;
@@ -47,6 +57,10 @@ final class FunctionSetup {
                   ExecutionTemplate.newBuilder()
                       .setTemplate(
                           TaskTemplate.newBuilder()
+                              .setMaxRetries(0)
+                              .setTimeout(
+                                  com.google.protobuf.Duration.newBuilder()
+                                      .setSeconds(JOB_TASK_TIMEOUT_SECONDS))
                               .addContainers(Container.newBuilder().setImage(JOB_IMAGE))))
               .build();
       return jobs.createJobAsync(parent, job, JOB_ID).get().getName();
@@ -62,6 +76,7 @@ final class FunctionSetup {
     env.put("RUNWIRE_JOB", jobName);
     env.put("K_SERVICE", "runwire-function");
     env.put("RUNWIRE_ALLOWED_IMAGE_PREFIXES", "local/"); // BenchRequests deploys local/ images
+    env.put("RUNWIRE_EXECUTION_SLACK_SECONDS", Integer.toString(EXECUTION_SLACK_SECONDS));
     return env;
   }
 

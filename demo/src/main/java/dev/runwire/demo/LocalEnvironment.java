@@ -359,6 +359,17 @@ final class LocalEnvironment implements AutoCloseable {
     }
   }
 
+  /**
+   * Sets the job's {@code maxRetries} (terraform-bootstrap's {@code job_max_retries}): how often
+   * Cloud Run reruns a failed or killed task.
+   */
+  void jobMaxRetries(int retries) {
+    Job job = jobs.getJob(jobName());
+    Job.Builder changed = job.toBuilder();
+    changed.getTemplateBuilder().getTemplateBuilder().setMaxRetries(retries);
+    await(jobs.updateJobAsync(changed.build()), "set the job's maxRetries to " + retries);
+  }
+
   Service service(String project, String region, String name) {
     return services.getService(ServiceName.of(project, region, name));
   }

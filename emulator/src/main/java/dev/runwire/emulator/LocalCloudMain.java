@@ -26,6 +26,7 @@ public final class LocalCloudMain {
         --seed N               seed for faults and generated ids (default 1)
         --faults RATE          transient error rate for every API, e.g. 0.05
         --faults API=RATE      transient error rate for one API (redis, run, secretmanager, ...)
+        --kill-tasks P         share of job task attempts killed mid-run (retried per maxRetries)
         --duration KEY=D       one transition's duration, e.g. redis.create=3s
         --image IMAGE=COMMAND  run containers of IMAGE as COMMAND (split on spaces)
         --env NAME=VALUE       extra env for every local container (e.g. PUBSUB_EMULATOR_HOST)
@@ -65,6 +66,10 @@ public final class LocalCloudMain {
             String api = kv[1] == null ? "*" : kv[0];
             double rate = Double.parseDouble(kv[1] == null ? kv[0] : kv[1]);
             builder.faults(f -> f.errorRate(api, rate));
+          }
+          case "--kill-tasks" -> {
+            double rate = Double.parseDouble(value);
+            builder.faults(f -> f.killTasks(rate));
           }
           case "--duration" -> {
             String[] kv = pair(flag, value, true);

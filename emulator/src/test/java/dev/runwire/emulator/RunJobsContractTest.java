@@ -171,6 +171,44 @@ class RunJobsContractTest {
   }
 
   @Test
+  void taskKilledMidRunIsRetriedAsTheTemplateAllows() throws Exception {
+    Job created = jobs.createJobAsync(PARENT, job(PROBE, 1, 2, "SLEEP", "5"), "killed").get();
+    cloud.faults().killTasks(1.0, java.time.Duration.ofMillis(300));
+    long killedBefore = cloud.faults().killedTasks();
+    try {
+      long started = System.nanoTime();
+      ExecutionException e =
+          assertThrows(ExecutionException.class, () -> jobs.runJobAsync(created.getName()).get());
+
+      assertTrue(e.getMessage().contains("was killed mid-run"), e.getMessage());
+      assertTrue(System.nanoTime() - started < 5_000_000_000L, "the attempts ran to their end");
+      Execution failed =
+          executions.getExecution(
+              jobs.getJob(created.getName()).getLatestCreatedExecution().getName());
+      // Every attempt (0, 1, 2) was killed: two retries, then the task failed.
+      assertEquals(2, failed.getRetriedCount());
+      assertEquals(1, failed.getFailedCount());
+      assertEquals(3, cloud.faults().killedTasks() - killedBefore);
+    } finally {
+      cloud.faults().clear();
+    }
+  }
+
+  @Test
+  void killFaultLeavesAQuickTaskThatEndsFirstAlone() throws Exception {
+    Job created = jobs.createJobAsync(PARENT, job(PROBE, 1, 0), "outran").get();
+    cloud.faults().killTasks(1.0, java.time.Duration.ofSeconds(60));
+    try {
+      Execution done = jobs.runJobAsync(created.getName()).get();
+
+      assertEquals(1, done.getSucceededCount());
+      assertEquals(0, done.getRetriedCount());
+    } finally {
+      cloud.faults().clear();
+    }
+  }
+
+  @Test
   void unmappedImageFailsTheExecutionWithAClearMessage() throws Exception {
     Job created = jobs.createJobAsync(PARENT, job("gcr.io/x/unknown:1", 1, 0), "unmapped").get();
 

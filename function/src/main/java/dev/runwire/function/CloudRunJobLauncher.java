@@ -35,12 +35,17 @@ import java.util.Optional;
  *
  * <p>Idempotency across function instances uses the Run API itself, not instance memory: every
  * execution this launcher starts carries {@value #REQUEST_ID_ENV} (and {@value
- * JobEnvironment#MESSAGE_ID}) in its container override env, and Cloud Run applies overrides to the
- * execution's task template, so {@code executions.list} shows them in {@code
- * template.containers[].env}. Before running, the launcher lists the job's executions and, if one
- * that has not completed carries the same request id, reports it instead of starting another. An
- * execution started by hand with {@code gcloud run jobs execute --update-env-vars
- * RUNWIRE_REQUEST=...} is recognised by the requestId inside {@value #REQUEST_ENV}.
+ * JobEnvironment#MESSAGE_ID}) in
+ * its container override env, and Cloud Run applies overrides to the execution's task template, so
+ * {@code executions.list} shows them in {@code template.containers[].env}. Before running, the
+ * launcher lists the job's executions and, if one that has not completed carries the same request
+ * id, reports it instead of starting another. The list is newest first ("Results are sorted by
+ * creation time, descending", REST reference of projects.locations.jobs.executions.list), and an
+ * execution cannot still run longer than its template allows ({@link ExecutionWindow}), so the scan
+ * stops at the first execution older than that: its cost follows the executions of the last task
+ * timeout x (max retries + 1), not the job's whole history. An execution started by hand with
+ * {@code gcloud run jobs execute --update-env-vars RUNWIRE_REQUEST=...} is recognised by the
+ * requestId inside {@value #REQUEST_ENV}.
  *
  * <p>Two instances that check at the same moment can both start an execution. After starting, the
  * launcher therefore lists again: if an older running execution carries the same request id, the
@@ -76,25 +81,46 @@ final class CloudRunJobLauncher implements AutoCloseable {
   private final JobsClient jobs;
   private final ExecutionsClient executions;
   private final Duration recheckMargin;
+  private final ExecutionWindow window;
 
   CloudRunJobLauncher(
-      JobName job, JobsClient jobs, ExecutionsClient executions, Duration recheckMargin) {
+      JobName job,
+      JobsClient jobs,
+      ExecutionsClient executions,
+      Duration recheckMargin,
+      Duration windowSlack) {
     this.job = job;
     this.jobs = jobs;
     this.executions = executions;
     this.recheckMargin = recheckMargin;
+    this.window = new ExecutionWindow(() -> jobs.getJob(job), windowSlack, System::nanoTime);
   }
 
   static CloudRunJobLauncher create(JobName job, CloudEndpoints endpoints) {
-    return create(job, endpoints, DEFAULT_RECHECK_MARGIN);
+    return create(job, endpoints, DEFAULT_RECHECK_MARGIN, ExecutionWindow.DEFAULT_SLACK);
   }
 
   static CloudRunJobLauncher create(JobName job, CloudEndpoints endpoints, Duration recheckMargin) {
+    return create(job, endpoints, recheckMargin, ExecutionWindow.DEFAULT_SLACK);
+  }
+
+  /**
+   * @param windowSlack added to the job template's longest run: createTime to first task start, and
+   *     clock difference ({@link ExecutionWindow})
+   */
+  static CloudRunJobLauncher create(
+      JobName job, CloudEndpoints endpoints, Duration recheckMargin, Duration windowSlack) {
     try {
       JobsSettings.Builder jobSettings =
           endpoints.configure(CloudEndpoints.Api.RUN, JobsSettings.newHttpJsonBuilder());
       // jobs:run is not idempotent: one attempt, bounded; a failure is retried by redelivery.
       jobSettings.runJobSettings().setRetrySettings(singleAttempt());
+      jobSettings
+          .getJobSettings()
+          .setRetrySettings(
+              jobSettings.getJobSettings().getRetrySettings().toBuilder()
+                  .setTotalTimeoutDuration(CALL_TIMEOUT)
+                  .build());
       ExecutionsSettings.Builder executionSettings =
           endpoints.configure(CloudEndpoints.Api.RUN, ExecutionsSettings.newHttpJsonBuilder());
       executionSettings
@@ -104,11 +130,16 @@ final class CloudRunJobLauncher implements AutoCloseable {
                   .setTotalTimeoutDuration(CALL_TIMEOUT)
                   .build());
       executionSettings.cancelExecutionSettings().setRetrySettings(singleAttempt());
-      return new CloudRunJobLauncher(
-          job,
-          JobsClient.create(jobSettings.build()),
-          ExecutionsClient.create(executionSettings.build()),
-          recheckMargin);
+      CloudRunJobLauncher launcher =
+          new CloudRunJobLauncher(
+              job,
+              JobsClient.create(jobSettings.build()),
+              ExecutionsClient.create(executionSettings.build()),
+              recheckMargin,
+              windowSlack);
+      // Read the job's template while the instance starts, not on its first event.
+      launcher.window.template();
+      return launcher;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the Cloud Run Admin API clients", e);
     }
@@ -144,9 +175,12 @@ final class CloudRunJobLauncher implements AutoCloseable {
    */
   Outcome launch(Launch launch) {
     long checkStarted = System.nanoTime();
+    Instant windowStart =
+        window.maxAge(launch.taskCount()).map(age -> Instant.now().minus(age)).orElse(null);
     Optional<Execution> running =
         calling(
-            Call.LIST_EXECUTIONS, () -> oldestRunning(launch.requestId(), null, LIST_PAGE_SIZE));
+            Call.LIST_EXECUTIONS,
+            () -> oldestRunning(launch.requestId(), windowStart, LIST_PAGE_SIZE));
     if (running.isPresent()) {
       return new Outcome.AlreadyRunning(running.get().getName(), running.get().getTaskCount());
     }

@@ -4,6 +4,7 @@ import com.google.cloud.run.v2.JobName;
 import dev.runwire.schemas.JobEnvironment;
 import dev.runwire.schemas.cloud.CloudEndpoints;
 import dev.runwire.schemas.policy.DeploymentPolicy;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 
@@ -20,6 +21,8 @@ import java.util.Map;
  * @param eventsTopic {@code projects/P/topics/T}, or {@code null} to log events only
  * @param eventSource the CloudEvents {@code source} of the events this function publishes
  * @param policy what a request may ask for; a refused request is rejected before any execution
+ * @param executionSlack added to the job template's longest run when the duplicate check decides
+ *     how far back a running execution can be ({@link ExecutionWindow})
  */
 public record FunctionConfig(
     JobName job,
@@ -29,13 +32,15 @@ public record FunctionConfig(
     String eventsTopic,
     String eventSource,
     CloudEndpoints endpoints,
-    DeploymentPolicy policy) {
+    DeploymentPolicy policy,
+    Duration executionSlack) {
 
   public static final String JOB_ENV = "RUNWIRE_JOB";
   public static final String MAX_TASKS_ENV = "RUNWIRE_MAX_TASKS";
   public static final String MAX_MESSAGE_BYTES_ENV = "RUNWIRE_MAX_MESSAGE_BYTES";
   public static final String DEAD_LETTER_ENV = "RUNWIRE_DEAD_LETTER_PERMANENT_FAILURES";
   public static final String EVENTS_TOPIC_ENV = JobEnvironment.EVENTS_TOPIC;
+  public static final String EXECUTION_SLACK_ENV = "RUNWIRE_EXECUTION_SLACK_SECONDS";
 
   /** Cloud Run's own limit on tasks per execution. */
   static final int CLOUD_RUN_MAX_TASKS = 10_000;
@@ -70,6 +75,10 @@ public record FunctionConfig(
                 job.getProject(),
                 job.getLocation(),
                 service == null ? "runwire-function" : service);
+    Duration slack =
+        env.containsKey(EXECUTION_SLACK_ENV) && blankToNull(env.get(EXECUTION_SLACK_ENV)) != null
+            ? Duration.ofSeconds(positiveInt(env, EXECUTION_SLACK_ENV, 60, 86_400))
+            : ExecutionWindow.DEFAULT_SLACK;
     return new FunctionConfig(
         job,
         maxTasks,
@@ -78,7 +87,8 @@ public record FunctionConfig(
         topic,
         source,
         CloudEndpoints.fromEnv(env),
-        DeploymentPolicy.fromEnv(env));
+        DeploymentPolicy.fromEnv(env),
+        slack);
   }
 
   private static JobName jobName(String value) {

@@ -38,7 +38,11 @@ public final class ProvisioningRequestFunction implements CloudEventsFunction {
         config,
         new RequestIntake(
             warmedUp(RequestValidator.standard()),
-            CloudRunJobLauncher.create(config.job(), config.endpoints()),
+            CloudRunJobLauncher.create(
+                config.job(),
+                config.endpoints(),
+                CloudRunJobLauncher.DEFAULT_RECHECK_MARGIN,
+                config.executionSlack()),
             events,
             config,
             log,

@@ -318,7 +318,8 @@ class JobLaunchTest {
     env.putAll(extraEnv);
     FunctionConfig config = FunctionConfig.fromEnv(env);
     CloudRunJobLauncher launcher =
-        CloudRunJobLauncher.create(config.job(), config.endpoints(), recheckMargin);
+        CloudRunJobLauncher.create(
+            config.job(), config.endpoints(), recheckMargin, config.executionSlack());
     launchers.add(launcher);
     StructuredLog log =
         new StructuredLog(

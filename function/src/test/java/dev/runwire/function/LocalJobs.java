@@ -2,6 +2,7 @@ package dev.runwire.function;
 
 import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.CreateJobRequest;
+import com.google.cloud.run.v2.EnvVar;
 import com.google.cloud.run.v2.Execution;
 import com.google.cloud.run.v2.ExecutionTemplate;
 import com.google.cloud.run.v2.ExecutionsClient;
@@ -10,6 +11,7 @@ import com.google.cloud.run.v2.Job;
 import com.google.cloud.run.v2.JobName;
 import com.google.cloud.run.v2.JobsClient;
 import com.google.cloud.run.v2.JobsSettings;
+import com.google.cloud.run.v2.RunJobRequest;
 import com.google.cloud.run.v2.TaskTemplate;
 import dev.runwire.schemas.cloud.CloudEndpoints;
 import java.io.IOException;
@@ -43,13 +45,22 @@ public final class LocalJobs implements AutoCloseable {
 
   /** Creates job {@code id} with one container running {@code image}; returns its name. */
   public JobName createJob(String id, String image) throws Exception {
+    return createJob(id, image, Duration.ofSeconds(600), 0);
+  }
+
+  /** Creates job {@code id} whose tasks time out after {@code taskTimeout}. */
+  public JobName createJob(String id, String image, Duration taskTimeout, int maxRetries)
+      throws Exception {
     Job job =
         Job.newBuilder()
             .setTemplate(
                 ExecutionTemplate.newBuilder()
                     .setTemplate(
                         TaskTemplate.newBuilder()
-                            .setMaxRetries(0)
+                            .setMaxRetries(maxRetries)
+                            .setTimeout(
+                                com.google.protobuf.Duration.newBuilder()
+                                    .setSeconds(taskTimeout.toSeconds()))
                             .addContainers(Container.newBuilder().setImage(image))))
             .build();
     jobs.createJobAsync(
@@ -60,6 +71,26 @@ public final class LocalJobs implements AutoCloseable {
                 .build())
         .get();
     return JobName.of(PROJECT, REGION, id);
+  }
+
+  /**
+   * Runs {@code job} directly (no duplicate check) with {@code RUNWIRE_REQUEST_ID} set, as the
+   * function would; returns once Cloud Run answered, not when the execution ends.
+   */
+  public void run(JobName job, String requestId) {
+    jobs.runJobCallable()
+        .call(
+            RunJobRequest.newBuilder()
+                .setName(job.toString())
+                .setOverrides(
+                    RunJobRequest.Overrides.newBuilder()
+                        .addContainerOverrides(
+                            RunJobRequest.Overrides.ContainerOverride.newBuilder()
+                                .addEnv(
+                                    EnvVar.newBuilder()
+                                        .setName("RUNWIRE_REQUEST_ID")
+                                        .setValue(requestId))))
+                .build());
   }
 
   public void deleteJob(JobName job) throws Exception {

@@ -12,6 +12,7 @@ import dev.runwire.job.steps.Inventory;
 import dev.runwire.job.steps.LiveInventory;
 import dev.runwire.job.steps.StepFactory;
 import dev.runwire.schemas.ProvisioningRequest;
+import dev.runwire.schemas.cloud.EventPublishException;
 import dev.runwire.schemas.events.EventError;
 import dev.runwire.schemas.events.RunEvent;
 import dev.runwire.schemas.events.StepEvent.Status;
@@ -30,19 +31,54 @@ import java.util.concurrent.ThreadFactory;
  * One execution of a valid, allowed request: the clients, the step pool, one reconcile per target
  * (a scoped drift check sweeps this task's share of the managed services), then the run event and
  * the exit code.
+ *
+ * <p>Drift found is exit 3 on the command line. As a Cloud Run task it is exit 0: Cloud Run counts
+ * any other exit as a failed task, retries it ({@code maxRetries}) and shows the execution as
+ * failed, so the drift would be reported again and look like a fault. The run event says drift was
+ * found either way (status {@code drifted}, {@code drift} counts).
  */
 final class Execution {
+
+  /** The run event's error code when step events could not be published. */
+  static final String EVENTS_NOT_DELIVERED = "EventsNotDelivered";
+
+  /** How long the run event is republished before the task gives up and exits 1. */
+  static final Duration DELIVERY_DEADLINE = Duration.ofMinutes(2);
+
+  private static final Duration MAX_DELIVERY_PAUSE = Duration.ofSeconds(8);
 
   private final JobConfig config;
   private final EventSinks.Chosen sinks;
   private final PrintStream err;
   private final Clock clock;
+  private final boolean cloudRunTask;
+  private final Duration deliveryDeadline;
 
-  Execution(JobConfig config, EventSinks.Chosen sinks, PrintStream err, Clock clock) {
+  /**
+   * @param cloudRunTask running as a Cloud Run task ({@code CLOUD_RUN_EXECUTION} is set)
+   */
+  Execution(
+      JobConfig config,
+      EventSinks.Chosen sinks,
+      PrintStream err,
+      Clock clock,
+      boolean cloudRunTask) {
+    this(config, sinks, err, clock, cloudRunTask, DELIVERY_DEADLINE);
+  }
+
+  Execution(
+      JobConfig config,
+      EventSinks.Chosen sinks,
+      PrintStream err,
+      Clock clock,
+      boolean cloudRunTask,
+      Duration deliveryDeadline) {
     this.config = config;
     this.sinks = sinks;
     this.err = err;
     this.clock = clock;
+    this.cloudRunTask = cloudRunTask;
+    this.deliveryDeadline = deliveryDeadline;
   }
 
   /** Runs the request (every target of a sweep), publishes the run event, flushes; exit code. */
@@ -94,18 +130,111 @@ final class Execution {
     } finally {
       pool.shutdownNow();
     }
-    int code = exitCode(results, crash != null || !unchecked.isEmpty());
+    boolean failed = crash != null || !unchecked.isEmpty();
+    RunEvent.Outcome status = outcome(results, failed);
+    int code = exitCode(status, cloudRunTask);
     EventError error = crash != null ? crash : firstError(results, unchecked);
-    sinks.all().publish(runEvent(request, started, results, targets, code, error));
+    // Step events first: a failed one pauses the request's ordering key in the Pub/Sub client
+    // until flush resumes it, and the run event must not be published into a paused key.
+    if (!flushed() && code == RunwireJob.OK) {
+      code = RunwireJob.STEP_FAILED;
+      if (error == null) {
+        error =
+            new EventError(
+                EVENTS_NOT_DELIVERED,
+                "step events could not be published; the task exits 1 so Cloud Run runs it"
+                    + " again and reports the steps anew");
+      }
+    }
+    RunEvent run = runEvent(request, started, results, targets, status, code, error);
+    if (!delivered(run) && code == RunwireJob.OK) {
+      code = RunwireJob.STEP_FAILED;
+    }
     sinks.all().close();
     return code;
   }
 
-  static int exitCode(List<RunResult> results, boolean otherFailure) {
-    if (otherFailure || results.stream().anyMatch(RunResult::anyFailed)) {
-      return RunwireJob.STEP_FAILED;
+  /** Waits for every event published so far; false when one could not be delivered. */
+  private boolean flushed() {
+    try {
+      sinks.all().flush();
+      return true;
+    } catch (EventPublishException e) {
+      err.println("runwire-job: " + e.getMessage());
+      return false;
     }
-    return results.stream().anyMatch(RunResult::anyDrifted) ? RunwireJob.DRIFT : RunwireJob.OK;
+  }
+
+  /**
+   * Publishes the run event and republishes it until Pub/Sub acknowledges it or {@link
+   * #deliveryDeadline} passes: it is how the function's caller learns the outcome, so a task whose
+   * run event is lost exits 1 and Cloud Run runs it again rather than leaving the request silent.
+   */
+  private boolean delivered(RunEvent run) {
+    long deadline = System.nanoTime() + deliveryDeadline.toNanos();
+    Duration pause = Duration.ofMillis(250);
+    for (int attempt = 1; ; attempt++) {
+      sinks.all().publish(run);
+      if (flushed()) {
+        return true;
+      }
+      if (System.nanoTime() + pause.toNanos() > deadline) {
+        err.println(
+            "runwire-job: the run event could not be published after "
+                + attempt
+                + " attempts; exiting 1 so Cloud Run runs the task again");
+        return false;
+      }
+      try {
+        Thread.sleep(pause.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      }
+      pause = pause.multipliedBy(2);
+      if (pause.compareTo(MAX_DELIVERY_PAUSE) > 0) {
+        pause = MAX_DELIVERY_PAUSE;
+      }
+    }
+  }
+
+  static RunEvent.Outcome outcome(List<RunResult> results, boolean otherFailure) {
+    if (otherFailure || results.stream().anyMatch(RunResult::anyFailed)) {
+      return RunEvent.Outcome.FAILED;
+    }
+    return results.stream().anyMatch(RunResult::anyDrifted)
+        ? RunEvent.Outcome.DRIFTED
+        : RunEvent.Outcome.SUCCEEDED;
+  }
+
+  static int exitCode(RunEvent.Outcome outcome, boolean cloudRunTask) {
+    return switch (outcome) {
+      case SUCCEEDED -> RunwireJob.OK;
+      case DRIFTED -> cloudRunTask ? RunwireJob.OK : RunwireJob.DRIFT;
+      case FAILED -> RunwireJob.STEP_FAILED;
+    };
+  }
+
+  /** Plan and drift check: drifted services and differing fields; null for other modes. */
+  static RunEvent.Drift drift(ProvisioningRequest request, List<RunResult> results) {
+    if (request.mode() != ProvisioningRequest.Mode.PLAN
+        && request.mode() != ProvisioningRequest.Mode.DRIFT_CHECK) {
+      return null;
+    }
+    int services = 0;
+    int fields = 0;
+    for (RunResult result : results) {
+      if (!result.anyDrifted()) {
+        continue;
+      }
+      services++;
+      for (var outcome : result.outcomes().values()) {
+        if (outcome.status() == Status.DRIFTED) {
+          fields += Math.max(1, outcome.diff().size());
+        }
+      }
+    }
+    return new RunEvent.Drift(services, fields);
   }
 
   private static EventError firstError(List<RunResult> results, List<String> unchecked) {
@@ -127,15 +256,10 @@ final class Execution {
       Instant started,
       List<RunResult> results,
       int targets,
+      RunEvent.Outcome status,
       int code,
       EventError error) {
     Instant finished = clock.instant();
-    RunEvent.Outcome status =
-        switch (code) {
-          case RunwireJob.OK -> RunEvent.Outcome.SUCCEEDED;
-          case RunwireJob.DRIFT -> RunEvent.Outcome.DRIFTED;
-          default -> RunEvent.Outcome.FAILED;
-        };
     Map<String, String> outputs = results.size() == 1 ? results.get(0).outputs() : Map.of();
     return new RunEvent(
         null,
@@ -152,7 +276,8 @@ final class Execution {
         config.taskCount(),
         targets,
         code,
-        error);
+        error,
+        drift(request, results));
   }
 
   private static ThreadFactory daemonThreads() {

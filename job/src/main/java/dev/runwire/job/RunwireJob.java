@@ -32,7 +32,8 @@ import java.util.Map;
  * </pre>
  *
  * Exit codes: 0 success, 1 a step failed, 2 invalid input or configuration (nothing was touched), 3
- * drift found.
+ * drift found (on the command line; as a Cloud Run task, with {@code CLOUD_RUN_EXECUTION} set,
+ * drift found is 0 and the run event says so, since Cloud Run would retry any other exit).
  */
 public final class RunwireJob {
 
@@ -142,7 +143,9 @@ public final class RunwireJob {
       return INVALID;
     }
     EventSinks.Chosen sinks = sinks(config);
-    return new Execution(config, sinks, err, clock).run(request);
+    // Cloud Run sets CLOUD_RUN_EXECUTION in every task; its absence means a command line.
+    boolean cloudRunTask = env.get("CLOUD_RUN_EXECUTION") != null;
+    return new Execution(config, sinks, err, clock, cloudRunTask).run(request);
   }
 
   private void reportRejected(JobConfig config, ValidationResult result) {

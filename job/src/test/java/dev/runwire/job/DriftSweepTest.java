@@ -110,6 +110,26 @@ class DriftSweepTest {
   }
 
   @Test
+  void scheduledSweepUnderCloudRunEndsWithOneRunEventCountingDriftedServicesAndFields() {
+    JobOutput output = new JobOutput();
+
+    int code = sweep(0, 1, output, Map.of("CLOUD_RUN_EXECUTION", "runwire-job-sweep1"));
+
+    assertEquals(RunwireJob.OK, code, "drift found is a successful task: " + output.stderr());
+    List<JsonObject> runs = output.events("dev.runwire.run.v1");
+    assertEquals(1, runs.size());
+    JsonObject run = runs.get(0);
+    assertEquals("drifted", run.get("status").getAsString());
+    assertEquals(0, run.get("exitCode").getAsInt());
+    assertEquals(3, run.get("targets").getAsInt());
+    // billing-cache's memory was changed out of band: one service, one field.
+    assertEquals(1, run.getAsJsonObject("drift").get("services").getAsInt());
+    assertEquals(1, run.getAsJsonObject("drift").get("fields").getAsInt());
+    assertEquals(Set.of("billing-api/redis-instance"), drifted(output));
+    JobRunTest.assertEventsMatchTheirSchemas(output);
+  }
+
+  @Test
   void tasksSplitTheTargetsBetweenThem() {
     JobOutput first = new JobOutput();
     JobOutput second = new JobOutput();
@@ -126,7 +146,11 @@ class DriftSweepTest {
   }
 
   private static int sweep(int index, int count, JobOutput output) {
-    Map<String, String> env = new HashMap<>();
+    return sweep(index, count, output, Map.of());
+  }
+
+  private static int sweep(int index, int count, JobOutput output, Map<String, String> extraEnv) {
+    Map<String, String> env = new HashMap<>(extraEnv);
     env.put("RUNWIRE_LOCAL_CLOUD", cloud.baseUrl());
     env.put("RUNWIRE_REQUEST", SWEEP);
     env.put("CLOUD_RUN_TASK_INDEX", String.valueOf(index));

@@ -12,6 +12,7 @@ import dev.runwire.emulator.LocalCloud;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.testing.TestRequests;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -112,6 +113,37 @@ class ModesTest {
     JobOutput again = new JobOutput();
     assertEquals(RunwireJob.OK, run("drift-check", request, again));
     assertEquals(Set.of(), drifted(again));
+  }
+
+  @Test
+  void driftFoundUnderCloudRunIsASuccessfulTaskWhoseRunEventSaysDrifted() {
+    JsonObject request = TestRequests.directVpcJson(false);
+    assertEquals(RunwireJob.OK, run("apply", request, new JobOutput()));
+    cloud.changeOutOfBand(INSTANCE, "{\"memorySizeGb\":4}");
+    cloud.changeOutOfBand(FIREWALL, "{\"sourceRanges\":[\"0.0.0.0/0\"]}");
+    JsonObject check = request.deepCopy();
+    check.addProperty("mode", "drift-check");
+    JobOutput drift = new JobOutput();
+
+    // Cloud Run sets CLOUD_RUN_EXECUTION in every task; exit 3 would make it retry the task.
+    int code =
+        JobRunTest.run(cloud, check, drift, Map.of("CLOUD_RUN_EXECUTION", "runwire-job-drift1"));
+
+    assertEquals(RunwireJob.OK, code, drift.stderr());
+    assertEquals(Set.of("redis-instance", "firewall"), drifted(drift));
+    JsonObject run = drift.events("dev.runwire.run.v1").get(0);
+    assertEquals("drifted", run.get("status").getAsString());
+    assertEquals(0, run.get("exitCode").getAsInt());
+    assertEquals("runwire-job-drift1", run.get("executionId").getAsString());
+    assertEquals(1, run.getAsJsonObject("drift").get("services").getAsInt());
+    assertTrue(run.getAsJsonObject("drift").get("fields").getAsInt() >= 2, run.toString());
+    JobRunTest.assertEventsMatchTheirSchemas(drift);
+
+    // The same check from the command line still exits 3.
+    JobOutput cli = new JobOutput();
+    assertEquals(RunwireJob.DRIFT, JobRunTest.run(cloud, check, cli), cli.stderr());
+    assertEquals(3, cli.events("dev.runwire.run.v1").get(0).get("exitCode").getAsInt());
+    assertEquals(RunwireJob.OK, run("apply", request, new JobOutput()));
   }
 
   @Test

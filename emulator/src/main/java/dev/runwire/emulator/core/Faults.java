@@ -11,18 +11,26 @@ import java.util.TreeMap;
 
 /**
  * Injected faults, deterministic for a given seed and request order: a rate of transient errors per
- * API ({@code "*"} for every API), a number of next requests that fail, an added delay, and
- * operations that fail for a named resource. Admin requests are never faulted.
+ * API ({@code "*"} for every API), a number of next requests that fail, an added delay, operations
+ * that fail for a named resource, and job tasks killed mid-run (as when Cloud Run loses the
+ * instance a task runs on: the attempt fails and the task's retries run it again). Admin requests
+ * are never faulted.
  */
 public final class Faults {
 
   /** Matches every API in the per-API maps. */
   public static final String ALL = "*";
 
+  /** A killed task dies at a random moment within this much of its start. */
+  public static final Duration DEFAULT_KILL_TASK_WITHIN = Duration.ofSeconds(2);
+
   private final Map<String, Double> errorRates = new TreeMap<>();
   private final Map<String, Integer> failNext = new TreeMap<>();
   private final Map<String, Duration> delays = new TreeMap<>();
   private final Map<String, String> failingOperations = new TreeMap<>();
+  private double killTaskRate;
+  private Duration killTaskWithin = DEFAULT_KILL_TASK_WITHIN;
+  private long killedTasks;
   private long seed;
   private Random random;
 
@@ -62,11 +70,51 @@ public final class Faults {
     return this;
   }
 
+  /**
+   * A share (0..1) of job task attempts killed (SIGKILL) at a random moment within {@code within}
+   * of their start; one that ends sooner is not killed.
+   */
+  public synchronized Faults killTasks(double rate, Duration within) {
+    if (!(rate >= 0 && rate <= 1)) {
+      throw new IllegalArgumentException("killTasks rate must be within 0..1");
+    }
+    if (within.isNegative() || within.isZero()) {
+      throw new IllegalArgumentException("killTasks within must be positive, e.g. 2s");
+    }
+    killTaskRate = rate;
+    killTaskWithin = within;
+    return this;
+  }
+
+  public synchronized Faults killTasks(double rate) {
+    return killTasks(rate, killTaskWithin);
+  }
+
+  /** For a task attempt that starts now: when to kill it, if this attempt is to be killed. */
+  public synchronized Optional<Duration> taskKill() {
+    if (killTaskRate <= 0 || random.nextDouble() >= killTaskRate) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Duration.ofMillis(1 + (long) (random.nextDouble() * (killTaskWithin.toMillis() - 1))));
+  }
+
+  /** Counts a task attempt the fault actually killed. */
+  public synchronized void taskKilled() {
+    killedTasks++;
+  }
+
+  public synchronized long killedTasks() {
+    return killedTasks;
+  }
+
   public synchronized Faults clear() {
     errorRates.clear();
     failNext.clear();
     delays.clear();
     failingOperations.clear();
+    killTaskRate = 0;
+    killTaskWithin = DEFAULT_KILL_TASK_WITHIN;
     random = new Random(seed);
     return this;
   }
@@ -95,7 +143,8 @@ public final class Faults {
 
   /**
    * Applies {@code {"seed":1,"errorRate":{"redis":0.2},"failNext":{"run":2},"delay":{"*":"200ms"},
-   * "failOperations":{"projects/p/locations/l/instances/x":"message"},"clear":true}}.
+   * "failOperations":{"projects/p/locations/l/instances/x":"message"},"killTasks":0.1,
+   * "killTasksWithin":"2s","clear":true}}.
    */
   public synchronized void apply(JsonObject spec) {
     if (spec.has("clear") && spec.get("clear").getAsBoolean()) {
@@ -116,6 +165,13 @@ public final class Faults {
     for (Map.Entry<String, JsonElement> e : entries(spec, "failOperations")) {
       failOperation(e.getKey(), e.getValue().getAsString());
     }
+    if (spec.has("killTasks") || spec.has("killTasksWithin")) {
+      killTasks(
+          spec.has("killTasks") ? spec.get("killTasks").getAsDouble() : killTaskRate,
+          spec.has("killTasksWithin")
+              ? LatencyProfile.parseDuration(spec.get("killTasksWithin").getAsString())
+              : killTaskWithin);
+    }
   }
 
   public synchronized JsonObject toJson() {
@@ -133,6 +189,9 @@ public final class Faults {
     JsonObject ops = new JsonObject();
     failingOperations.forEach(ops::addProperty);
     out.add("failOperations", ops);
+    out.addProperty("killTasks", killTaskRate);
+    out.addProperty("killTasksWithin", killTaskWithin.toMillis() + "ms");
+    out.addProperty("killedTasks", killedTasks);
     return out;
   }
 

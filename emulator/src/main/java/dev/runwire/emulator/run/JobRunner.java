@@ -200,9 +200,26 @@ final class JobRunner {
         failure = "Task " + index + " could not start " + argv.get(0) + ": " + ex.getMessage();
         p = null;
       }
+      boolean killed = false;
       if (p != null) {
         Process process = p;
         run.live.add(process);
+        java.util.concurrent.atomic.AtomicBoolean killedNow =
+            new java.util.concurrent.atomic.AtomicBoolean();
+        core.faults()
+            .taskKill()
+            .ifPresent(
+                after ->
+                    core.transitions()
+                        .after(
+                            after,
+                            () -> {
+                              if (process.isAlive() && !run.cancelled) {
+                                killedNow.set(true);
+                                core.faults().taskKilled();
+                                process.destroyForcibly();
+                              }
+                            }));
         core.locked(
             () -> {
               e.setRunningCount(e.getRunningCount() + 1);
@@ -213,6 +230,7 @@ final class JobRunner {
           core.processes().stop(process, Duration.ofSeconds(2));
         }
         run.live.remove(process);
+        killed = killedNow.get();
         int exit = finished ? process.exitValue() : -1;
         core.locked(
             () -> {
@@ -228,9 +246,27 @@ final class JobRunner {
           return;
         }
         failure =
-            finished
-                ? "Task " + index + " failed with exit code " + exit + " (attempt " + attempt + ")"
-                : "Task " + index + " timed out after " + timeout + " (attempt " + attempt + ")";
+            killed
+                ? "Task "
+                    + index
+                    + " was killed mid-run by the local cloud's killTasks fault (attempt "
+                    + attempt
+                    + ")"
+                : finished
+                    ? "Task "
+                        + index
+                        + " failed with exit code "
+                        + exit
+                        + " (attempt "
+                        + attempt
+                        + ")"
+                    : "Task "
+                        + index
+                        + " timed out after "
+                        + timeout
+                        + " (attempt "
+                        + attempt
+                        + ")";
       } else {
         failure = "Task " + index + " could not start (attempt " + attempt + ")";
       }

@@ -27,6 +27,7 @@ import dev.runwire.emulator.core.Routes;
 import dev.runwire.emulator.core.RunningOperation;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -375,23 +376,30 @@ final class RunJobs {
     return Reply.of(requireExecution(executionName(request)).execution().build());
   }
 
+  /**
+   * Newest first, as Cloud Run answers: "Lists Executions from a Job. Results are sorted by
+   * creation time, descending." (REST reference, projects.locations.jobs.executions.list).
+   * Executions are kept in creation order, so the list is that order reversed; only the page is
+   * built.
+   */
   private Reply listExecutions(ApiRequest request) {
     String job = jobs.existingName(request);
-    List<Execution> all = new ArrayList<>();
+    List<JobRunner.Run> all = new ArrayList<>();
     executions
         .values()
         .forEach(
             run -> {
               if (run.jobName().equals(job)) {
-                all.add(0, run.execution().build());
+                all.add(run);
               }
             });
-    Pages.Page<Execution> page =
+    Collections.reverse(all);
+    Pages.Page<JobRunner.Run> page =
         Pages.of(all, request.queryInt("pageSize", 0), request.query("pageToken"), 1000);
-    return Reply.of(
-        ListExecutionsResponse.newBuilder()
-            .addAllExecutions(page.items())
-            .setNextPageToken(page.nextPageToken()));
+    ListExecutionsResponse.Builder out =
+        ListExecutionsResponse.newBuilder().setNextPageToken(page.nextPageToken());
+    page.items().forEach(run -> out.addExecutions(run.execution().build()));
+    return Reply.of(out);
   }
 
   private Reply cancelExecution(ApiRequest request) {

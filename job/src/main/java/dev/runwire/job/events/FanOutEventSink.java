@@ -1,5 +1,6 @@
 package dev.runwire.job.events;
 
+import dev.runwire.schemas.cloud.EventPublishException;
 import dev.runwire.schemas.cloud.EventSink;
 import dev.runwire.schemas.events.RunwireEvent;
 import java.util.List;
@@ -32,14 +33,26 @@ public final class FanOutEventSink implements EventSink {
     }
   }
 
+  /**
+   * Flushes every sink.
+   *
+   * @throws EventPublishException the first delivery failure, after every sink was flushed: the job
+   *     must know its events were lost (it republishes the run event, then exits 1)
+   */
   @Override
   public void flush() {
+    EventPublishException undelivered = null;
     for (EventSink sink : sinks) {
       try {
         sink.flush();
+      } catch (EventPublishException e) {
+        undelivered = undelivered == null ? e : undelivered;
       } catch (RuntimeException e) {
         LOG.log(Level.WARNING, "an event sink could not flush: " + e.getMessage());
       }
+    }
+    if (undelivered != null) {
+      throw undelivered;
     }
   }
 

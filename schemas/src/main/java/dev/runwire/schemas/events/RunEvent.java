@@ -4,7 +4,12 @@ import com.google.gson.annotations.SerializedName;
 import java.time.Instant;
 import java.util.Map;
 
-/** The outcome of one execution (one task of it, for a sharded drift check). */
+/**
+ * The outcome of one execution (one task of it, for a sharded drift check). {@code drift} counts
+ * what a plan or drift check found different (null when nothing was checked for drift); a run that
+ * found drift has status {@code drifted} whatever its exit code (3 on the command line, 0 as a
+ * Cloud Run task, so that Cloud Run neither retries it nor shows it as failed).
+ */
 public record RunEvent(
     String apiVersion,
     String requestId,
@@ -20,7 +25,8 @@ public record RunEvent(
     int taskCount,
     int targets,
     int exitCode,
-    EventError error)
+    EventError error,
+    Drift drift)
     implements RunwireEvent {
 
   public static final String TYPE = "dev.runwire.run.v1";
@@ -28,6 +34,42 @@ public record RunEvent(
   public RunEvent {
     apiVersion = apiVersion == null ? "runwire.dev/v1" : apiVersion;
     outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
+  }
+
+  /** Without a drift summary (apply, destroy). */
+  public RunEvent(
+      String apiVersion,
+      String requestId,
+      String executionId,
+      String mode,
+      Outcome status,
+      Instant startedAt,
+      Instant finishedAt,
+      long durationMs,
+      Counts counts,
+      Map<String, String> outputs,
+      int taskIndex,
+      int taskCount,
+      int targets,
+      int exitCode,
+      EventError error) {
+    this(
+        apiVersion,
+        requestId,
+        executionId,
+        mode,
+        status,
+        startedAt,
+        finishedAt,
+        durationMs,
+        counts,
+        outputs,
+        taskIndex,
+        taskCount,
+        targets,
+        exitCode,
+        error,
+        null);
   }
 
   @Override
@@ -52,6 +94,12 @@ public record RunEvent(
       return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
+
+  /**
+   * What a plan or drift check found: services with at least one drifted resource, and fields that
+   * differ over all of them (a missing resource counts as one).
+   */
+  public record Drift(int services, int fields) {}
 
   /** How many steps ended which way. */
   public record Counts(
