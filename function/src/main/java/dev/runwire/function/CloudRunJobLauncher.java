@@ -35,17 +35,16 @@ import java.util.Optional;
  *
  * <p>Idempotency across function instances uses the Run API itself, not instance memory: every
  * execution this launcher starts carries {@value #REQUEST_ID_ENV} (and {@value
- * JobEnvironment#MESSAGE_ID}) in
- * its container override env, and Cloud Run applies overrides to the execution's task template, so
- * {@code executions.list} shows them in {@code template.containers[].env}. Before running, the
- * launcher lists the job's executions and, if one that has not completed carries the same request
- * id, reports it instead of starting another. The list is newest first ("Results are sorted by
- * creation time, descending", REST reference of projects.locations.jobs.executions.list), and an
- * execution cannot still run longer than its template allows ({@link ExecutionWindow}), so the scan
- * stops at the first execution older than that: its cost follows the executions of the last task
- * timeout x (max retries + 1), not the job's whole history. An execution started by hand with
- * {@code gcloud run jobs execute --update-env-vars RUNWIRE_REQUEST=...} is recognised by the
- * requestId inside {@value #REQUEST_ENV}.
+ * JobEnvironment#MESSAGE_ID}) in its container override env, and Cloud Run applies overrides to the
+ * execution's task template, so {@code executions.list} shows them in {@code
+ * template.containers[].env}. Before running, the launcher lists the job's executions and, if one
+ * that has not completed carries the same request id, reports it instead of starting another. The
+ * list is newest first ("Results are sorted by creation time, descending", REST reference of
+ * projects.locations.jobs.executions.list), and an execution cannot still run longer than its
+ * template allows ({@link ExecutionWindow}), so the scan stops at the first execution older than
+ * that: its cost follows the executions of the last task timeout x (max retries + 1), not the job's
+ * whole history. An execution started by hand with {@code gcloud run jobs execute --update-env-vars
+ * RUNWIRE_REQUEST=...} is recognised by the requestId inside {@value #REQUEST_ENV}.
  *
  * <p>Two instances that check at the same moment can both start an execution. After starting, the
  * launcher therefore lists again: if an older running execution carries the same request id, the
