@@ -1,13 +1,17 @@
 package dev.runwire.emulator.compute;
 
+import com.google.cloud.compute.v1.Project;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.protobuf.Message;
 import dev.runwire.emulator.core.ApiException;
+import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.ApiSurface;
 import dev.runwire.emulator.core.CloudCore;
 import dev.runwire.emulator.core.LatencyKey;
 import dev.runwire.emulator.core.Networks;
+import dev.runwire.emulator.core.Projects;
+import dev.runwire.emulator.core.Reply;
 import dev.runwire.emulator.core.Routes;
 import java.util.List;
 import java.util.Optional;
@@ -56,6 +60,30 @@ public final class ComputeSurface implements ApiSurface {
   public void registerRoutes(Routes routes) {
     collections.forEach(c -> c.registerRoutes(routes));
     operations.registerRoutes(routes);
+    routes.get("/compute/v1/projects/{project}", this::project);
+  }
+
+  /**
+   * {@code projects.get}: the fields a caller of this local cloud needs, named as in
+   * compute.v1.Project, above all {@code defaultServiceAccount}
+   * (PROJECT_NUMBER-compute@developer.gserviceaccount.com), the runtime account of a Cloud Run
+   * revision that names none.
+   */
+  private Reply project(ApiRequest request) {
+    String project = request.var("project");
+    core.locked(() -> state.ensureProject(project));
+    long number = Projects.number(project);
+    return Reply.of(
+        Project.newBuilder()
+            .setKind("compute#project")
+            .setId(number)
+            .setName(project)
+            .setSelfLink(ResourceRef.LINK_BASE + "projects/" + project)
+            .setCreationTimestamp(ComputeTime.now())
+            .setDefaultServiceAccount(Projects.defaultComputeServiceAccount(project))
+            .setDefaultNetworkTier("PREMIUM")
+            .setXpnProjectStatus("UNSPECIFIED_XPN_PROJECT_STATUS")
+            .setVmDnsSetting("ZONAL_ONLY"));
   }
 
   @Override

@@ -263,6 +263,51 @@ final class RevisionChecks {
     }
   }
 
+  /**
+   * Cloud Run's deploy-time check that the revision's service account may read every secret the
+   * revision references ("If any check fails, the service deployment fails"). The message is Cloud
+   * Run's, e.g. as reported in sourcegraph/sourcegraph-public-snapshot#59045: {@code
+   * spec.template.spec.containers[0].env[12].value_from.secret_key_ref.name: Permission denied on
+   * secret: projects/P/secrets/S/versions/latest for Revision service account SA.}
+   */
+  Optional<String> secretAccessDenied(
+      List<Container> containers, String serviceAccount, String project) {
+    for (int i = 0; i < containers.size(); i++) {
+      List<EnvVar> env = containers.get(i).getEnvList();
+      for (int j = 0; j < env.size(); j++) {
+        EnvVar e = env.get(j);
+        if (!e.hasValueSource()) {
+          continue;
+        }
+        SecretKeySelector ref = e.getValueSource().getSecretKeyRef();
+        String version = ref.getVersion().isEmpty() ? "latest" : ref.getVersion();
+        Optional<String> resolved = secrets.resolveVersion(project, ref.getSecret(), version);
+        if (resolved.isPresent()
+            && !secrets.canAccess(resolved.get(), "serviceAccount:" + serviceAccount)) {
+          String secret =
+              ref.getSecret().startsWith("projects/")
+                  ? ref.getSecret()
+                  : "projects/" + project + "/secrets/" + ref.getSecret();
+          return Optional.of(
+              "spec.template.spec.containers["
+                  + i
+                  + "].env["
+                  + j
+                  + "].value_from.secret_key_ref.name: Permission denied on secret: "
+                  + secret
+                  + "/versions/"
+                  + version
+                  + " for Revision service account "
+                  + serviceAccount
+                  + ". The service account used must be granted the 'Secret Manager Secret"
+                  + " Accessor' role (roles/secretmanager.secretAccessor) at the secret, project"
+                  + " or higher level.");
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The env a container runs with: plain values and resolved secret payloads. */
   Map<String, String> resolve(List<EnvVar> env, String project) {
     Map<String, String> out = new LinkedHashMap<>();

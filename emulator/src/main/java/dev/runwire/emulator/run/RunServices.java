@@ -116,7 +116,7 @@ final class RunServices {
     String service = services.resourcePath();
     routes
         .patch(service, this::update)
-        .get(service + ":getIamPolicy", r -> iam.get(services.existingName(r)))
+        .get(service + ":getIamPolicy", r -> iam.get(services.existingName(r), r))
         .post(service + ":setIamPolicy", r -> iam.set(services.existingName(r), r));
   }
 
@@ -268,7 +268,12 @@ final class RunServices {
 
   /** Starts the revision's process if mapped, then commits. */
   private void reconcileGeneration(String name, Stored s, RunningOperation op, long generation) {
-    record Plan(String revision, Container container, Map<String, String> env, String project) {}
+    record Plan(
+        String revision,
+        Container container,
+        Map<String, String> env,
+        String project,
+        Optional<String> denied) {}
     Optional<String> fault = core.faults().operationFailure(name);
     Plan plan =
         core.locked(
@@ -278,18 +283,32 @@ final class RunServices {
               }
               Container c = s.service.getTemplate().getContainers(0);
               String project = name.split("/")[1];
+              RevisionTemplate t = s.service.getTemplate();
               return new Plan(
                   s.service.getLatestCreatedRevision(),
                   c,
                   checks.resolve(c.getEnvList(), project),
-                  project);
+                  project,
+                  checks.secretAccessDenied(t.getContainersList(), t.getServiceAccount(), project));
             });
     if (plan == null) {
       supersede(s, op);
       return;
     }
     Optional<List<String>> command = core.images().commandFor(plan.container().getImage());
-    String failure = fault.orElse(null);
+    String failure =
+        fault
+            .or(
+                () ->
+                    plan.denied()
+                        .map(
+                            d ->
+                                "Revision '"
+                                    + plan.revision()
+                                        .substring(plan.revision().lastIndexOf('/') + 1)
+                                    + "' is not ready and cannot serve traffic. "
+                                    + d))
+            .orElse(null);
     String uri = null;
     if (failure == null && command.isPresent()) {
       boolean alreadyRunning =
@@ -327,8 +346,12 @@ final class RunServices {
             return;
           }
           Service.Builder svc = s.service;
-          svc.setReconciling(false).setObservedGeneration(generation).clearConditions();
+          svc.setReconciling(false);
           if (failed != null) {
+            // service.proto, `reconciling`: "If reconciliation failed, traffic_statuses,
+            // observed_generation, and latest_ready_revision will have the state of the last
+            // serving revision, or empty for newly created Services."
+            svc.clearConditions();
             svc.setTerminalCondition(
                 Specs.condition("Ready", Condition.State.CONDITION_FAILED, failed, core.now())
                     .toBuilder()
@@ -338,6 +361,7 @@ final class RunServices {
             op.fail(ApiException.failedPrecondition(failed));
             return;
           }
+          svc.setObservedGeneration(generation).clearConditions();
           svc.setTerminalCondition(
                   Specs.condition("Ready", Condition.State.CONDITION_SUCCEEDED, null, core.now()))
               .addConditions(

@@ -53,6 +53,11 @@ public final class SecretManagerSurface implements ApiSurface, SecretValues {
 
   private final CloudCore core;
   private final Map<String, Stored> secrets = new TreeMap<>();
+
+  /** Predefined roles holding secretmanager.versions.access. */
+  private static final List<String> ACCESS_ROLES =
+      List.of("roles/secretmanager.secretAccessor", "roles/secretmanager.admin");
+
   private final IamPolicies iam = new IamPolicies();
 
   public SecretManagerSurface(CloudCore core) {
@@ -214,7 +219,7 @@ public final class SecretManagerSurface implements ApiSurface, SecretValues {
   private Reply getIamPolicy(ApiRequest request) {
     String name = secretName(request);
     require(name);
-    return Reply.of(iam.get(name));
+    return Reply.of(iam.read(name, request));
   }
 
   private Reply setIamPolicy(ApiRequest request) {
@@ -254,6 +259,13 @@ public final class SecretManagerSurface implements ApiSurface, SecretValues {
       return Optional.empty();
     }
     return Optional.of(s.payloads.get(n - 1).clone());
+  }
+
+  @Override
+  public boolean canAccess(String versionName, String member) {
+    int at = versionName.indexOf("/versions/");
+    String secret = at < 0 ? versionName : versionName.substring(0, at);
+    return ACCESS_ROLES.stream().anyMatch(role -> iam.grants(secret, role, member));
   }
 
   private SecretVersion.Builder version(Stored s, String secretName, String version) {
