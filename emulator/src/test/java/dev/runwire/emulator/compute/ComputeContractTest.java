@@ -418,6 +418,105 @@ class ComputeContractTest {
     compute.routers.insertAsync(P, "us-east1", router("r3", "vpc", listNat("just-s2", "s2"))).get();
   }
 
+  /**
+   * ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES also takes every subnet of the network and region: a
+   * second NAT beside it, on the same router or another, is refused the same way (message as in
+   * google/osv.dev#5629, with the option that exists).
+   */
+  @Test
+  void secondNatIsRefusedBesideAnAllPrimaryRangesNat() throws Exception {
+    compute.networks.insertAsync(P, custom("vpc-primary")).get();
+    compute.subnetworks.insertAsync(P, REGION, subnet("p1", "vpc-primary", "10.20.0.0/24")).get();
+    RouterNat allPrimary =
+        allNat("primaries").toBuilder()
+            .setSourceSubnetworkIpRangesToNat("ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES")
+            .build();
+    compute.routers.insertAsync(P, REGION, router("rp1", "vpc-primary", allPrimary)).get();
+
+    ExecutionException sameRouter =
+        failure(
+            () ->
+                compute
+                    .routers
+                    .patchAsync(
+                        P,
+                        REGION,
+                        "rp1",
+                        Router.newBuilder()
+                            .addNats(allPrimary)
+                            .addNats(listNat("just-p1", "p1"))
+                            .build())
+                    .get());
+    String body = ErrorBodies.of(sameRouter);
+    assertTrue(
+        body.contains(
+            "Invalid value for field 'resource.nats[1].sourceSubnetworkIpRangesToNat':"
+                + " 'LIST_OF_SUBNETWORKS'. Can not create new Nats since a Nat with option"
+                + " ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES exists."),
+        body);
+
+    ExecutionException otherRouter =
+        failure(
+            () ->
+                compute
+                    .routers
+                    .insertAsync(P, REGION, router("rp2", "vpc-primary", listNat("n", "p1")))
+                    .get());
+    assertTrue(
+        ErrorBodies.of(otherRouter)
+            .contains("a Nat with option ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES exists"),
+        ErrorBodies.of(otherRouter));
+  }
+
+  /**
+   * Routers have no fingerprint and PATCH is a JSON merge patch, so two writers that each read the
+   * router and send their own {@code nats} list lose one entry without any error (Terraform
+   * serialises google_compute_router_nat with a mutex for this reason). Only a re-read shows it.
+   */
+  @Test
+  void twoWritersOfOneRoutersNatsLoseAnUpdateWithoutAnError() throws Exception {
+    compute.networks.insertAsync(P, custom("vpc-shared")).get();
+    compute.subnetworks.insertAsync(P, REGION, subnet("sa", "vpc-shared", "10.30.0.0/24")).get();
+    compute.subnetworks.insertAsync(P, REGION, subnet("sb", "vpc-shared", "10.31.0.0/24")).get();
+    compute.routers.insertAsync(P, REGION, router("shared", "vpc-shared")).get();
+
+    Router readByA = compute.routers.get(P, REGION, "shared");
+    Router readByB = compute.routers.get(P, REGION, "shared");
+    // compute.v1.Router has no fingerprint field at all: nothing for a writer to send.
+    assertEquals(null, Router.getDescriptor().findFieldByName("fingerprint"));
+    compute
+        .routers
+        .patchAsync(
+            P,
+            REGION,
+            "shared",
+            Router.newBuilder()
+                .addAllNats(readByA.getNatsList())
+                .addNats(listNat("nat-a", "sa"))
+                .build())
+        .get();
+    Operation second =
+        compute
+            .routers
+            .patchAsync(
+                P,
+                REGION,
+                "shared",
+                Router.newBuilder()
+                    .addAllNats(readByB.getNatsList())
+                    .addNats(listNat("nat-b", "sb"))
+                    .build())
+            .get();
+
+    assertEquals(Operation.Status.DONE, second.getStatus());
+    assertFalse(second.hasHttpErrorStatusCode());
+    assertEquals(
+        List.of("nat-b"),
+        compute.routers.get(P, REGION, "shared").getNatsList().stream()
+            .map(RouterNat::getName)
+            .toList());
+  }
+
   @Test
   void natReferencesMustExist() throws Exception {
     compute.networks.insertAsync(P, custom("vpc")).get();
