@@ -6,10 +6,13 @@ import com.google.cloud.compute.v1.SubnetworkList;
 import com.google.cloud.compute.v1.SubnetworkSecondaryRange;
 import com.google.gson.JsonObject;
 import dev.runwire.emulator.core.ApiException;
+import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.CloudCore;
 import dev.runwire.emulator.core.LatencyKey;
 import dev.runwire.emulator.core.Networks;
 import dev.runwire.emulator.core.RangeReservations;
+import dev.runwire.emulator.core.Reply;
+import dev.runwire.emulator.core.Routes;
 import inet.ipaddr.IPAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -100,6 +103,18 @@ final class SubnetworkResources extends ComputeCollection<Subnetwork> {
           "The primary range cannot be patched; widen it with subnetworks.expandIpCidrRange or"
               + " create a new subnetwork.");
     }
+    // privateIpGoogleAccess "can be both set at resource creation time and updated using
+    // setPrivateIpGoogleAccess" (compute.v1 Subnetwork): a PATCH carrying a changed value is
+    // refused the way Compute refuses fields it cannot patch (the shape seen for [purpose] in
+    // terraform-provider-google#6481 and for [region] in pulumi-google-native#345).
+    if (sent.has("privateIpGoogleAccess")
+        && changed.getPrivateIpGoogleAccess() != current.getPrivateIpGoogleAccess()) {
+      throw ComputeErrors.invalid(
+          "resource",
+          abbreviated(sent),
+          "The following field(s) specified in the request cannot be modified:"
+              + " [privateIpGoogleAccess]; use subnetworks.setPrivateIpGoogleAccess.");
+    }
     if (!changed.getPurpose().equals(current.getPurpose())) {
       throw ComputeErrors.invalid(
           "resource.purpose",
@@ -113,6 +128,40 @@ final class SubnetworkResources extends ComputeCollection<Subnetwork> {
     checkSecondaryRanges(out);
     Subnetwork next = withFingerprint(out.build());
     return new Plan<>(next, overlap(ref, next));
+  }
+
+  @Override
+  void registerActions(Routes routes, String one) {
+    routes.post(one + "/setPrivateIpGoogleAccess", this::setPrivateIpGoogleAccess);
+  }
+
+  /**
+   * {@code POST .../subnetworks/{s}/setPrivateIpGoogleAccess} with {@code {"privateIpGoogleAccess":
+   * true|false}}: a regional operation of that type; no fingerprint.
+   */
+  private Reply setPrivateIpGoogleAccess(ApiRequest request) {
+    return action(
+        request,
+        "setPrivateIpGoogleAccess",
+        (current, sent) -> {
+          if (!sent.has("privateIpGoogleAccess")
+              || !sent.get("privateIpGoogleAccess").isJsonPrimitive()
+              || !sent.get("privateIpGoogleAccess").getAsJsonPrimitive().isBoolean()) {
+            throw ComputeErrors.required(
+                "subnetworksSetPrivateIpGoogleAccessRequestResource.privateIpGoogleAccess",
+                "send {\"privateIpGoogleAccess\": true} or false");
+          }
+          return withFingerprint(
+              current.toBuilder()
+                  .setPrivateIpGoogleAccess(sent.get("privateIpGoogleAccess").getAsBoolean())
+                  .build());
+        });
+  }
+
+  /** How Compute quotes a request body in a message: one line, cut after 60 characters. */
+  private static String abbreviated(JsonObject sent) {
+    String text = sent.toString();
+    return text.length() <= 60 ? text : text.substring(0, 60) + "...";
   }
 
   @Override

@@ -349,6 +349,60 @@ class ComputeContractTest {
     assertTrue(ErrorBodies.of(primary).contains("resource.ipCidrRange"));
   }
 
+  /**
+   * Private Google Access on an existing subnet changes only through
+   * subnetworks.setPrivateIpGoogleAccess (compute.v1 Subnetwork.privateIpGoogleAccess: "can be both
+   * set at resource creation time and updated using setPrivateIpGoogleAccess"); a PATCH carrying a
+   * changed value is refused as Compute refuses fields it cannot patch.
+   */
+  @Test
+  void privateGoogleAccessChangesOnlyThroughSetPrivateIpGoogleAccess() throws Exception {
+    compute.networks.insertAsync(P, custom("vpc-pga")).get();
+    compute.subnetworks.insertAsync(P, REGION, subnet("pga", "vpc-pga", "10.40.0.0/24")).get();
+    Subnetwork before = compute.subnetworks.get(P, REGION, "pga");
+    assertFalse(before.getPrivateIpGoogleAccess());
+
+    ExecutionException patched =
+        failure(
+            () ->
+                compute
+                    .subnetworks
+                    .patchAsync(
+                        P,
+                        REGION,
+                        "pga",
+                        Subnetwork.newBuilder()
+                            .setFingerprint(before.getFingerprint())
+                            .setPrivateIpGoogleAccess(true)
+                            .build())
+                    .get());
+    assertInstanceOf(InvalidArgumentException.class, patched.getCause());
+    String body = ErrorBodies.of(patched);
+    assertTrue(body.contains("Invalid value for field 'resource'"), body);
+    assertTrue(
+        body.contains(
+            "The following field(s) specified in the request cannot be modified:"
+                + " [privateIpGoogleAccess]"),
+        body);
+
+    Operation set =
+        compute
+            .subnetworks
+            .setPrivateIpGoogleAccessAsync(
+                P,
+                REGION,
+                "pga",
+                com.google.cloud.compute.v1.SubnetworksSetPrivateIpGoogleAccessRequest.newBuilder()
+                    .setPrivateIpGoogleAccess(true)
+                    .build())
+            .get();
+    assertEquals("setPrivateIpGoogleAccess", set.getOperationType());
+    assertTrue(set.getRegion().endsWith("/regions/" + REGION), set.getRegion());
+    Subnetwork after = compute.subnetworks.get(P, REGION, "pga");
+    assertTrue(after.getPrivateIpGoogleAccess());
+    assertNotEquals(before.getFingerprint(), after.getFingerprint());
+  }
+
   @Test
   void overlappingSubnetFailsItsOperationWithTheRealMessage() throws Exception {
     compute.networks.insertAsync(P, custom("vpc")).get();
