@@ -11,6 +11,8 @@ import com.google.cloud.compute.v1.Subnetwork;
 import com.google.gson.JsonArray;
 import dev.runwire.emulator.core.RangeReservations;
 import dev.runwire.emulator.core.Regions;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +33,9 @@ final class ComputeState {
 
   /** Ranges other APIs use in networks: Redis reserved ranges, connector ranges. */
   final RangeReservations reservations = new RangeReservations();
+
+  /** Subnet (relative name) -> Cloud Run user -> when its Direct VPC addresses are released. */
+  final Map<String, Map<String, Instant>> subnetHolds = new HashMap<>();
 
   final ComputeIds ids;
   private final Set<String> projects = new HashSet<>();
@@ -180,5 +185,6 @@ final class ComputeState {
     firewalls.clear();
     reservations.clear();
     projects.clear();
+    subnetHolds.clear();
   }
 }

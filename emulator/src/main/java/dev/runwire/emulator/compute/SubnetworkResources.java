@@ -15,9 +15,11 @@ import dev.runwire.emulator.core.Reply;
 import dev.runwire.emulator.core.Routes;
 import inet.ipaddr.IPAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -166,6 +168,10 @@ final class SubnetworkResources extends ComputeCollection<Subnetwork> {
 
   @Override
   ApiException deleteBlocker(ResourceRef ref, Subnetwork subnet) {
+    ApiException held = cloudRunHold(ref);
+    if (held != null) {
+      return held;
+    }
     Optional<String> user =
         state.routersOf(subnet.getNetwork(), ref.region()).stream()
             .filter(
@@ -186,6 +192,37 @@ final class SubnetworkResources extends ComputeCollection<Subnetwork> {
               .findFirst();
     }
     return user.map(u -> ComputeErrors.inUse("subnetwork", ref.relative(), u)).orElse(null);
+  }
+
+  /**
+   * Cloud Run Direct VPC egress keeps its addresses in a subnet while a service or job uses it and
+   * for 1-2 hours after it stops (the local cloud: {@code run.directvpc.release}, 90 minutes
+   * realistic); until then Compute refuses the delete with resourceInUseByAnotherResource. The
+   * release time is in the message so a caller can say when to try again.
+   */
+  private ApiException cloudRunHold(ResourceRef ref) {
+    Map<String, Instant> holds = state.subnetHolds.get(ref.relative());
+    if (holds == null) {
+      return null;
+    }
+    Instant now = Instant.now();
+    holds.values().removeIf(until -> !until.isAfter(now));
+    if (holds.isEmpty()) {
+      state.subnetHolds.remove(ref.relative());
+      return null;
+    }
+    Map.Entry<String, Instant> first = holds.entrySet().iterator().next();
+    String user = first.getKey();
+    Instant until = first.getValue();
+    ApiException inUse = ComputeErrors.inUse("subnetwork", ref.relative(), user);
+    String when =
+        until.equals(Instant.MAX)
+            ? " (Cloud Run Direct VPC egress uses it; move the workload off the subnet first)"
+            : " (Cloud Run Direct VPC egress addresses are released at "
+                + until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + ")";
+    return new ApiException(
+        inUse.httpStatus(), inUse.code(), inUse.reason(), inUse.getMessage() + when);
   }
 
   private static boolean insideSubnet(String cidr, String subnetRange) {

@@ -169,7 +169,28 @@ final class RevisionChecks {
     return out.build();
   }
 
-  private void directVpc(
+  /**
+   * The subnet ({@code projects/P/regions/R/subnetworks/S}) a template's Direct VPC egress puts
+   * addresses in, if any. Called with the lock held on a template already checked.
+   */
+  Optional<String> directVpcSubnet(VpcAccess v, String project, String region) {
+    if (v.getNetworkInterfacesCount() != 1) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          directVpc(v.getNetworkInterfaces(0), "vpcAccess", project, region).selfLinkName());
+    } catch (ApiException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** See {@link Networks#holdSubnet}. */
+  void holdSubnet(String subnet, String user, java.time.Instant releaseAt) {
+    networks.holdSubnet(subnet, user, releaseAt);
+  }
+
+  private Networks.Subnet directVpc(
       VpcAccess.NetworkInterface ni, String field, String project, String region) {
     if (ni.getNetwork().isEmpty() && ni.getSubnetwork().isEmpty()) {
       throw ApiException.invalidArgument(field, "name a network, a subnetwork or both");
@@ -261,6 +282,7 @@ final class RevisionChecks {
               + subnet.ipCidrRange()
               + "); Direct VPC egress needs a /26 or larger");
     }
+    return subnet;
   }
 
   /**

@@ -47,6 +47,13 @@ final class RunServices {
   static final LatencyKey UPDATE = LatencyKey.of("run.service.update", Duration.ofSeconds(25));
   static final LatencyKey DELETE = LatencyKey.of("run.service.delete", Duration.ofSeconds(10));
 
+  /**
+   * How long Cloud Run keeps a service's Direct VPC egress addresses in a subnet after the service
+   * stops using it ("1-2 hours", Direct VPC egress docs); the subnet cannot be deleted until then.
+   */
+  static final LatencyKey SUBNET_RELEASE =
+      LatencyKey.of("run.directvpc.release", Duration.ofMinutes(90));
+
   private static final LongRunningCollection.Shape SERVICES =
       new LongRunningCollection.Shape(
           "v2",
@@ -84,6 +91,9 @@ final class RunServices {
   private static final class Stored {
     Service.Builder service;
     int revisions;
+
+    /** The subnet the serving revision's Direct VPC egress uses, or null. */
+    String subnet;
 
     Stored(Service.Builder service) {
       this.service = service;
@@ -362,6 +372,7 @@ final class RunServices {
             return;
           }
           svc.setObservedGeneration(generation).clearConditions();
+          useSubnet(name, s);
           svc.setTerminalCondition(
                   Specs.condition("Ready", Condition.State.CONDITION_SUCCEEDED, null, core.now()))
               .addConditions(
@@ -382,6 +393,27 @@ final class RunServices {
           svc.setEtag(Specs.etag(svc.build()));
           op.succeed(svc.build());
         });
+  }
+
+  /**
+   * Records the serving revision's Direct VPC subnet as in use; a subnet the service moved away
+   * from stays held until {@link #SUBNET_RELEASE} has passed. Lock held.
+   */
+  private void useSubnet(String name, Stored s) {
+    String[] parts = name.split("/");
+    RevisionTemplate t = s.service.getTemplate();
+    String now = checks.directVpcSubnet(t.getVpcAccess(), parts[1], parts[3]).orElse(null);
+    if (s.subnet != null && !s.subnet.equals(now)) {
+      checks.holdSubnet(s.subnet, name, releaseTime());
+    }
+    if (now != null) {
+      checks.holdSubnet(now, name, java.time.Instant.MAX);
+    }
+    s.subnet = now;
+  }
+
+  private java.time.Instant releaseTime() {
+    return java.time.Instant.now().plus(core.duration(SUBNET_RELEASE));
   }
 
   /** Runs {@code revision}'s container as the service's process; answers the service's uri. */
@@ -417,6 +449,9 @@ final class RunServices {
           @Override
           public void removed(Stored s) {
             iam.remove(name);
+            if (s.subnet != null) {
+              checks.holdSubnet(s.subnet, name, releaseTime());
+            }
           }
 
           @Override
