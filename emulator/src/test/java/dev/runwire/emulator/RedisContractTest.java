@@ -356,4 +356,81 @@ class RedisContractTest {
     assertEquals("POST", first.method());
     assertTrue(first.query().contains("instanceId=counted"), first.query());
   }
+
+  /**
+   * Private services access, set up the way gcloud does it: {@code compute addresses create RANGE
+   * --global --purpose=VPC_PEERING --prefix-length=16 --network=N} (Compute global addresses), then
+   * {@code services vpc-peerings connect --ranges=RANGE --network=N} (Service Networking v1
+   * connections), after which networks.get lists the peering servicenetworking-googleapis-com. A
+   * PSA instance names the range; GET answers a CIDR inside it (terraform-google-memorystore#89).
+   */
+  @Test
+  void privateServiceAccessNeedsAConnectionAndAnswersACidrInsideTheNamedRange() throws Exception {
+    String project = "psa-project";
+    String parent = LocationName.of(project, "us-central1").toString();
+    post(
+        "/compute/v1/projects/" + project + "/global/networks",
+        "{\"name\":\"vpc\",\"autoCreateSubnetworks\":false}");
+    Instance psa =
+        basic(1).toBuilder()
+            .setConnectMode(Instance.ConnectMode.PRIVATE_SERVICE_ACCESS)
+            .setAuthorizedNetwork("projects/" + project + "/global/networks/vpc")
+            .setReservedIpRange("google-managed")
+            .build();
+    ExecutionException noConnection =
+        assertThrows(
+            ExecutionException.class, () -> redis.createInstanceAsync(parent, "psa", psa).get());
+    assertTrue(
+        ErrorBodies.of(noConnection).contains("gcloud services vpc-peerings connect"),
+        ErrorBodies.of(noConnection));
+
+    String address =
+        post(
+            "/compute/v1/projects/" + project + "/global/addresses",
+            "{\"name\":\"google-managed\",\"purpose\":\"VPC_PEERING\",\"addressType\":\"INTERNAL\","
+                + "\"prefixLength\":16,\"network\":\"projects/"
+                + project
+                + "/global/networks/vpc\"}");
+    assertTrue(address.contains("\"operationType\":\"insert\""), address);
+    String connect =
+        post(
+            "/v1/services/servicenetworking.googleapis.com/connections",
+            "{\"network\":\"projects/"
+                + dev.runwire.emulator.core.Projects.number(project)
+                + "/global/networks/vpc\",\"reservedPeeringRanges\":[\"google-managed\"]}");
+    assertTrue(connect.contains("\"done\":true"), connect);
+    String network = get("/compute/v1/projects/" + project + "/global/networks/vpc");
+    assertTrue(network.contains("servicenetworking-googleapis-com"), network);
+    String connections =
+        get(
+            "/v1/services/servicenetworking.googleapis.com/connections?network=projects/"
+                + project
+                + "/global/networks/vpc");
+    assertTrue(connections.contains("\"reservedPeeringRanges\":[\"google-managed\"]"), connections);
+
+    Instance created = redis.createInstanceAsync(parent, "psa", psa).get();
+    String cidr = created.getReservedIpRange();
+    assertTrue(cidr.startsWith("10.0.") && cidr.endsWith("/29"), cidr);
+    assertEquals(cidr, redis.getInstance(created.getName()).getReservedIpRange());
+  }
+
+  private static String post(String path, String body) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(cloud.baseUrl() + path))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private static String get(String path) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(cloud.baseUrl() + path))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
 }

@@ -108,6 +108,11 @@ abstract class ComputeCollection<M extends Message> {
     return collection;
   }
 
+  /** The key of this collection in snapshots and state files. */
+  String stateKey() {
+    return collection;
+  }
+
   void registerRoutes(Routes routes) {
     String base =
         "/compute/v1/projects/{project}/"

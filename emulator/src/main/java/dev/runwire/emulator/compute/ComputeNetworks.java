@@ -94,6 +94,20 @@ final class ComputeNetworks implements Networks {
   }
 
   @Override
+  public java.util.Map<String, String> privateServiceRanges(String project, String network) {
+    state.ensureProject(project);
+    String link = networkRef(project, network).link();
+    java.util.Map<String, String> out = new LinkedHashMap<>();
+    for (String name : state.serviceConnections.getOrDefault(link, List.of())) {
+      state
+          .globalAddresses
+          .get(ResourceRef.global(project, "addresses", name).relative())
+          .ifPresent(a -> out.put(name, a.getAddress() + "/" + a.getPrefixLength()));
+    }
+    return out;
+  }
+
+  @Override
   public void holdSubnet(String subnet, String user, Instant releaseAt) {
     state.subnetHolds.computeIfAbsent(subnet, k -> new LinkedHashMap<>()).put(user, releaseAt);
   }

@@ -29,6 +29,11 @@ final class ComputeState {
   final Table<Subnetwork> subnetworks = new Table<>();
   final Table<Router> routers = new Table<>();
   final Table<Address> addresses = new Table<>();
+  final Table<Address> globalAddresses = new Table<>();
+
+  /** Private services access: network self link -> the allocated range names it connected. */
+  final Map<String, List<String>> serviceConnections = new HashMap<>();
+
   final Table<Firewall> firewalls = new Table<>();
 
   /** Ranges other APIs use in networks: Redis reserved ranges, connector ranges. */
@@ -42,6 +47,11 @@ final class ComputeState {
 
   ComputeState(ComputeIds ids) {
     this.ids = ids;
+  }
+
+  /** The project ids this state knows (a project number is resolved against them). */
+  Set<String> projectIds() {
+    return projects;
   }
 
   /** Creates the project's default network and firewall rules the first time it is named. */
@@ -186,5 +196,7 @@ final class ComputeState {
     reservations.clear();
     projects.clear();
     subnetHolds.clear();
+    globalAddresses.clear();
+    serviceConnections.clear();
   }
 }

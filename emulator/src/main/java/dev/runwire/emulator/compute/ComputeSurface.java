@@ -29,6 +29,7 @@ public final class ComputeSurface implements ApiSurface {
   private final ComputeState state;
   private final ComputeOperations operations;
   private final ComputeNetworks networks;
+  private final ServiceNetworkingSurface serviceNetworking;
   private final List<ComputeCollection<? extends Message>> collections;
 
   public ComputeSurface(CloudCore core) {
@@ -37,13 +38,20 @@ public final class ComputeSurface implements ApiSurface {
     this.state = new ComputeState(ids);
     this.operations = new ComputeOperations(core, ids);
     this.networks = new ComputeNetworks(state);
+    this.serviceNetworking = new ServiceNetworkingSurface(core, state);
     this.collections =
         List.of(
             new NetworkResources(core, state, operations),
             new SubnetworkResources(core, state, operations, networks),
             new RouterResources(core, state, operations),
             new AddressResources(core, state, operations),
+            new GlobalAddressResources(core, state, operations),
             new FirewallResources(core, state, operations));
+  }
+
+  /** Service Networking (private services access connections), which shares this state. */
+  public ServiceNetworkingSurface serviceNetworking() {
+    return serviceNetworking;
   }
 
   /** The networks, subnets and ranges in use, for the other APIs. */
@@ -101,7 +109,7 @@ public final class ComputeSurface implements ApiSurface {
   public JsonObject snapshot() {
     JsonObject out = new JsonObject();
     for (ComputeCollection<? extends Message> c : collections) {
-      out.add(c.collection(), list(c));
+      out.add(c.stateKey(), list(c));
     }
     out.add("operations", operations.snapshot());
     return out;
@@ -118,7 +126,7 @@ public final class ComputeSurface implements ApiSurface {
   public JsonObject save() {
     JsonObject out = new JsonObject();
     for (ComputeCollection<? extends Message> c : collections) {
-      out.add(c.collection(), c.save());
+      out.add(c.stateKey(), c.save());
     }
     out.add("projects", state.saveProjects());
     out.add("reservations", state.reservations.save());
@@ -130,7 +138,9 @@ public final class ComputeSurface implements ApiSurface {
   public void load(JsonObject saved) {
     state.clear();
     for (ComputeCollection<? extends Message> c : collections) {
-      c.load(saved.getAsJsonArray(c.collection()));
+      if (saved.has(c.stateKey())) {
+        c.load(saved.getAsJsonArray(c.stateKey()));
+      }
     }
     state.loadProjects(saved.getAsJsonArray("projects"));
     state.reservations.load(saved.getAsJsonArray("reservations"));

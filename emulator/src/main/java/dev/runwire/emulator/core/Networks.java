@@ -37,6 +37,14 @@ public interface Networks {
    */
   default void holdSubnet(String subnet, String user, Instant releaseAt) {}
 
+  /**
+   * The allocated ranges (name -> CIDR) connected for private services access in the network
+   * ({@code gcloud services vpc-peerings connect}); empty when there is no connection.
+   */
+  default java.util.Map<String, String> privateServiceRanges(String project, String network) {
+    return java.util.Map.of();
+  }
+
   /** Back to a new project's state. */
   void reset();
 

@@ -179,6 +179,8 @@ public final class RedisSurface implements ApiSurface {
     String[] net = networkOf(stored.getAuthorizedNetwork());
     if (stored.getConnectMode() == Instance.ConnectMode.DIRECT_PEERING) {
       stored.setReservedIpRange(reserveRange(stored, net[0], net[1], name));
+    } else {
+      stored.setReservedIpRange(reservePsaRange(stored, net[0], net[1], name));
     }
     Stored s = new Stored(stored, stored.getAuthEnabled() ? core.ids().secret() : null);
     instances.put(name, s);
@@ -509,6 +511,56 @@ public final class RedisSurface implements ApiSurface {
     validateReplicas(out, true);
     validateConfigs(in.getRedisConfigsMap());
     return out;
+  }
+
+  /**
+   * PRIVATE_SERVICE_ACCESS: the network needs a private services access connection, the request's
+   * {@code reservedIpRange} is the NAME of a connected allocated range (or absent: any of them),
+   * and the instance answers a CIDR inside it (terraform-google-memorystore#89,
+   * terraform-provider-google#11243). The refusal's wording is the local cloud's (unverified).
+   */
+  private String reservePsaRange(
+      Instance.Builder instance, String netProject, String net, String owner) {
+    Map<String, String> connected = networks.privateServiceRanges(netProject, net);
+    String network = "projects/" + netProject + "/global/networks/" + net;
+    if (connected.isEmpty()) {
+      throw ApiException.failedPrecondition(
+          "Private service access is not configured for network "
+              + network
+              + ": connectMode PRIVATE_SERVICE_ACCESS needs a private services access connection."
+              + " Allocate a range (gcloud compute addresses create RANGE --global"
+              + " --purpose=VPC_PEERING --prefix-length=16 --network="
+              + net
+              + ") and connect it (gcloud services vpc-peerings connect"
+              + " --service=servicenetworking.googleapis.com --ranges=RANGE --network="
+              + net
+              + ")");
+    }
+    String wanted = instance.getReservedIpRange();
+    List<String> names = wanted.isEmpty() ? List.copyOf(connected.keySet()) : List.of(wanted);
+    if (!wanted.isEmpty() && !connected.containsKey(wanted)) {
+      throw ApiException.invalidArgument(
+          "instance.reservedIpRange",
+          "with PRIVATE_SERVICE_ACCESS this is the name of an allocated range connected to "
+              + network
+              + "; connected ranges: "
+              + connected.keySet());
+    }
+    List<Networks.AddressRange> used =
+        networks.rangesInUse(netProject, net).stream()
+            .filter(r -> !r.owner().contains("/global/addresses/"))
+            .toList();
+    int prefix =
+        instance.getReadReplicasMode() == Instance.ReadReplicasMode.READ_REPLICAS_ENABLED ? 28 : 29;
+    for (String rangeName : names) {
+      Optional<String> block = RangeReservations.firstFree(used, connected.get(rangeName), prefix);
+      if (block.isPresent()) {
+        networks.reserve(netProject, net, block.get(), owner, "Redis range in " + rangeName);
+        return block.get();
+      }
+    }
+    throw ApiException.failedPrecondition(
+        "No free /" + prefix + " is left in the allocated range(s) " + names + " of " + network);
   }
 
   private String reserveRange(
