@@ -99,6 +99,38 @@ class SecretManagerContractTest {
         () -> secrets.accessSecretVersion("projects/p/secrets/dup/versions/7"));
   }
 
+  /**
+   * UpdateSecret (PATCH with updateMask) changes labels and annotations only; replication is
+   * immutable; a stale etag is refused (google/cloud/secretmanager/v1 service.proto,
+   * resources.proto).
+   */
+  @Test
+  void annotationsChangeThroughUpdateSecretWithAMask() {
+    Secret s = secrets.createSecret("projects/p", "annotated", automatic());
+
+    Secret updated =
+        secrets.updateSecret(
+            s.toBuilder().putAnnotations("runwire.dev/note", "granted").build(),
+            com.google.protobuf.FieldMask.newBuilder().addPaths("annotations").build());
+
+    assertEquals("granted", updated.getAnnotationsMap().get("runwire.dev/note"));
+    assertEquals(updated, secrets.getSecret(s.getName()));
+    InvalidArgumentException replication =
+        assertThrows(
+            InvalidArgumentException.class,
+            () ->
+                secrets.updateSecret(
+                    updated,
+                    com.google.protobuf.FieldMask.newBuilder().addPaths("replication").build()));
+    assertTrue(ErrorBodies.of(replication).contains("immutable"));
+    assertThrows(
+        AbortedException.class,
+        () ->
+            secrets.updateSecret(
+                s.toBuilder().putAnnotations("late", "x").build(),
+                com.google.protobuf.FieldMask.newBuilder().addPaths("annotations").build()));
+  }
+
   @Test
   void iamPolicyRoundTrips() {
     Secret s = secrets.createSecret("projects/p", "shared", automatic());

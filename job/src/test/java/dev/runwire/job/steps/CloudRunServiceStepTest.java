@@ -1,6 +1,7 @@
 package dev.runwire.job.steps;
 
 import static dev.runwire.job.engine.StepKind.CLOUD_RUN_SERVICE;
+import static dev.runwire.job.engine.StepKind.REDIS_AUTH_ACCESS;
 import static dev.runwire.job.engine.StepKind.REDIS_AUTH_SECRET;
 import static dev.runwire.job.engine.StepKind.REDIS_INSTANCE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -149,7 +150,8 @@ class CloudRunServiceStepTest {
         request("apply", json -> json.getAsJsonObject("redis").addProperty("authEnabled", true));
 
     RunResult result =
-        harness.runSteps(request, REDIS_INSTANCE, REDIS_AUTH_SECRET, CLOUD_RUN_SERVICE);
+        harness.runSteps(
+            request, REDIS_INSTANCE, REDIS_AUTH_SECRET, REDIS_AUTH_ACCESS, CLOUD_RUN_SERVICE);
 
     assertEquals(
         Status.SUCCEEDED,
