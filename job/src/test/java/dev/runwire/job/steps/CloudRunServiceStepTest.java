@@ -211,6 +211,52 @@ class CloudRunServiceStepTest {
     assertFalse(service.getAnnotationsMap().containsKey("runwire.dev/last-applied"));
   }
 
+  /**
+   * A failed reconciliation keeps the last serving revision's observedGeneration (service.proto,
+   * "reconciling"): the step reads the FAILED terminal condition before it compares generations, so
+   * apply and destroy after a failed deploy end at once instead of at the step timeout.
+   */
+  @Test
+  void afterAFailedDeployApplyAndDestroyEndWithinSeconds() {
+    Consumer<JsonObject> auth =
+        json -> json.getAsJsonObject("redis").addProperty("authEnabled", true);
+    // No redis-auth-access step: the runtime account cannot read the secret, Cloud Run fails the
+    // first revision (a new service: observedGeneration stays empty).
+    RunResult failed =
+        harness.runSteps(
+            request("apply", auth), REDIS_INSTANCE, REDIS_AUTH_SECRET, CLOUD_RUN_SERVICE);
+    assertEquals(Status.FAILED, failed.outcome(CLOUD_RUN_SERVICE).status());
+    Service broken = service();
+    assertFalse(broken.getReconciling());
+    assertTrue(broken.getObservedGeneration() < broken.getGeneration(), broken::toString);
+    harness.stepTimeout(java.time.Duration.ofSeconds(30));
+    try {
+      long start = System.nanoTime();
+      StepOutcome apply =
+          harness
+              .runSteps(
+                  request("apply", auth), REDIS_INSTANCE, REDIS_AUTH_SECRET, CLOUD_RUN_SERVICE)
+              .outcome(CLOUD_RUN_SERVICE);
+      double applySeconds = (System.nanoTime() - start) / 1e9;
+      start = System.nanoTime();
+      StepOutcome destroy =
+          harness.runSteps(request("destroy", auth), CLOUD_RUN_SERVICE).outcome(CLOUD_RUN_SERVICE);
+      double destroySeconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf(
+          "after a failed deploy: apply %.2f s, destroy %.2f s%n", applySeconds, destroySeconds);
+
+      assertEquals(Status.FAILED, apply.status(), apply::message);
+      assertEquals(Reasons.NOT_READY, apply.error().code(), apply::message);
+      assertTrue(apply.message().contains("CONDITION_FAILED"), apply::message);
+      assertTrue(apply.message().contains("Permission denied on secret"), apply::message);
+      assertTrue(applySeconds < 10, "apply took " + applySeconds + " s");
+      assertEquals(Status.SUCCEEDED, destroy.status(), destroy::message);
+      assertTrue(destroySeconds < 10, "destroy took " + destroySeconds + " s");
+    } finally {
+      harness.stepTimeout(java.time.Duration.ofSeconds(60));
+    }
+  }
+
   private static StepOutcome run(String mode, Consumer<JsonObject> edit) {
     RunResult result = harness.runSteps(request(mode, edit), REDIS_INSTANCE, CLOUD_RUN_SERVICE);
     assertEquals(
