@@ -158,8 +158,23 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
   public void update(
       Found actual, ServiceWiring.Spec desired, List<FieldDiff> diff, StepContext ctx) {
     boolean serviceChanged = diff.stream().anyMatch(d -> !d.field().equals("allowUnauthenticated"));
+    boolean redeploy = diff.stream().anyMatch(d -> d.field().equals("latestRevision"));
     if (serviceChanged) {
-      readModifyWrite(actual.service(), s -> wiring.apply(s, desired).build(), "updated", ctx);
+      readModifyWrite(
+          actual.service(),
+          s -> {
+            Service.Builder wired = wiring.apply(s, desired);
+            if (redeploy) {
+              // An unchanged template makes no new revision: mark this deployment so it does.
+              wired
+                  .getTemplateBuilder()
+                  .putAnnotations(
+                      ServiceWiring.REDEPLOYED, ctx.executionId() + "@" + java.time.Instant.now());
+            }
+            return wired.build();
+          },
+          "updated",
+          ctx);
     }
     setInvokers(ctx);
   }
