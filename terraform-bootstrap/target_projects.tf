@@ -14,7 +14,7 @@ locals {
     "compute.networks.updatePolicy" = "egress firewall allow"
     # the project's default compute service account (defaultServiceAccount): the runtime account
     # of a service without template.serviceAccount, which gets access to the AUTH secret.
-    "compute.projects.get" = "redis auth secret (runtime account accessor)"
+    "compute.projects.get" = "redis-auth-access (runtime account)"
 
     # egress subnet (Direct VPC /26+, or a connector's explicit /28); PATCH needs the fingerprint
     # from get; destroy removes it.
@@ -87,9 +87,9 @@ locals {
     "secretmanager.secrets.delete"       = "redis auth secret (destroy)"
     "secretmanager.secrets.get"          = "redis auth secret"
     "secretmanager.secrets.list"         = "drift-check sweep"
-    "secretmanager.secrets.update"       = "redis auth secret (labels)"
-    "secretmanager.secrets.getIamPolicy" = "redis auth secret (accessor binding)"
-    "secretmanager.secrets.setIamPolicy" = "redis auth secret (accessor binding)"
+    "secretmanager.secrets.update"       = "redis-auth-access (annotation recording the grant)"
+    "secretmanager.secrets.getIamPolicy" = "redis-auth-access (accessor binding, version 3)"
+    "secretmanager.secrets.setIamPolicy" = "redis-auth-access (accessor binding)"
     "secretmanager.versions.add"         = "redis auth secret"
     "secretmanager.versions.get"         = "redis auth secret"
     "secretmanager.versions.access"      = "redis auth secret"

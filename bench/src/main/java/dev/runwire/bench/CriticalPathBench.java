@@ -45,6 +45,7 @@ final class CriticalPathBench {
           StepKind.NETWORK,
           StepKind.REDIS_INSTANCE,
           StepKind.REDIS_AUTH_SECRET,
+          StepKind.REDIS_AUTH_ACCESS,
           StepKind.EGRESS_SUBNET,
           StepKind.VPC_CONNECTOR,
           StepKind.FIREWALL,

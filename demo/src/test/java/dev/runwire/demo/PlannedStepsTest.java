@@ -23,6 +23,7 @@ class PlannedStepsTest {
     assertEquals(0, steps.get("network"));
     assertEquals(1, steps.get("redis-instance"));
     assertEquals(2, steps.get("redis-auth-secret"));
+    assertEquals(3, steps.get("redis-auth-access"));
     assertEquals(0, steps.get("static-address"));
     assertTrue(steps.get("cloud-nat") > steps.get("cloud-router"));
     assertEquals(steps.get("cloud-run-service") + 1, steps.get("verify"));

@@ -4,6 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.runwire.emulator.compute.ComputeSurface;
+import dev.runwire.emulator.compute.ServiceNetworkingSurface;
 import dev.runwire.emulator.core.ApiCounters;
 import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.ApiSurface;
@@ -96,9 +97,10 @@ public final class LocalCloud implements AutoCloseable {
     SecretManagerSurface secrets = new SecretManagerSurface(core);
     this.redis = new RedisSurface(core, networks);
     RunSurface run = new RunSurface(core, networks, connectors, secrets);
-    this.surfaces = List.of(redis, run, secrets, compute, vpcAccess);
+    ServiceNetworkingSurface serviceNetworking = compute.serviceNetworking();
+    this.surfaces = List.of(redis, run, secrets, compute, vpcAccess, serviceNetworking);
     // Compute first: the others' ranges live in its networks.
-    this.loadOrder = List.of(compute, vpcAccess, secrets, redis, run);
+    this.loadOrder = List.of(compute, serviceNetworking, vpcAccess, secrets, redis, run);
     this.stateFile = b.stateFile == null ? null : new StateFile(b.stateFile);
     this.seed = b.seed;
 

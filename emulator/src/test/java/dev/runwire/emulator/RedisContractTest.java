@@ -2,6 +2,7 @@ package dev.runwire.emulator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -164,6 +165,9 @@ class RedisContractTest {
   @Test
   void patchThroughMethodOverrideResizesTheRealServer() throws Exception {
     Instance created = redis.createInstanceAsync(PARENT, "grow", basic(1)).get();
+    try (Jedis jedis = new Jedis(created.getHost(), created.getPort())) {
+      jedis.set("kept", "yes");
+    }
 
     Instance updated =
         redis
@@ -179,22 +183,113 @@ class RedisContractTest {
             .anyMatch(r -> r.method().equals("PATCH") && r.kind() == RequestKind.MUTATION));
     try (Jedis jedis = new Jedis(created.getHost(), created.getPort())) {
       assertEquals(String.valueOf(2L << 30), jedis.configGet("maxmemory").get("maxmemory"));
+      // "Data is preserved during scaling" (Memorystore docs, both tiers).
+      assertEquals("yes", jedis.get("kept"));
     }
   }
 
+  /**
+   * Create-only fields (tier, connect mode, network, reserved range, TLS) are refused on PATCH with
+   * Memorystore's words (googleapis/google-api-go-client#1983: "Invalid option 'redis_config':
+   * 'redis_config' cannot be updated on existing instances."). This test used auth_enabled as its
+   * example before; AUTH is in fact updatable in place (see authTurnsOnAndOffInPlace...).
+   */
   @Test
   void patchOfAFieldThatNeedsReplacementIsRefused() throws Exception {
     Instance created = redis.createInstanceAsync(PARENT, "fixed", basic(1)).get();
-    ExecutionException e =
+    for (String createOnly :
+        List.of(
+            "tier",
+            "connect_mode",
+            "authorized_network",
+            "reserved_ip_range",
+            "transit_encryption_mode")) {
+      ExecutionException e =
+          assertThrows(
+              ExecutionException.class,
+              () ->
+                  redis
+                      .updateInstanceAsync(
+                          FieldMask.newBuilder().addPaths(createOnly).build(),
+                          created.toBuilder().setTier(Instance.Tier.STANDARD_HA).build())
+                      .get());
+      assertTrue(
+          ErrorBodies.of(e)
+              .contains(
+                  "Invalid option '"
+                      + createOnly
+                      + "': '"
+                      + createOnly
+                      + "' cannot be updated on existing instances."),
+          ErrorBodies.of(e));
+    }
+  }
+
+  /**
+   * AUTH turns on and off in place (PATCH updateMask=auth_enabled; Terraform's Instance.yaml
+   * updates auth_enabled): on gives a new AUTH string, off drops it, and the data stays.
+   */
+  @Test
+  void authTurnsOnAndOffInPlaceAndKeepsTheData() throws Exception {
+    Instance created = redis.createInstanceAsync(PARENT, "toggle", basic(1)).get();
+    try (Jedis jedis = new Jedis(created.getHost(), created.getPort())) {
+      jedis.set("visits", "41");
+    }
+
+    Instance on =
+        redis
+            .updateInstanceAsync(
+                FieldMask.newBuilder().addPaths("auth_enabled").build(),
+                created.toBuilder().setAuthEnabled(true).build())
+            .get();
+    assertTrue(on.getAuthEnabled());
+    assertEquals(created.getPort(), on.getPort());
+    String auth = redis.getInstanceAuthString(created.getName()).getAuthString();
+    assertFalse(auth.isEmpty());
+    try (Jedis jedis = new Jedis(on.getHost(), on.getPort())) {
+      assertThrows(JedisDataException.class, jedis::ping);
+      jedis.auth(auth);
+      assertEquals("41", jedis.get("visits"));
+    }
+
+    Instance off =
+        redis
+            .updateInstanceAsync(
+                FieldMask.newBuilder().addPaths("auth_enabled").build(),
+                on.toBuilder().setAuthEnabled(false).build())
+            .get();
+    assertFalse(off.getAuthEnabled());
+    assertEquals("", redis.getInstanceAuthString(created.getName()).getAuthString());
+    try (Jedis jedis = new Jedis(off.getHost(), off.getPort())) {
+      assertEquals("41", jedis.get("visits"));
+    }
+  }
+
+  /** :upgrade goes to a later version in place, data kept; an older one is refused. */
+  @Test
+  void upgradeGoesToALaterVersionOnlyAndKeepsTheData() throws Exception {
+    Instance created =
+        redis
+            .createInstanceAsync(
+                PARENT, "older", basic(1).toBuilder().setRedisVersion("REDIS_6_X").build())
+            .get();
+    try (Jedis jedis = new Jedis(created.getHost(), created.getPort())) {
+      jedis.set("k", "v");
+    }
+
+    Instance upgraded = redis.upgradeInstanceAsync(created.getName(), "REDIS_7_2").get();
+
+    assertEquals("REDIS_7_2", upgraded.getRedisVersion());
+    assertEquals("REDIS_7_2", redis.getInstance(created.getName()).getRedisVersion());
+    try (Jedis jedis = new Jedis(upgraded.getHost(), upgraded.getPort())) {
+      assertEquals("v", jedis.get("k"));
+    }
+    ExecutionException down =
         assertThrows(
             ExecutionException.class,
-            () ->
-                redis
-                    .updateInstanceAsync(
-                        FieldMask.newBuilder().addPaths("auth_enabled").build(),
-                        created.toBuilder().setAuthEnabled(true).build())
-                    .get());
-    assertTrue(ErrorBodies.of(e).contains("updateMask"), ErrorBodies.of(e));
+            () -> redis.upgradeInstanceAsync(created.getName(), "REDIS_6_X").get());
+    assertInstanceOf(InvalidArgumentException.class, down.getCause());
+    assertTrue(ErrorBodies.of(down).contains("downgrades are not supported"), ErrorBodies.of(down));
   }
 
   @Test
@@ -260,5 +355,82 @@ class RedisContractTest {
     RecordedRequest first = cloud.requestLog().get(0);
     assertEquals("POST", first.method());
     assertTrue(first.query().contains("instanceId=counted"), first.query());
+  }
+
+  /**
+   * Private services access, set up the way gcloud does it: {@code compute addresses create RANGE
+   * --global --purpose=VPC_PEERING --prefix-length=16 --network=N} (Compute global addresses), then
+   * {@code services vpc-peerings connect --ranges=RANGE --network=N} (Service Networking v1
+   * connections), after which networks.get lists the peering servicenetworking-googleapis-com. A
+   * PSA instance names the range; GET answers a CIDR inside it (terraform-google-memorystore#89).
+   */
+  @Test
+  void privateServiceAccessNeedsAConnectionAndAnswersACidrInsideTheNamedRange() throws Exception {
+    String project = "psa-project";
+    String parent = LocationName.of(project, "us-central1").toString();
+    post(
+        "/compute/v1/projects/" + project + "/global/networks",
+        "{\"name\":\"vpc\",\"autoCreateSubnetworks\":false}");
+    Instance psa =
+        basic(1).toBuilder()
+            .setConnectMode(Instance.ConnectMode.PRIVATE_SERVICE_ACCESS)
+            .setAuthorizedNetwork("projects/" + project + "/global/networks/vpc")
+            .setReservedIpRange("google-managed")
+            .build();
+    ExecutionException noConnection =
+        assertThrows(
+            ExecutionException.class, () -> redis.createInstanceAsync(parent, "psa", psa).get());
+    assertTrue(
+        ErrorBodies.of(noConnection).contains("gcloud services vpc-peerings connect"),
+        ErrorBodies.of(noConnection));
+
+    String address =
+        post(
+            "/compute/v1/projects/" + project + "/global/addresses",
+            "{\"name\":\"google-managed\",\"purpose\":\"VPC_PEERING\",\"addressType\":\"INTERNAL\","
+                + "\"prefixLength\":16,\"network\":\"projects/"
+                + project
+                + "/global/networks/vpc\"}");
+    assertTrue(address.contains("\"operationType\":\"insert\""), address);
+    String connect =
+        post(
+            "/v1/services/servicenetworking.googleapis.com/connections",
+            "{\"network\":\"projects/"
+                + dev.runwire.emulator.core.Projects.number(project)
+                + "/global/networks/vpc\",\"reservedPeeringRanges\":[\"google-managed\"]}");
+    assertTrue(connect.contains("\"done\":true"), connect);
+    String network = get("/compute/v1/projects/" + project + "/global/networks/vpc");
+    assertTrue(network.contains("servicenetworking-googleapis-com"), network);
+    String connections =
+        get(
+            "/v1/services/servicenetworking.googleapis.com/connections?network=projects/"
+                + project
+                + "/global/networks/vpc");
+    assertTrue(connections.contains("\"reservedPeeringRanges\":[\"google-managed\"]"), connections);
+
+    Instance created = redis.createInstanceAsync(parent, "psa", psa).get();
+    String cidr = created.getReservedIpRange();
+    assertTrue(cidr.startsWith("10.0.") && cidr.endsWith("/29"), cidr);
+    assertEquals(cidr, redis.getInstance(created.getName()).getReservedIpRange());
+  }
+
+  private static String post(String path, String body) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(cloud.baseUrl() + path))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private static String get(String path) throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(java.net.URI.create(cloud.baseUrl() + path))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString())
+        .body();
   }
 }

@@ -44,6 +44,8 @@ class RunServicesContractTest {
   private static final String PROJECT = "demo-project";
   private static final String PARENT = "projects/" + PROJECT + "/locations/us-central1";
   private static final String APP = "local/env-echo";
+  private static final String DEFAULT_SA =
+      dev.runwire.emulator.core.Projects.defaultComputeServiceAccount(PROJECT);
 
   @RegisterExtension
   static final CloudFixture local =
@@ -105,6 +107,7 @@ class RunServicesContractTest {
     secrets.addSecretVersion(
         secret.getName(),
         SecretPayload.newBuilder().setData(ByteString.copyFromUtf8("s3cret")).build());
+    grantAccessor(secret.getName(), DEFAULT_SA);
     EnvVar fromSecret =
         EnvVar.newBuilder()
             .setName("REDIS_AUTH")
@@ -326,6 +329,148 @@ class RunServicesContractTest {
 
     assertThrows(NotFoundException.class, () -> services.getService(s.getName()));
     assertThrows(java.io.IOException.class, () -> fetch(uri + "/env/PORT"));
+  }
+
+  /**
+   * Cloud Run checks at deploy time that the revision's service account (template.serviceAccount,
+   * else the project's default compute account) can access every secret it references, and fails
+   * the revision otherwise; the message is Cloud Run's (seen in
+   * sourcegraph/sourcegraph-public-snapshot#59045). A failed reconciliation leaves
+   * observedGeneration, latestReadyRevision and traffic at the last serving revision
+   * (service.proto, `reconciling`).
+   */
+  @Test
+  void revisionWithoutSecretAccessFailsAndKeepsTheLastServingRevision() throws Exception {
+    Secret secret = secretWithVersion("locked-auth", "pw");
+    EnvVar fromSecret = secretEnv("AUTH", "locked-auth");
+    Service first =
+        services.createServiceAsync(PARENT, service("gcr.io/demo/app:1"), "locked").get();
+
+    ExecutionException e =
+        assertThrows(
+            ExecutionException.class,
+            () ->
+                services
+                    .updateServiceAsync(
+                        UpdateServiceRequest.newBuilder()
+                            .setService(
+                                service("gcr.io/demo/app:1", fromSecret).toBuilder()
+                                    .setName(first.getName()))
+                            .build())
+                    .get());
+
+    Service failed = services.getService(first.getName());
+    String message = failed.getTerminalCondition().getMessage();
+    assertFalse(failed.getReconciling());
+    assertEquals(Condition.State.CONDITION_FAILED, failed.getTerminalCondition().getState());
+    assertTrue(
+        message.contains(
+            "spec.template.spec.containers[0].env[0].value_from.secret_key_ref.name: Permission"
+                + " denied on secret: projects/demo-project/secrets/locked-auth/versions/latest"
+                + " for Revision service account "
+                + DEFAULT_SA),
+        message);
+    assertTrue(message.contains("roles/secretmanager.secretAccessor"), message);
+    assertTrue(e.getMessage().contains("Permission denied on secret"), e.getMessage());
+    assertEquals(2, failed.getGeneration());
+    assertEquals(1, failed.getObservedGeneration());
+    assertEquals(first.getLatestReadyRevision(), failed.getLatestReadyRevision());
+    assertEquals(first.getTrafficStatusesList(), failed.getTrafficStatusesList());
+
+    grantAccessor(secret.getName(), DEFAULT_SA);
+    Service fixed =
+        services
+            .updateServiceAsync(
+                UpdateServiceRequest.newBuilder()
+                    .setService(
+                        service("gcr.io/demo/app:2", fromSecret).toBuilder()
+                            .setName(first.getName()))
+                    .build())
+            .get();
+    assertEquals(3, fixed.getObservedGeneration());
+    assertEquals(Condition.State.CONDITION_SUCCEEDED, fixed.getTerminalCondition().getState());
+  }
+
+  /** A grant to another account does not help: the check is for the revision's own account. */
+  @Test
+  void secretAccessIsCheckedForTheTemplatesServiceAccount() throws Exception {
+    Secret secret = secretWithVersion("sa-auth", "pw");
+    grantAccessor(secret.getName(), DEFAULT_SA);
+    Service withOwnAccount = service("gcr.io/demo/app:1", secretEnv("AUTH", "sa-auth"));
+    withOwnAccount =
+        withOwnAccount.toBuilder()
+            .setTemplate(
+                withOwnAccount.getTemplate().toBuilder()
+                    .setServiceAccount("app@demo-project.iam.gserviceaccount.com"))
+            .build();
+    Service request = withOwnAccount;
+
+    assertThrows(
+        ExecutionException.class,
+        () -> services.createServiceAsync(PARENT, request, "own-sa").get());
+    Service failed = services.getService(PARENT + "/services/own-sa");
+    assertTrue(
+        failed
+            .getTerminalCondition()
+            .getMessage()
+            .contains("for Revision service account app@demo-project.iam.gserviceaccount.com"),
+        failed.getTerminalCondition().getMessage());
+    assertEquals(0, failed.getObservedGeneration());
+    assertEquals("", failed.getLatestReadyRevision());
+  }
+
+  /** Compute projects.get names the default compute service account (compute.v1.Project). */
+  @Test
+  void computeProjectsGetNamesTheDefaultServiceAccount() throws Exception {
+    String body = fetch(cloud.baseUrl() + "/compute/v1/projects/" + PROJECT);
+    com.google.gson.JsonObject project =
+        com.google.gson.JsonParser.parseString(body).getAsJsonObject();
+    assertEquals(DEFAULT_SA, project.get("defaultServiceAccount").getAsString());
+    assertTrue(DEFAULT_SA.matches("\\d{12}-compute@developer\\.gserviceaccount\\.com"), DEFAULT_SA);
+    assertEquals(PROJECT, project.get("name").getAsString());
+    assertEquals("compute#project", project.get("kind").getAsString());
+  }
+
+  private static Secret secretWithVersion(String id, String payload) {
+    Secret secret =
+        secrets.createSecret(
+            "projects/" + PROJECT,
+            id,
+            Secret.newBuilder()
+                .setReplication(
+                    Replication.newBuilder()
+                        .setAutomatic(Replication.Automatic.getDefaultInstance()))
+                .build());
+    secrets.addSecretVersion(
+        secret.getName(),
+        SecretPayload.newBuilder().setData(ByteString.copyFromUtf8(payload)).build());
+    return secret;
+  }
+
+  private static EnvVar secretEnv(String name, String secret) {
+    return EnvVar.newBuilder()
+        .setName(name)
+        .setValueSource(
+            EnvVarSource.newBuilder()
+                .setSecretKeyRef(
+                    SecretKeySelector.newBuilder().setSecret(secret).setVersion("latest")))
+        .build();
+  }
+
+  /** gcloud secrets add-iam-policy-binding SECRET --role=roles/secretmanager.secretAccessor. */
+  private static void grantAccessor(String secretName, String serviceAccount) {
+    Policy current =
+        secrets.getIamPolicy(GetIamPolicyRequest.newBuilder().setResource(secretName).build());
+    secrets.setIamPolicy(
+        SetIamPolicyRequest.newBuilder()
+            .setResource(secretName)
+            .setPolicy(
+                current.toBuilder()
+                    .addBindings(
+                        Binding.newBuilder()
+                            .setRole("roles/secretmanager.secretAccessor")
+                            .addMembers("serviceAccount:" + serviceAccount)))
+            .build());
   }
 
   private static Service withVpc(VpcAccess.Builder vpc) {

@@ -222,6 +222,20 @@ class StateFileTest {
       secrets.addSecretVersion(
           secret.getName(),
           SecretPayload.newBuilder().setData(ByteString.copyFromUtf8("s3cret")).build());
+      // Cloud Run fails a revision whose account cannot read a referenced secret.
+      secrets.setIamPolicy(
+          com.google.iam.v1.SetIamPolicyRequest.newBuilder()
+              .setResource(secret.getName())
+              .setPolicy(
+                  Policy.newBuilder()
+                      .addBindings(
+                          Binding.newBuilder()
+                              .setRole("roles/secretmanager.secretAccessor")
+                              .addMembers(
+                                  "serviceAccount:"
+                                      + dev.runwire.emulator.core.Projects
+                                          .defaultComputeServiceAccount(P))))
+              .build());
       if (withRedis) {
         redis
             .createInstanceAsync(

@@ -256,6 +256,76 @@ class ModesTest {
     assertTrue(JobRunTest.stepEnd(output, "verify").get("message").getAsString().contains("AUTH"));
   }
 
+  /**
+   * AUTH turns on in place (PATCH authEnabled, data kept), the new AUTH string lands in the secret,
+   * the runtime account gets access to that secret before the service's new revision is deployed,
+   * and verify authenticates with it; off again in place; destroy revokes only runwire's grant.
+   */
+  @Test
+  void authTurnsOnAndOffInPlaceKeepingTheDataWithTheSecretGrantedToTheRuntimeAccount() {
+    JsonObject plain = TestRequests.directVpcJson(false);
+    assertEquals(RunwireJob.OK, run("apply", plain, new JobOutput()));
+    com.google.cloud.redis.v1.Instance before = clients.redis().getInstance(INSTANCE);
+    try (redis.clients.jedis.Jedis jedis =
+        new redis.clients.jedis.Jedis(before.getHost(), before.getPort())) {
+      jedis.set("visitors", "41");
+    }
+    JsonObject withAuth = plain.deepCopy();
+    withAuth.getAsJsonObject("redis").addProperty("authEnabled", true);
+    JobOutput on = new JobOutput();
+
+    assertEquals(RunwireJob.OK, run("apply", withAuth, on), on.stdout());
+
+    assertEquals("update", JobRunTest.stepEnd(on, "redis-instance").get("action").getAsString());
+    assertEquals("create", JobRunTest.stepEnd(on, "redis-auth-secret").get("action").getAsString());
+    assertEquals(
+        "succeeded", JobRunTest.stepEnd(on, "redis-auth-access").get("status").getAsString());
+    assertTrue(JobRunTest.stepEnd(on, "verify").get("message").getAsString().contains("AUTH"));
+    com.google.cloud.redis.v1.Instance after = clients.redis().getInstance(INSTANCE);
+    assertEquals(before.getCreateTime(), after.getCreateTime(), "the same instance, not a new one");
+    String auth = clients.redis().getInstanceAuthString(INSTANCE).getAuthString();
+    try (redis.clients.jedis.Jedis jedis =
+        new redis.clients.jedis.Jedis(after.getHost(), after.getPort())) {
+      jedis.auth(auth);
+      assertEquals("41", jedis.get("visitors"), "the data is kept");
+    }
+    String secret = "projects/demo-project/secrets/visitor-cache-auth";
+    String runtime =
+        "serviceAccount:"
+            + clients.services().getService(SERVICE).getTemplate().getServiceAccount();
+    assertTrue(accessors(secret).contains(runtime), accessors(secret)::toString);
+
+    JobOutput off = new JobOutput();
+    assertEquals(RunwireJob.OK, run("apply", plain, off), off.stdout());
+    assertEquals("update", JobRunTest.stepEnd(off, "redis-instance").get("action").getAsString());
+    assertFalse(clients.redis().getInstance(INSTANCE).getAuthEnabled());
+    assertFalse(
+        clients.services().getService(SERVICE).getTemplate().getContainers(0).getEnvList().stream()
+            .anyMatch(e -> e.getName().equals("REDIS_AUTH")));
+
+    JobOutput destroy = new JobOutput();
+    assertEquals(RunwireJob.OK, run("destroy", withAuth, destroy), destroy.stdout());
+    assertEquals(
+        "update", JobRunTest.stepEnd(destroy, "redis-auth-access").get("action").getAsString());
+    assertFalse(accessors(secret).contains(runtime), accessors(secret)::toString);
+  }
+
+  private static List<String> accessors(String secret) {
+    return clients
+        .secrets()
+        .getIamPolicy(
+            com.google.iam.v1.GetIamPolicyRequest.newBuilder()
+                .setResource(secret)
+                .setOptions(
+                    com.google.iam.v1.GetPolicyOptions.newBuilder().setRequestedPolicyVersion(3))
+                .build())
+        .getBindingsList()
+        .stream()
+        .filter(b -> b.getRole().equals("roles/secretmanager.secretAccessor"))
+        .flatMap(b -> b.getMembersList().stream())
+        .toList();
+  }
+
   private static int run(String mode, JsonObject request, JobOutput output) {
     JsonObject copy = request.deepCopy();
     copy.addProperty("mode", mode);

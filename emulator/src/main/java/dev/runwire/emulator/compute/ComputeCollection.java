@@ -18,6 +18,7 @@ import dev.runwire.emulator.core.Routes;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -107,6 +108,11 @@ abstract class ComputeCollection<M extends Message> {
     return collection;
   }
 
+  /** The key of this collection in snapshots and state files. */
+  String stateKey() {
+    return collection;
+  }
+
   void registerRoutes(Routes routes) {
     String base =
         "/compute/v1/projects/{project}/"
@@ -118,7 +124,11 @@ abstract class ComputeCollection<M extends Message> {
     if (patchable()) {
       routes.patch(one, this::patch).put(one, this::update);
     }
+    registerActions(routes, one);
   }
+
+  /** Custom methods ({@code POST .../{resource}/verb}) a collection adds; see {@link #action}. */
+  void registerActions(Routes routes, String one) {}
 
   // --- what subclasses decide -------------------------------------------------------------------
 
@@ -343,6 +353,36 @@ abstract class ComputeCollection<M extends Message> {
               ref,
               (Long) field(current, "id"),
               plan.failure(),
+              () -> {
+                if (table.get(ref.relative()).isPresent()) {
+                  table.put(ref.relative(), next);
+                }
+              },
+              () -> {});
+        });
+  }
+
+  /**
+   * A custom method that changes the resource, e.g. {@code subnetworks.setPrivateIpGoogleAccess}:
+   * an operation of type {@code verb} whose commit stores what {@code apply} makes of the current
+   * resource and the request body.
+   */
+  Reply action(ApiRequest request, String verb, BiFunction<M, JsonObject, M> apply) {
+    return mutate(
+        request,
+        verb,
+        scope -> {
+          ResourceRef ref = scope.ref(collection, request.var("resource"));
+          M current = table.require(ref.relative());
+          JsonObject sent =
+              request.hasBody()
+                  ? StructJson.toTree(request.body(Struct.newBuilder(), "request").build())
+                  : new JsonObject();
+          M next = apply.apply(current, sent);
+          return new Change(
+              ref,
+              (Long) field(current, "id"),
+              null,
               () -> {
                 if (table.get(ref.relative()).isPresent()) {
                   table.put(ref.relative(), next);

@@ -6,7 +6,9 @@ import com.google.cloud.compute.v1.Subnetwork;
 import com.google.cloud.compute.v1.SubnetworkSecondaryRange;
 import dev.runwire.emulator.core.Networks;
 import dev.runwire.emulator.core.Regions;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 
@@ -89,6 +91,25 @@ final class ComputeNetworks implements Networks {
   @Override
   public void release(String owner) {
     state.reservations.release(owner);
+  }
+
+  @Override
+  public java.util.Map<String, String> privateServiceRanges(String project, String network) {
+    state.ensureProject(project);
+    String link = networkRef(project, network).link();
+    java.util.Map<String, String> out = new LinkedHashMap<>();
+    for (String name : state.serviceConnections.getOrDefault(link, List.of())) {
+      state
+          .globalAddresses
+          .get(ResourceRef.global(project, "addresses", name).relative())
+          .ifPresent(a -> out.put(name, a.getAddress() + "/" + a.getPrefixLength()));
+    }
+    return out;
+  }
+
+  @Override
+  public void holdSubnet(String subnet, String user, Instant releaseAt) {
+    state.subnetHolds.computeIfAbsent(subnet, k -> new LinkedHashMap<>()).put(user, releaseAt);
   }
 
   /** Called by LocalCloud after the surfaces reset; the Compute surface already cleared all. */

@@ -11,6 +11,8 @@ import com.google.cloud.compute.v1.Subnetwork;
 import com.google.gson.JsonArray;
 import dev.runwire.emulator.core.RangeReservations;
 import dev.runwire.emulator.core.Regions;
+import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,16 +29,29 @@ final class ComputeState {
   final Table<Subnetwork> subnetworks = new Table<>();
   final Table<Router> routers = new Table<>();
   final Table<Address> addresses = new Table<>();
+  final Table<Address> globalAddresses = new Table<>();
+
+  /** Private services access: network self link -> the allocated range names it connected. */
+  final Map<String, List<String>> serviceConnections = new HashMap<>();
+
   final Table<Firewall> firewalls = new Table<>();
 
   /** Ranges other APIs use in networks: Redis reserved ranges, connector ranges. */
   final RangeReservations reservations = new RangeReservations();
+
+  /** Subnet (relative name) -> Cloud Run user -> when its Direct VPC addresses are released. */
+  final Map<String, Map<String, Instant>> subnetHolds = new HashMap<>();
 
   final ComputeIds ids;
   private final Set<String> projects = new HashSet<>();
 
   ComputeState(ComputeIds ids) {
     this.ids = ids;
+  }
+
+  /** The project ids this state knows (a project number is resolved against them). */
+  Set<String> projectIds() {
+    return projects;
   }
 
   /** Creates the project's default network and firewall rules the first time it is named. */
@@ -180,5 +195,8 @@ final class ComputeState {
     firewalls.clear();
     reservations.clear();
     projects.clear();
+    subnetHolds.clear();
+    globalAddresses.clear();
+    serviceConnections.clear();
   }
 }

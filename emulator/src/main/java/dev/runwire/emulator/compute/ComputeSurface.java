@@ -1,13 +1,17 @@
 package dev.runwire.emulator.compute;
 
+import com.google.cloud.compute.v1.Project;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.protobuf.Message;
 import dev.runwire.emulator.core.ApiException;
+import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.ApiSurface;
 import dev.runwire.emulator.core.CloudCore;
 import dev.runwire.emulator.core.LatencyKey;
 import dev.runwire.emulator.core.Networks;
+import dev.runwire.emulator.core.Projects;
+import dev.runwire.emulator.core.Reply;
 import dev.runwire.emulator.core.Routes;
 import java.util.List;
 import java.util.Optional;
@@ -25,6 +29,7 @@ public final class ComputeSurface implements ApiSurface {
   private final ComputeState state;
   private final ComputeOperations operations;
   private final ComputeNetworks networks;
+  private final ServiceNetworkingSurface serviceNetworking;
   private final List<ComputeCollection<? extends Message>> collections;
 
   public ComputeSurface(CloudCore core) {
@@ -33,13 +38,20 @@ public final class ComputeSurface implements ApiSurface {
     this.state = new ComputeState(ids);
     this.operations = new ComputeOperations(core, ids);
     this.networks = new ComputeNetworks(state);
+    this.serviceNetworking = new ServiceNetworkingSurface(core, state);
     this.collections =
         List.of(
             new NetworkResources(core, state, operations),
             new SubnetworkResources(core, state, operations, networks),
             new RouterResources(core, state, operations),
             new AddressResources(core, state, operations),
+            new GlobalAddressResources(core, state, operations),
             new FirewallResources(core, state, operations));
+  }
+
+  /** Service Networking (private services access connections), which shares this state. */
+  public ServiceNetworkingSurface serviceNetworking() {
+    return serviceNetworking;
   }
 
   /** The networks, subnets and ranges in use, for the other APIs. */
@@ -56,6 +68,30 @@ public final class ComputeSurface implements ApiSurface {
   public void registerRoutes(Routes routes) {
     collections.forEach(c -> c.registerRoutes(routes));
     operations.registerRoutes(routes);
+    routes.get("/compute/v1/projects/{project}", this::project);
+  }
+
+  /**
+   * {@code projects.get}: the fields a caller of this local cloud needs, named as in
+   * compute.v1.Project, above all {@code defaultServiceAccount}
+   * (PROJECT_NUMBER-compute@developer.gserviceaccount.com), the runtime account of a Cloud Run
+   * revision that names none.
+   */
+  private Reply project(ApiRequest request) {
+    String project = request.var("project");
+    core.locked(() -> state.ensureProject(project));
+    long number = Projects.number(project);
+    return Reply.of(
+        Project.newBuilder()
+            .setKind("compute#project")
+            .setId(number)
+            .setName(project)
+            .setSelfLink(ResourceRef.LINK_BASE + "projects/" + project)
+            .setCreationTimestamp(ComputeTime.now())
+            .setDefaultServiceAccount(Projects.defaultComputeServiceAccount(project))
+            .setDefaultNetworkTier("PREMIUM")
+            .setXpnProjectStatus("UNSPECIFIED_XPN_PROJECT_STATUS")
+            .setVmDnsSetting("ZONAL_ONLY"));
   }
 
   @Override
@@ -73,7 +109,7 @@ public final class ComputeSurface implements ApiSurface {
   public JsonObject snapshot() {
     JsonObject out = new JsonObject();
     for (ComputeCollection<? extends Message> c : collections) {
-      out.add(c.collection(), list(c));
+      out.add(c.stateKey(), list(c));
     }
     out.add("operations", operations.snapshot());
     return out;
@@ -90,7 +126,7 @@ public final class ComputeSurface implements ApiSurface {
   public JsonObject save() {
     JsonObject out = new JsonObject();
     for (ComputeCollection<? extends Message> c : collections) {
-      out.add(c.collection(), c.save());
+      out.add(c.stateKey(), c.save());
     }
     out.add("projects", state.saveProjects());
     out.add("reservations", state.reservations.save());
@@ -102,7 +138,9 @@ public final class ComputeSurface implements ApiSurface {
   public void load(JsonObject saved) {
     state.clear();
     for (ComputeCollection<? extends Message> c : collections) {
-      c.load(saved.getAsJsonArray(c.collection()));
+      if (saved.has(c.stateKey())) {
+        c.load(saved.getAsJsonArray(c.stateKey()));
+      }
     }
     state.loadProjects(saved.getAsJsonArray("projects"));
     state.reservations.load(saved.getAsJsonArray("reservations"));

@@ -15,14 +15,15 @@ import java.util.Set;
  * What Cloud NAT accepts in a router's {@code nats[]}: names, the source option, manual addresses
  * that exist, are external and serve no other NAT, listed subnets that exist in the router's
  * network and region and are NATed by no other NAT, and no NAT beside one that takes {@code
- * ALL_SUBNETWORKS_ALL_IP_RANGES} in the same network and region. References come back as links.
+ * ALL_SUBNETWORKS_ALL_IP_RANGES} or {@code ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES} in the same
+ * network and region. References come back as links.
  */
 final class NatRules {
 
   static final String ALL_RANGES = "ALL_SUBNETWORKS_ALL_IP_RANGES";
   static final String LIST = "LIST_OF_SUBNETWORKS";
-  static final String CLASH =
-      "Can not create new Nats since a Nat with option ALL_SUBNETWORKS_ALL_IP_RANGES exists";
+  static final String ALL_PRIMARY = "ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES";
+  static final List<String> ALL_OPTIONS = List.of(ALL_RANGES, ALL_PRIMARY);
 
   private record Held(String router, RouterNat nat) {}
 
@@ -80,25 +81,28 @@ final class NatRules {
           "use ALL_SUBNETWORKS_ALL_IP_RANGES, ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES or"
               + " LIST_OF_SUBNETWORKS");
     }
+    // A NAT that takes every subnet of the network and region (ALL_SUBNETWORKS_ALL_IP_RANGES or
+    // ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES) leaves room for no other NAT there. Compute's words,
+    // as reported in google/osv.dev#5629: "Invalid value for field
+    // 'resource.nats[0].sourceSubnetworkIpRangesToNat': 'ALL_SUBNETWORKS_ALL_IP_RANGES'. Can not
+    // create new Nats since a Nat with option ALL_SUBNETWORKS_ALL_IP_RANGES exists."
     for (Held h : held) {
-      if (h.nat().getSourceSubnetworkIpRangesToNat().equals(ALL_RANGES)) {
+      String other = h.nat().getSourceSubnetworkIpRangesToNat();
+      if (ALL_OPTIONS.contains(other)) {
         throw ComputeErrors.invalid(
-            field,
-            nat.getName(),
-            CLASH
-                + " (NAT '"
-                + h.nat().getName()
-                + "' of router '"
-                + h.router()
-                + "' in this network and region).");
+            field + ".sourceSubnetworkIpRangesToNat",
+            source,
+            "Can not create new Nats since a Nat with option " + other + " exists.");
       }
     }
-    if (source.equals(ALL_RANGES) && !held.isEmpty()) {
+    if (ALL_OPTIONS.contains(source) && !held.isEmpty()) {
       Held h = held.get(0);
       throw ComputeErrors.invalid(
-          field,
-          nat.getName(),
-          "Can not create a Nat with option ALL_SUBNETWORKS_ALL_IP_RANGES since Nat '"
+          field + ".sourceSubnetworkIpRangesToNat",
+          source,
+          "Can not create a Nat with option "
+              + source
+              + " since Nat '"
               + h.nat().getName()
               + "' of router '"
               + h.router()

@@ -6,15 +6,20 @@ import com.google.cloud.compute.v1.SubnetworkList;
 import com.google.cloud.compute.v1.SubnetworkSecondaryRange;
 import com.google.gson.JsonObject;
 import dev.runwire.emulator.core.ApiException;
+import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.CloudCore;
 import dev.runwire.emulator.core.LatencyKey;
 import dev.runwire.emulator.core.Networks;
 import dev.runwire.emulator.core.RangeReservations;
+import dev.runwire.emulator.core.Reply;
+import dev.runwire.emulator.core.Routes;
 import inet.ipaddr.IPAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -100,6 +105,18 @@ final class SubnetworkResources extends ComputeCollection<Subnetwork> {
           "The primary range cannot be patched; widen it with subnetworks.expandIpCidrRange or"
               + " create a new subnetwork.");
     }
+    // privateIpGoogleAccess "can be both set at resource creation time and updated using
+    // setPrivateIpGoogleAccess" (compute.v1 Subnetwork): a PATCH carrying a changed value is
+    // refused the way Compute refuses fields it cannot patch (the shape seen for [purpose] in
+    // terraform-provider-google#6481 and for [region] in pulumi-google-native#345).
+    if (sent.has("privateIpGoogleAccess")
+        && changed.getPrivateIpGoogleAccess() != current.getPrivateIpGoogleAccess()) {
+      throw ComputeErrors.invalid(
+          "resource",
+          abbreviated(sent),
+          "The following field(s) specified in the request cannot be modified:"
+              + " [privateIpGoogleAccess]; use subnetworks.setPrivateIpGoogleAccess.");
+    }
     if (!changed.getPurpose().equals(current.getPurpose())) {
       throw ComputeErrors.invalid(
           "resource.purpose",
@@ -116,7 +133,45 @@ final class SubnetworkResources extends ComputeCollection<Subnetwork> {
   }
 
   @Override
+  void registerActions(Routes routes, String one) {
+    routes.post(one + "/setPrivateIpGoogleAccess", this::setPrivateIpGoogleAccess);
+  }
+
+  /**
+   * {@code POST .../subnetworks/{s}/setPrivateIpGoogleAccess} with {@code {"privateIpGoogleAccess":
+   * true|false}}: a regional operation of that type; no fingerprint.
+   */
+  private Reply setPrivateIpGoogleAccess(ApiRequest request) {
+    return action(
+        request,
+        "setPrivateIpGoogleAccess",
+        (current, sent) -> {
+          if (!sent.has("privateIpGoogleAccess")
+              || !sent.get("privateIpGoogleAccess").isJsonPrimitive()
+              || !sent.get("privateIpGoogleAccess").getAsJsonPrimitive().isBoolean()) {
+            throw ComputeErrors.required(
+                "subnetworksSetPrivateIpGoogleAccessRequestResource.privateIpGoogleAccess",
+                "send {\"privateIpGoogleAccess\": true} or false");
+          }
+          return withFingerprint(
+              current.toBuilder()
+                  .setPrivateIpGoogleAccess(sent.get("privateIpGoogleAccess").getAsBoolean())
+                  .build());
+        });
+  }
+
+  /** How Compute quotes a request body in a message: one line, cut after 60 characters. */
+  private static String abbreviated(JsonObject sent) {
+    String text = sent.toString();
+    return text.length() <= 60 ? text : text.substring(0, 60) + "...";
+  }
+
+  @Override
   ApiException deleteBlocker(ResourceRef ref, Subnetwork subnet) {
+    ApiException held = cloudRunHold(ref);
+    if (held != null) {
+      return held;
+    }
     Optional<String> user =
         state.routersOf(subnet.getNetwork(), ref.region()).stream()
             .filter(
@@ -137,6 +192,37 @@ final class SubnetworkResources extends ComputeCollection<Subnetwork> {
               .findFirst();
     }
     return user.map(u -> ComputeErrors.inUse("subnetwork", ref.relative(), u)).orElse(null);
+  }
+
+  /**
+   * Cloud Run Direct VPC egress keeps its addresses in a subnet while a service or job uses it and
+   * for 1-2 hours after it stops (the local cloud: {@code run.directvpc.release}, 90 minutes
+   * realistic); until then Compute refuses the delete with resourceInUseByAnotherResource. The
+   * release time is in the message so a caller can say when to try again.
+   */
+  private ApiException cloudRunHold(ResourceRef ref) {
+    Map<String, Instant> holds = state.subnetHolds.get(ref.relative());
+    if (holds == null) {
+      return null;
+    }
+    Instant now = Instant.now();
+    holds.values().removeIf(until -> !until.isAfter(now));
+    if (holds.isEmpty()) {
+      state.subnetHolds.remove(ref.relative());
+      return null;
+    }
+    Map.Entry<String, Instant> first = holds.entrySet().iterator().next();
+    String user = first.getKey();
+    Instant until = first.getValue();
+    ApiException inUse = ComputeErrors.inUse("subnetwork", ref.relative(), user);
+    String when =
+        until.equals(Instant.MAX)
+            ? " (Cloud Run Direct VPC egress uses it; move the workload off the subnet first)"
+            : " (Cloud Run Direct VPC egress addresses are released at "
+                + until.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                + ")";
+    return new ApiException(
+        inUse.httpStatus(), inUse.code(), inUse.reason(), inUse.getMessage() + when);
   }
 
   private static boolean insideSubnet(String cidr, String subnetRange) {

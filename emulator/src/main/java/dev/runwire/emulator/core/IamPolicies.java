@@ -2,6 +2,7 @@ package dev.runwire.emulator.core;
 
 import com.google.gson.JsonObject;
 import com.google.iam.v1.Binding;
+import com.google.iam.v1.GetIamPolicyRequest;
 import com.google.iam.v1.Policy;
 import com.google.iam.v1.SetIamPolicyRequest;
 import com.google.protobuf.ByteString;
@@ -27,11 +28,62 @@ public final class IamPolicies {
           "principalSet:",
           "deleted:");
 
+  private static final String WITH_CONDITION = "_withcond_";
+
   private final Map<String, Policy> policies = new HashMap<>();
   private long version;
 
   public Policy get(String resource) {
     return policies.computeIfAbsent(resource, r -> Policy.newBuilder().setEtag(nextEtag()).build());
+  }
+
+  /**
+   * A {@code :getIamPolicy} request: the policy formatted for the requested version ({@code
+   * options.requestedPolicyVersion} in the query, as GET callers send it, or {@code
+   * options.requestedPolicyVersion} in a POST body).
+   */
+  public Policy read(String resource, ApiRequest request) {
+    int requested = request.queryInt("options.requestedPolicyVersion", 0);
+    if (request.hasBody()) {
+      GetIamPolicyRequest in = request.body(GetIamPolicyRequest.newBuilder(), "request").build();
+      if (in.hasOptions()) {
+        requested = in.getOptions().getRequestedPolicyVersion();
+      }
+    }
+    return read(resource, requested);
+  }
+
+  /**
+   * The policy as IAM formats it for {@code requestedVersion} (GetPolicyOptions and Policy.version
+   * in google/iam/v1): valid versions are 0, 1 and 3, others are refused; the response's {@code
+   * version} is 3 only when the policy has a conditional binding and 3 was asked for, else 1. A
+   * policy with conditional bindings read below version 3 comes back as version 1 with each
+   * conditional binding's role suffixed {@code _withcond_<hash>} and its condition left out (IAM
+   * docs, "Policy versions": "the role name is modified ... and the condition is omitted"), so a
+   * caller that writes it back cannot silently turn a conditional grant into an unconditional one.
+   */
+  public Policy read(String resource, int requestedVersion) {
+    checkVersion("options.requestedPolicyVersion", requestedVersion);
+    Policy p = get(resource);
+    boolean conditional = hasConditions(p);
+    if (!conditional) {
+      return p.toBuilder().setVersion(1).build();
+    }
+    if (requestedVersion == 3) {
+      return p.toBuilder().setVersion(3).build();
+    }
+    Policy.Builder v1 = p.toBuilder().setVersion(1).clearBindings();
+    for (Binding b : p.getBindingsList()) {
+      if (b.hasCondition()) {
+        v1.addBindings(
+            b.toBuilder()
+                .setRole(b.getRole() + WITH_CONDITION + conditionHash(b))
+                .clearCondition());
+      } else {
+        v1.addBindings(b);
+      }
+    }
+    return v1.build();
   }
 
   /** A {@code :setIamPolicy} request: its policy and update mask applied to {@code resource}. */
@@ -51,13 +103,27 @@ public final class IamPolicies {
     for (int i = 0; i < policy.getBindingsCount(); i++) {
       validate(policy.getBindings(i), "policy.bindings[" + i + "]");
     }
+    // Policy.version (google/iam/v1/policy.proto): "Any operation that affects conditional role
+    // bindings must specify version 3": adding or changing one, or removing any binding from a
+    // policy that has conditions.
+    checkVersion("policy.version", policy.getVersion());
+    boolean touchesConditions =
+        hasConditions(policy) || (hasConditions(current) && !policy.getEtag().isEmpty());
+    if (touchesConditions && policy.getVersion() != 3) {
+      throw ApiException.invalidArgument(
+          "policy.version",
+          "is "
+              + policy.getVersion()
+              + " but the policy has conditional role bindings: read it with"
+              + " options.requestedPolicyVersion=3 and send it back with version 3");
+    }
     Policy.Builder next = current.toBuilder();
     List<String> paths = updateMask == null ? List.of() : updateMask.getPathsList();
     if (paths.isEmpty() || paths.contains("bindings")) {
       next.clearBindings().addAllBindings(policy.getBindingsList());
     }
     if (paths.isEmpty() || paths.contains("version")) {
-      next.setVersion(policy.getVersion());
+      next.setVersion(hasConditions(policy) ? 3 : 1);
     }
     if (paths.contains("audit_configs") || paths.contains("auditConfigs")) {
       next.clearAuditConfigs().addAllAuditConfigs(policy.getAuditConfigsList());
@@ -110,7 +176,34 @@ public final class IamPolicies {
             .anyMatch(b -> b.getRole().equals(role) && b.getMembersList().contains(member));
   }
 
+  private static void checkVersion(String field, int version) {
+    if (version != 0 && version != 1 && version != 3) {
+      throw ApiException.invalidArgument(
+          field, version + " is not a policy version; valid values are 0, 1 and 3");
+    }
+  }
+
+  private static boolean hasConditions(Policy p) {
+    return p.getBindingsList().stream().anyMatch(Binding::hasCondition);
+  }
+
+  private static String conditionHash(Binding b) {
+    long h = 1125899906842597L;
+    for (char c : (b.getRole() + b.getCondition().getExpression()).toCharArray()) {
+      h = 31 * h + c;
+    }
+    return String.format("%016x", h).substring(0, 16) + "%04x".formatted(b.getMembersCount());
+  }
+
   private static void validate(Binding binding, String field) {
+    if (binding.getRole().contains(WITH_CONDITION)) {
+      throw ApiException.invalidArgument(
+          field + ".role",
+          "'"
+              + binding.getRole()
+              + "' is a version 1 view of a conditional binding; read the policy with"
+              + " options.requestedPolicyVersion=3 and write that back");
+    }
     if (!binding.getRole().startsWith("roles/")
         && !binding.getRole().startsWith("projects/")
         && !binding.getRole().startsWith("organizations/")) {

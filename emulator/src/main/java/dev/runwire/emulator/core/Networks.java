@@ -1,5 +1,6 @@
 package dev.runwire.emulator.core;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -27,6 +28,22 @@ public interface Networks {
 
   /** Frees every range {@code owner} reserved. */
   void release(String owner);
+
+  /**
+   * Cloud Run Direct VPC egress: {@code user} (a service or job name) has addresses in {@code
+   * subnet} ({@link Subnet#selfLinkName()}) until {@code releaseAt}; {@link Instant#MAX} while it
+   * still uses the subnet. Cloud Run keeps the addresses for 1-2 hours after a service stops using
+   * a subnet, and the subnet cannot be deleted until then (Direct VPC egress docs).
+   */
+  default void holdSubnet(String subnet, String user, Instant releaseAt) {}
+
+  /**
+   * The allocated ranges (name -> CIDR) connected for private services access in the network
+   * ({@code gcloud services vpc-peerings connect}); empty when there is no connection.
+   */
+  default java.util.Map<String, String> privateServiceRanges(String project, String network) {
+    return java.util.Map.of();
+  }
 
   /** Back to a new project's state. */
   void reset();

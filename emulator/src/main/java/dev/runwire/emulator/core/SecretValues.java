@@ -19,6 +19,11 @@ public interface SecretValues {
         public Optional<byte[]> payload(String versionName) {
           return Optional.empty();
         }
+
+        @Override
+        public boolean canAccess(String versionName, String member) {
+          return false;
+        }
       };
 
   /**
@@ -28,4 +33,12 @@ public interface SecretValues {
   Optional<String> resolveVersion(String project, String secret, String version);
 
   Optional<byte[]> payload(String versionName);
+
+  /**
+   * May {@code member} ({@code serviceAccount:EMAIL}) read {@code versionName}'s payload: does the
+   * secret's IAM policy grant it {@code roles/secretmanager.secretAccessor} (or a role that
+   * includes it)? The local cloud does not model project-level IAM, so only the secret's own policy
+   * counts.
+   */
+  boolean canAccess(String versionName, String member);
 }

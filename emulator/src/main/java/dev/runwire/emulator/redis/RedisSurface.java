@@ -5,6 +5,7 @@ import com.google.cloud.redis.v1.InstanceAuthString;
 import com.google.cloud.redis.v1.ListInstancesResponse;
 import com.google.cloud.redis.v1.NodeInfo;
 import com.google.cloud.redis.v1.OperationMetadata;
+import com.google.cloud.redis.v1.UpgradeInstanceRequest;
 import com.google.gson.JsonObject;
 import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.ApiRequest;
@@ -57,6 +58,16 @@ public final class RedisSurface implements ApiSurface {
   private static final Set<String> VERSIONS =
       Set.of("REDIS_3_2", "REDIS_4_0", "REDIS_5_0", "REDIS_6_X", "REDIS_7_0", "REDIS_7_2");
   private static final String DEFAULT_VERSION = "REDIS_7_2";
+  private static final Set<String> CREATE_ONLY =
+      Set.of(
+          "tier",
+          "connect_mode",
+          "authorized_network",
+          "reserved_ip_range",
+          "transit_encryption_mode",
+          "location_id",
+          "alternative_location_id",
+          "redis_version");
   private static final Set<String> CONFIGS =
       Set.of(
           "maxmemory-policy",
@@ -78,7 +89,13 @@ public final class RedisSurface implements ApiSurface {
     UPDATABLE.put("redis_configs", "redisConfigs");
     UPDATABLE.put("redis_config", "redisConfigs");
     UPDATABLE.put("replica_count", "replicaCount");
+    // AUTH turns on or off in place (Terraform's Instance.yaml updates auth_enabled; GCP-FACTS).
+    UPDATABLE.put("auth_enabled", "authEnabled");
   }
+
+  /** Versions in upgrade order: :upgrade goes to a later one only. */
+  private static final List<String> VERSION_ORDER =
+      List.of("REDIS_3_2", "REDIS_4_0", "REDIS_5_0", "REDIS_6_X", "REDIS_7_0", "REDIS_7_2");
 
   /** One instance: the API resource, its AUTH string and the server behind it. */
   private static final class Stored {
@@ -135,7 +152,10 @@ public final class RedisSurface implements ApiSurface {
   public void registerRoutes(Routes routes) {
     instances.registerRoutes(routes, this::create, this::delete);
     String instance = instances.resourcePath();
-    routes.patch(instance, this::patch).get(instance + "/authString", this::authString);
+    routes
+        .patch(instance, this::patch)
+        .get(instance + "/authString", this::authString)
+        .post(instance + ":upgrade", this::upgrade);
   }
 
   private Reply create(ApiRequest request) {
@@ -159,6 +179,8 @@ public final class RedisSurface implements ApiSurface {
     String[] net = networkOf(stored.getAuthorizedNetwork());
     if (stored.getConnectMode() == Instance.ConnectMode.DIRECT_PEERING) {
       stored.setReservedIpRange(reserveRange(stored, net[0], net[1], name));
+    } else {
+      stored.setReservedIpRange(reservePsaRange(stored, net[0], net[1], name));
     }
     Stored s = new Stored(stored, stored.getAuthEnabled() ? core.ids().secret() : null);
     instances.put(name, s);
@@ -244,22 +266,32 @@ public final class RedisSurface implements ApiSurface {
     }
     requireReady(s, name);
     Instance.Builder next = s.instance.clone();
-    for (String path : mask) {
+    for (int i = 0; i < mask.size(); i++) {
+      String path = mask.get(i);
       String field = UPDATABLE.get(snake(path));
       if (field == null) {
-        throw ApiException.invalidArgument(
-            "updateMask",
-            "'"
-                + path
-                + "' cannot be updated; updatable fields are displayName, labels, memorySizeGb,"
-                + " redisConfigs, replicaCount (changing AUTH, TLS, tier or network means"
-                + " replacing the instance)");
+        // Memorystore's words for a field it cannot update (googleapis/google-api-go-client#1983):
+        // "Invalid option 'redis_config': 'redis_config' cannot be updated on existing
+        // instances.", field violation update_mask.paths.N.
+        String option = snake(path);
+        throw ApiException.badRequest(
+            "Invalid option '"
+                + option
+                + "': '"
+                + option
+                + "' cannot be updated on existing instances. (update_mask.paths."
+                + i
+                + ": "
+                + (CREATE_ONLY.contains(option) ? "it is set only at create; " : "")
+                + "updatable fields are displayName, labels, memorySizeGb, redisConfigs,"
+                + " replicaCount, authEnabled; the version changes with :upgrade)");
       }
       switch (field) {
         case "displayName" -> next.setDisplayName(in.getDisplayName());
         case "labels" -> next.clearLabels().putAllLabels(in.getLabelsMap());
         case "memorySizeGb" -> next.setMemorySizeGb(in.getMemorySizeGb());
         case "redisConfigs" -> next.clearRedisConfigs().putAllRedisConfigs(in.getRedisConfigsMap());
+        case "authEnabled" -> next.setAuthEnabled(in.getAuthEnabled());
         default -> next.setReplicaCount(in.getReplicaCount());
       }
     }
@@ -273,12 +305,54 @@ public final class RedisSurface implements ApiSurface {
     return op.reply();
   }
 
+  /**
+   * {@code POST .../instances/{i}:upgrade} {@code {redisVersion}}: in place, data kept, to a later
+   * version only (UpgradeInstanceRequest, cloud_redis.proto; Memorystore docs "Upgrade Redis
+   * version": downgrades are not supported).
+   */
+  private Reply upgrade(ApiRequest request) {
+    String name = instances.nameOf(request);
+    Stored s = instances.require(name);
+    UpgradeInstanceRequest in =
+        request.body(UpgradeInstanceRequest.newBuilder(), "request").build();
+    String wanted = in.getRedisVersion();
+    if (wanted.isEmpty()) {
+      throw ApiException.invalidArgument("redis_version", "required: e.g. REDIS_7_2");
+    }
+    if (!VERSION_ORDER.contains(wanted)) {
+      throw ApiException.invalidArgument(
+          "redis_version", "'" + wanted + "' is not supported; use one of " + VERSION_ORDER);
+    }
+    requireReady(s, name);
+    String current = s.instance.getRedisVersion();
+    if (VERSION_ORDER.indexOf(wanted) <= VERSION_ORDER.indexOf(current)) {
+      throw ApiException.invalidArgument(
+          "redis_version",
+          "the instance runs "
+              + current
+              + "; an upgrade must name a later version (downgrades are not supported; create a"
+              + " new instance for an older version)");
+    }
+    Instance target = s.instance.clone().setRedisVersion(wanted).build();
+    s.instance.setState(Instance.State.UPDATING);
+    RunningOperation op = instances.startOperation(name, metadata(name, "upgrade"));
+    core.transitions().after(core.duration(UPDATE), () -> finishUpdate(name, s, op, target));
+    return op.reply();
+  }
+
   private void finishUpdate(String name, Stored s, RunningOperation op, Instance target) {
     RedisServers.RedisServer server = core.locked(() -> s.server);
     Optional<String> fault = core.faults().operationFailure(name);
+    boolean authChanges = core.locked(() -> s.instance.getAuthEnabled() != target.getAuthEnabled());
+    // AUTH on: a new AUTH string; off: none. The running server takes it with CONFIG SET
+    // requirepass, so its data stays.
+    String newAuth = target.getAuthEnabled() ? core.locked(() -> core.ids().secret()) : null;
     if (fault.isEmpty() && server != null) {
       Map<String, String> live = liveConfigs(target.getRedisConfigsMap());
       live.putIfAbsent("maxmemory", Long.toString(target.getMemorySizeGb() * GIB));
+      if (authChanges) {
+        live.put("requirepass", newAuth == null ? "" : newAuth);
+      }
       servers.configSet(server, live);
     }
     core.locked(
@@ -290,6 +364,12 @@ public final class RedisSurface implements ApiSurface {
             s.instance.setState(Instance.State.READY);
             op.fail(ApiException.internal(fault.get()));
             return;
+          }
+          if (authChanges) {
+            s.authString = newAuth;
+            if (s.server != null) {
+              s.server = new RedisServers.RedisServer(s.server.process(), s.server.port(), newAuth);
+            }
           }
           s.instance = target.toBuilder().setState(Instance.State.READY);
           op.succeed(target);
@@ -431,6 +511,56 @@ public final class RedisSurface implements ApiSurface {
     validateReplicas(out, true);
     validateConfigs(in.getRedisConfigsMap());
     return out;
+  }
+
+  /**
+   * PRIVATE_SERVICE_ACCESS: the network needs a private services access connection, the request's
+   * {@code reservedIpRange} is the NAME of a connected allocated range (or absent: any of them),
+   * and the instance answers a CIDR inside it (terraform-google-memorystore#89,
+   * terraform-provider-google#11243). The refusal's wording is the local cloud's (unverified).
+   */
+  private String reservePsaRange(
+      Instance.Builder instance, String netProject, String net, String owner) {
+    Map<String, String> connected = networks.privateServiceRanges(netProject, net);
+    String network = "projects/" + netProject + "/global/networks/" + net;
+    if (connected.isEmpty()) {
+      throw ApiException.failedPrecondition(
+          "Private service access is not configured for network "
+              + network
+              + ": connectMode PRIVATE_SERVICE_ACCESS needs a private services access connection."
+              + " Allocate a range (gcloud compute addresses create RANGE --global"
+              + " --purpose=VPC_PEERING --prefix-length=16 --network="
+              + net
+              + ") and connect it (gcloud services vpc-peerings connect"
+              + " --service=servicenetworking.googleapis.com --ranges=RANGE --network="
+              + net
+              + ")");
+    }
+    String wanted = instance.getReservedIpRange();
+    List<String> names = wanted.isEmpty() ? List.copyOf(connected.keySet()) : List.of(wanted);
+    if (!wanted.isEmpty() && !connected.containsKey(wanted)) {
+      throw ApiException.invalidArgument(
+          "instance.reservedIpRange",
+          "with PRIVATE_SERVICE_ACCESS this is the name of an allocated range connected to "
+              + network
+              + "; connected ranges: "
+              + connected.keySet());
+    }
+    List<Networks.AddressRange> used =
+        networks.rangesInUse(netProject, net).stream()
+            .filter(r -> !r.owner().contains("/global/addresses/"))
+            .toList();
+    int prefix =
+        instance.getReadReplicasMode() == Instance.ReadReplicasMode.READ_REPLICAS_ENABLED ? 28 : 29;
+    for (String rangeName : names) {
+      Optional<String> block = RangeReservations.firstFree(used, connected.get(rangeName), prefix);
+      if (block.isPresent()) {
+        networks.reserve(netProject, net, block.get(), owner, "Redis range in " + rangeName);
+        return block.get();
+      }
+    }
+    throw ApiException.failedPrecondition(
+        "No free /" + prefix + " is left in the allocated range(s) " + names + " of " + network);
   }
 
   private String reserveRange(

@@ -169,7 +169,28 @@ final class RevisionChecks {
     return out.build();
   }
 
-  private void directVpc(
+  /**
+   * The subnet ({@code projects/P/regions/R/subnetworks/S}) a template's Direct VPC egress puts
+   * addresses in, if any. Called with the lock held on a template already checked.
+   */
+  Optional<String> directVpcSubnet(VpcAccess v, String project, String region) {
+    if (v.getNetworkInterfacesCount() != 1) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          directVpc(v.getNetworkInterfaces(0), "vpcAccess", project, region).selfLinkName());
+    } catch (ApiException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** See {@link Networks#holdSubnet}. */
+  void holdSubnet(String subnet, String user, java.time.Instant releaseAt) {
+    networks.holdSubnet(subnet, user, releaseAt);
+  }
+
+  private Networks.Subnet directVpc(
       VpcAccess.NetworkInterface ni, String field, String project, String region) {
     if (ni.getNetwork().isEmpty() && ni.getSubnetwork().isEmpty()) {
       throw ApiException.invalidArgument(field, "name a network, a subnetwork or both");
@@ -261,6 +282,52 @@ final class RevisionChecks {
               + subnet.ipCidrRange()
               + "); Direct VPC egress needs a /26 or larger");
     }
+    return subnet;
+  }
+
+  /**
+   * Cloud Run's deploy-time check that the revision's service account may read every secret the
+   * revision references ("If any check fails, the service deployment fails"). The message is Cloud
+   * Run's, e.g. as reported in sourcegraph/sourcegraph-public-snapshot#59045: {@code
+   * spec.template.spec.containers[0].env[12].value_from.secret_key_ref.name: Permission denied on
+   * secret: projects/P/secrets/S/versions/latest for Revision service account SA.}
+   */
+  Optional<String> secretAccessDenied(
+      List<Container> containers, String serviceAccount, String project) {
+    for (int i = 0; i < containers.size(); i++) {
+      List<EnvVar> env = containers.get(i).getEnvList();
+      for (int j = 0; j < env.size(); j++) {
+        EnvVar e = env.get(j);
+        if (!e.hasValueSource()) {
+          continue;
+        }
+        SecretKeySelector ref = e.getValueSource().getSecretKeyRef();
+        String version = ref.getVersion().isEmpty() ? "latest" : ref.getVersion();
+        Optional<String> resolved = secrets.resolveVersion(project, ref.getSecret(), version);
+        if (resolved.isPresent()
+            && !secrets.canAccess(resolved.get(), "serviceAccount:" + serviceAccount)) {
+          String secret =
+              ref.getSecret().startsWith("projects/")
+                  ? ref.getSecret()
+                  : "projects/" + project + "/secrets/" + ref.getSecret();
+          return Optional.of(
+              "spec.template.spec.containers["
+                  + i
+                  + "].env["
+                  + j
+                  + "].value_from.secret_key_ref.name: Permission denied on secret: "
+                  + secret
+                  + "/versions/"
+                  + version
+                  + " for Revision service account "
+                  + serviceAccount
+                  + ". The service account used must be granted the 'Secret Manager Secret"
+                  + " Accessor' role (roles/secretmanager.secretAccessor) at the secret, project"
+                  + " or higher level.");
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   /** The env a container runs with: plain values and resolved secret payloads. */

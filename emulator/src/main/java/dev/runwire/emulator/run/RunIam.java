@@ -13,8 +13,8 @@ final class RunIam {
 
   private final IamPolicies policies = new IamPolicies();
 
-  Reply get(String resource) {
-    return Reply.of(policies.get(resource));
+  Reply get(String resource, ApiRequest request) {
+    return Reply.of(policies.read(resource, request));
   }
 
   Reply set(String resource, ApiRequest request) {

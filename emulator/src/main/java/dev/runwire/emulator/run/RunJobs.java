@@ -98,7 +98,7 @@ final class RunJobs {
         .get(job + "/executions", this::listExecutions)
         .get(execution, this::getExecution)
         .post(execution + ":cancel", this::cancelExecution)
-        .get(job + ":getIamPolicy", r -> iam.get(jobs.existingName(r)))
+        .get(job + ":getIamPolicy", r -> iam.get(jobs.existingName(r), r))
         .post(job + ":setIamPolicy", r -> iam.set(jobs.existingName(r), r));
   }
 

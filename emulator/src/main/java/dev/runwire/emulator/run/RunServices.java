@@ -47,6 +47,13 @@ final class RunServices {
   static final LatencyKey UPDATE = LatencyKey.of("run.service.update", Duration.ofSeconds(25));
   static final LatencyKey DELETE = LatencyKey.of("run.service.delete", Duration.ofSeconds(10));
 
+  /**
+   * How long Cloud Run keeps a service's Direct VPC egress addresses in a subnet after the service
+   * stops using it ("1-2 hours", Direct VPC egress docs); the subnet cannot be deleted until then.
+   */
+  static final LatencyKey SUBNET_RELEASE =
+      LatencyKey.of("run.directvpc.release", Duration.ofMinutes(90));
+
   private static final LongRunningCollection.Shape SERVICES =
       new LongRunningCollection.Shape(
           "v2",
@@ -85,6 +92,9 @@ final class RunServices {
     Service.Builder service;
     int revisions;
 
+    /** The subnet the serving revision's Direct VPC egress uses, or null. */
+    String subnet;
+
     Stored(Service.Builder service) {
       this.service = service;
     }
@@ -116,7 +126,7 @@ final class RunServices {
     String service = services.resourcePath();
     routes
         .patch(service, this::update)
-        .get(service + ":getIamPolicy", r -> iam.get(services.existingName(r)))
+        .get(service + ":getIamPolicy", r -> iam.get(services.existingName(r), r))
         .post(service + ":setIamPolicy", r -> iam.set(services.existingName(r), r));
   }
 
@@ -268,7 +278,12 @@ final class RunServices {
 
   /** Starts the revision's process if mapped, then commits. */
   private void reconcileGeneration(String name, Stored s, RunningOperation op, long generation) {
-    record Plan(String revision, Container container, Map<String, String> env, String project) {}
+    record Plan(
+        String revision,
+        Container container,
+        Map<String, String> env,
+        String project,
+        Optional<String> denied) {}
     Optional<String> fault = core.faults().operationFailure(name);
     Plan plan =
         core.locked(
@@ -278,18 +293,32 @@ final class RunServices {
               }
               Container c = s.service.getTemplate().getContainers(0);
               String project = name.split("/")[1];
+              RevisionTemplate t = s.service.getTemplate();
               return new Plan(
                   s.service.getLatestCreatedRevision(),
                   c,
                   checks.resolve(c.getEnvList(), project),
-                  project);
+                  project,
+                  checks.secretAccessDenied(t.getContainersList(), t.getServiceAccount(), project));
             });
     if (plan == null) {
       supersede(s, op);
       return;
     }
     Optional<List<String>> command = core.images().commandFor(plan.container().getImage());
-    String failure = fault.orElse(null);
+    String failure =
+        fault
+            .or(
+                () ->
+                    plan.denied()
+                        .map(
+                            d ->
+                                "Revision '"
+                                    + plan.revision()
+                                        .substring(plan.revision().lastIndexOf('/') + 1)
+                                    + "' is not ready and cannot serve traffic. "
+                                    + d))
+            .orElse(null);
     String uri = null;
     if (failure == null && command.isPresent()) {
       boolean alreadyRunning =
@@ -327,8 +356,12 @@ final class RunServices {
             return;
           }
           Service.Builder svc = s.service;
-          svc.setReconciling(false).setObservedGeneration(generation).clearConditions();
+          svc.setReconciling(false);
           if (failed != null) {
+            // service.proto, `reconciling`: "If reconciliation failed, traffic_statuses,
+            // observed_generation, and latest_ready_revision will have the state of the last
+            // serving revision, or empty for newly created Services."
+            svc.clearConditions();
             svc.setTerminalCondition(
                 Specs.condition("Ready", Condition.State.CONDITION_FAILED, failed, core.now())
                     .toBuilder()
@@ -338,6 +371,8 @@ final class RunServices {
             op.fail(ApiException.failedPrecondition(failed));
             return;
           }
+          svc.setObservedGeneration(generation).clearConditions();
+          useSubnet(name, s);
           svc.setTerminalCondition(
                   Specs.condition("Ready", Condition.State.CONDITION_SUCCEEDED, null, core.now()))
               .addConditions(
@@ -358,6 +393,27 @@ final class RunServices {
           svc.setEtag(Specs.etag(svc.build()));
           op.succeed(svc.build());
         });
+  }
+
+  /**
+   * Records the serving revision's Direct VPC subnet as in use; a subnet the service moved away
+   * from stays held until {@link #SUBNET_RELEASE} has passed. Lock held.
+   */
+  private void useSubnet(String name, Stored s) {
+    String[] parts = name.split("/");
+    RevisionTemplate t = s.service.getTemplate();
+    String now = checks.directVpcSubnet(t.getVpcAccess(), parts[1], parts[3]).orElse(null);
+    if (s.subnet != null && !s.subnet.equals(now)) {
+      checks.holdSubnet(s.subnet, name, releaseTime());
+    }
+    if (now != null) {
+      checks.holdSubnet(now, name, java.time.Instant.MAX);
+    }
+    s.subnet = now;
+  }
+
+  private java.time.Instant releaseTime() {
+    return java.time.Instant.now().plus(core.duration(SUBNET_RELEASE));
   }
 
   /** Runs {@code revision}'s container as the service's process; answers the service's uri. */
@@ -393,6 +449,9 @@ final class RunServices {
           @Override
           public void removed(Stored s) {
             iam.remove(name);
+            if (s.subnet != null) {
+              checks.holdSubnet(s.subnet, name, releaseTime());
+            }
           }
 
           @Override

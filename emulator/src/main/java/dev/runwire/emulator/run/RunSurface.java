@@ -60,6 +60,7 @@ public final class RunSurface implements ApiSurface {
         RunServices.CREATE,
         RunServices.UPDATE,
         RunServices.DELETE,
+        RunServices.SUBNET_RELEASE,
         RunJobs.CREATE,
         RunJobs.UPDATE,
         RunJobs.DELETE,

@@ -53,6 +53,11 @@ public final class SecretManagerSurface implements ApiSurface, SecretValues {
 
   private final CloudCore core;
   private final Map<String, Stored> secrets = new TreeMap<>();
+
+  /** Predefined roles holding secretmanager.versions.access. */
+  private static final List<String> ACCESS_ROLES =
+      List.of("roles/secretmanager.secretAccessor", "roles/secretmanager.admin");
+
   private final IamPolicies iam = new IamPolicies();
 
   public SecretManagerSurface(CloudCore core) {
@@ -73,6 +78,7 @@ public final class SecretManagerSurface implements ApiSurface, SecretValues {
         .post(parent, this::create)
         .get(parent, this::list)
         .get(secret, this::get)
+        .patch(secret, this::update)
         .delete(secret, this::delete)
         .post(secret + ":addVersion", this::addVersion)
         .get(secret + "/versions", this::listVersions)
@@ -110,6 +116,48 @@ public final class SecretManagerSurface implements ApiSurface, SecretValues {
     Secret.Builder stored = in.clone().setName(name).setCreateTime(core.now()).setEtag(etag(1));
     secrets.put(name, new Stored(stored));
     return Reply.of(stored.build());
+  }
+
+  /**
+   * {@code secrets.patch} (UpdateSecret): {@code updateMask} is required and names what changes;
+   * labels and annotations are served here, replication is immutable (service.proto: "Updates
+   * metadata of an existing Secret"; resources.proto marks replication IMMUTABLE). An etag in the
+   * body must match (409 ABORTED otherwise).
+   */
+  private Reply update(ApiRequest request) {
+    String name = secretName(request);
+    Stored s = require(name);
+    List<String> paths = new ArrayList<>();
+    for (String mask : request.queryList("updateMask")) {
+      for (String path : mask.split(",")) {
+        if (!path.isBlank()) {
+          paths.add(path.trim());
+        }
+      }
+    }
+    if (paths.isEmpty()) {
+      throw ApiException.invalidArgument(
+          "update_mask", "required: name the fields to update, e.g. ?updateMask=labels");
+    }
+    Secret in = request.body(Secret.newBuilder(), "secret").build();
+    if (!in.getEtag().isEmpty() && !in.getEtag().equals(s.secret.getEtag())) {
+      throw ApiException.aborted(
+          "The etag provided in the request does not match the current etag of secret " + name);
+    }
+    for (String path : paths) {
+      switch (path) {
+        case "labels" -> s.secret.clearLabels().putAllLabels(in.getLabelsMap());
+        case "annotations" -> s.secret.clearAnnotations().putAllAnnotations(in.getAnnotationsMap());
+        case "replication" ->
+            throw ApiException.invalidArgument(
+                "update_mask", "replication is immutable: it cannot be updated");
+        default ->
+            throw ApiException.invalidArgument(
+                "update_mask", "'" + path + "' is not a field of Secret this API can update");
+      }
+    }
+    s.secret.setEtag(etag(1));
+    return Reply.of(s.secret.build());
   }
 
   private Reply get(ApiRequest request) {
@@ -214,7 +262,7 @@ public final class SecretManagerSurface implements ApiSurface, SecretValues {
   private Reply getIamPolicy(ApiRequest request) {
     String name = secretName(request);
     require(name);
-    return Reply.of(iam.get(name));
+    return Reply.of(iam.read(name, request));
   }
 
   private Reply setIamPolicy(ApiRequest request) {
@@ -254,6 +302,13 @@ public final class SecretManagerSurface implements ApiSurface, SecretValues {
       return Optional.empty();
     }
     return Optional.of(s.payloads.get(n - 1).clone());
+  }
+
+  @Override
+  public boolean canAccess(String versionName, String member) {
+    int at = versionName.indexOf("/versions/");
+    String secret = at < 0 ? versionName : versionName.substring(0, at);
+    return ACCESS_ROLES.stream().anyMatch(role -> iam.grants(secret, role, member));
   }
 
   private SecretVersion.Builder version(Stored s, String secretName, String version) {

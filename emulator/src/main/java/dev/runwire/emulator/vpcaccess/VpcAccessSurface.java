@@ -30,6 +30,15 @@ public final class VpcAccessSurface implements ApiSurface {
 
   public static final LatencyKey CREATE = LatencyKey.of("vpcaccess.create", Duration.ofSeconds(90));
   public static final LatencyKey DELETE = LatencyKey.of("vpcaccess.delete", Duration.ofSeconds(60));
+  public static final LatencyKey UPDATE = LatencyKey.of("vpcaccess.update", Duration.ofSeconds(60));
+
+  /**
+   * What PATCH may change (magic-modules mmv1/products/vpcaccess/Connector.yaml: update_verb PATCH
+   * with update_mask; machineType, minInstances, maxInstances). Network, range and subnet are
+   * create-only.
+   */
+  private static final List<String> UPDATABLE =
+      List.of("machineType", "minInstances", "maxInstances");
 
   private static final String SERVICE = "google.cloud.vpcaccess.v1.VpcAccessService.";
   private static final LongRunningCollection.Shape CONNECTORS =
@@ -83,12 +92,78 @@ public final class VpcAccessSurface implements ApiSurface {
 
   @Override
   public List<LatencyKey> latencyKeys() {
-    return List.of(CREATE, DELETE);
+    return List.of(CREATE, DELETE, UPDATE);
   }
 
   @Override
   public void registerRoutes(Routes routes) {
     connectors.registerRoutes(routes, this::create, this::delete);
+    routes.patch(connectors.resourcePath(), this::patch);
+  }
+
+  /** {@code max_instances} or {@code maxInstances} as {@code maxInstances}. */
+  private static String camel(String path) {
+    StringBuilder out = new StringBuilder();
+    boolean up = false;
+    for (char c : path.toCharArray()) {
+      if (c == '_') {
+        up = true;
+      } else {
+        out.append(up ? Character.toUpperCase(c) : c);
+        up = false;
+      }
+    }
+    return out.toString();
+  }
+
+  /** {@code PATCH .../connectors/{c}?updateMask=machineType,minInstances,maxInstances}. */
+  private Reply patch(ApiRequest request) {
+    String name = connectors.nameOf(request);
+    Stored s = connectors.require(name);
+    Connector in = request.body(Connector.newBuilder(), "connector").build();
+    List<String> mask = request.queryList("updateMask");
+    if (mask.isEmpty()) {
+      throw ApiException.invalidArgument(
+          "updateMask", "required: name the fields to change, e.g. ?updateMask=maxInstances");
+    }
+    Connector.Builder next = s.connector.clone();
+    for (String path : mask) {
+      String field = camel(path);
+      if (!UPDATABLE.contains(field)) {
+        throw ApiException.invalidArgument(
+            "updateMask",
+            "'"
+                + path
+                + "' cannot be updated; updatable fields are machineType, minInstances and"
+                + " maxInstances (network, ipCidrRange and subnet are set at create)");
+      }
+      switch (field) {
+        case "machineType" -> next.setMachineType(in.getMachineType());
+        case "minInstances" -> next.setMinInstances(in.getMinInstances());
+        default -> next.setMaxInstances(in.getMaxInstances());
+      }
+    }
+    ConnectorRules.checkSizing(next);
+    if (s.connector.getState() != Connector.State.READY) {
+      throw ApiException.failedPrecondition(
+          "Connector '" + name + "' is " + s.connector.getState() + "; wait until it is READY");
+    }
+    s.connector.setState(Connector.State.UPDATING);
+    Connector target = next.setState(Connector.State.READY).build();
+    RunningOperation op = connectors.startOperation(name, metadata("UpdateConnector", name));
+    core.transitions()
+        .after(
+            core.duration(UPDATE),
+            () ->
+                core.locked(
+                    () -> {
+                      if (connectors.isCurrent(name, s)
+                          && s.connector.getState() == Connector.State.UPDATING) {
+                        s.connector = target.toBuilder();
+                        op.succeed(target);
+                      }
+                    }));
+    return op.reply();
   }
 
   /** The connectors, for Cloud Run's {@code vpcAccess.connector} references. */

@@ -122,6 +122,61 @@ class VpcAccessContractTest {
     vpc.createConnectorAsync(PARENT, "again", onRange("10.8.0.0/28")).get();
   }
 
+  /**
+   * The Java client has no update, but the REST API takes {@code PATCH
+   * .../connectors/{c}?updateMask=} for machineType, minInstances and maxInstances, as the
+   * Terraform provider sends it (magic-modules mmv1/products/vpcaccess/Connector.yaml); other
+   * fields are create-only.
+   */
+  @Test
+  void connectorSizingIsPatchedOverRestAndOtherFieldsAreRefused() throws Exception {
+    Connector ready = vpc.createConnectorAsync(PARENT, "resize", onRange("10.8.2.0/28")).get();
+
+    java.net.http.HttpResponse<String> patched =
+        restPatch(
+            ready.getName() + "?updateMask=machineType,maxInstances",
+            "{\"machineType\":\"e2-standard-4\",\"maxInstances\":5}");
+    assertEquals(200, patched.statusCode(), patched.body());
+    String op =
+        com.google.gson.JsonParser.parseString(patched.body())
+            .getAsJsonObject()
+            .get("name")
+            .getAsString();
+    Connector after = waitReady(ready.getName());
+    assertEquals("e2-standard-4", after.getMachineType());
+    assertEquals(5, after.getMaxInstances());
+    assertEquals(2, after.getMinInstances());
+    assertTrue(op.contains("/operations/"), op);
+
+    java.net.http.HttpResponse<String> network =
+        restPatch(ready.getName() + "?updateMask=ipCidrRange", "{\"ipCidrRange\":\"10.9.0.0/28\"}");
+    assertEquals(400, network.statusCode());
+    assertTrue(network.body().contains("ipCidrRange"), network.body());
+  }
+
+  private static Connector waitReady(String name) throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      Connector c = vpc.getConnector(name);
+      if (c.getState() == Connector.State.READY) {
+        return c;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError(name + " did not become READY");
+  }
+
+  private static java.net.http.HttpResponse<String> restPatch(String nameAndQuery, String body)
+      throws Exception {
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(cloud.baseUrl() + "/v1/" + nameAndQuery))
+                .header("Content-Type", "application/json")
+                .method("PATCH", java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
   @Test
   void listPagesThroughConnectors() throws Exception {
     vpc.createConnectorAsync(PARENT, "c1", onRange("10.8.0.0/28")).get();

@@ -14,6 +14,8 @@ import com.google.cloud.compute.v1.GlobalOperationsClient;
 import com.google.cloud.compute.v1.GlobalOperationsSettings;
 import com.google.cloud.compute.v1.NetworksClient;
 import com.google.cloud.compute.v1.NetworksSettings;
+import com.google.cloud.compute.v1.ProjectsClient;
+import com.google.cloud.compute.v1.ProjectsSettings;
 import com.google.cloud.compute.v1.RegionOperationsClient;
 import com.google.cloud.compute.v1.RegionOperationsSettings;
 import com.google.cloud.compute.v1.RoutersClient;
@@ -67,6 +69,7 @@ public final class CloudClients implements AutoCloseable {
   private FirewallsClient firewalls;
   private GlobalOperationsClient globalOperations;
   private RegionOperationsClient regionOperations;
+  private ProjectsClient projects;
   private CloudRedisClient redis;
   private VpcAccessServiceClient vpcAccess;
   private ServicesClient services;
@@ -142,6 +145,15 @@ public final class CloudClients implements AutoCloseable {
                       settings(Api.COMPUTE, RegionOperationsSettings.newBuilder())));
     }
     return regionOperations;
+  }
+
+  /** Compute's projects.get: the project's default compute service account. */
+  public synchronized ProjectsClient projects() {
+    if (projects == null) {
+      projects =
+          made(() -> ProjectsClient.create(settings(Api.COMPUTE, ProjectsSettings.newBuilder())));
+    }
+    return projects;
   }
 
   public synchronized CloudRedisClient redis() {

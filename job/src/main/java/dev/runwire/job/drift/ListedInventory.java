@@ -3,6 +3,7 @@ package dev.runwire.job.drift;
 import com.google.cloud.compute.v1.Address;
 import com.google.cloud.compute.v1.Firewall;
 import com.google.cloud.compute.v1.Network;
+import com.google.cloud.compute.v1.Project;
 import com.google.cloud.compute.v1.Router;
 import com.google.cloud.compute.v1.Subnetwork;
 import com.google.cloud.redis.v1.Instance;
@@ -146,6 +147,18 @@ public final class ListedInventory implements Inventory {
         () -> all(clients.secrets().listSecrets("projects/" + project).iterateAll()),
         (Secret s) -> Names.last(s.getName()),
         id);
+  }
+
+  /** One projects.get per project for the whole sweep. */
+  @Override
+  public Optional<Project> computeProject(String project) {
+    return find(
+        "projects",
+        project,
+        "global",
+        () -> List.of(clients.projects().get(project)),
+        Project::getName,
+        project);
   }
 
   private List<Service> listServices(String project, String region) {

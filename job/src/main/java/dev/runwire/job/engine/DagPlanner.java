@@ -6,6 +6,7 @@ import static dev.runwire.job.engine.StepKind.CLOUD_RUN_SERVICE;
 import static dev.runwire.job.engine.StepKind.EGRESS_SUBNET;
 import static dev.runwire.job.engine.StepKind.FIREWALL;
 import static dev.runwire.job.engine.StepKind.NETWORK;
+import static dev.runwire.job.engine.StepKind.REDIS_AUTH_ACCESS;
 import static dev.runwire.job.engine.StepKind.REDIS_AUTH_SECRET;
 import static dev.runwire.job.engine.StepKind.REDIS_INSTANCE;
 import static dev.runwire.job.engine.StepKind.STATIC_ADDRESS;
@@ -24,7 +25,7 @@ import java.util.Set;
  * The one place that decides the shape of the step DAG from a request:
  *
  * <pre>
- * network ─┬─ redis-instance ── redis-auth-secret (AUTH only) ──────────┐
+ * network ─┬─ redis-instance ── redis-auth-secret ── redis-auth-access ─┐  (AUTH only)
  *          ├─ egress-subnet ─┬─ vpc-connector (connector mode) ─────────┤
  *          │                 └──────────────────────────────────────────┤
  *          ├─ firewall (custom networks) ───────────────────────────────├─ cloud-run-service ─ verify
@@ -59,6 +60,8 @@ public final class DagPlanner {
     nodes.add(node(REDIS_INSTANCE, NETWORK));
     if (auth) {
       nodes.add(node(REDIS_AUTH_SECRET, REDIS_INSTANCE));
+      // Cloud Run refuses a revision whose account cannot read a secret it references.
+      nodes.add(node(REDIS_AUTH_ACCESS, REDIS_AUTH_SECRET));
     }
     if (connector) {
       nodes.add(node(VPC_CONNECTOR, subnet ? EGRESS_SUBNET : NETWORK));
@@ -76,7 +79,13 @@ public final class DagPlanner {
     }
     Set<StepKind> serviceNeeds = EnumSet.of(REDIS_INSTANCE);
     for (StepKind parent :
-        List.of(EGRESS_SUBNET, REDIS_AUTH_SECRET, VPC_CONNECTOR, FIREWALL, CLOUD_NAT)) {
+        List.of(
+            EGRESS_SUBNET,
+            REDIS_AUTH_SECRET,
+            REDIS_AUTH_ACCESS,
+            VPC_CONNECTOR,
+            FIREWALL,
+            CLOUD_NAT)) {
       if (nodes.stream().anyMatch(n -> n.kind() == parent)) {
         serviceNeeds.add(parent);
       }

@@ -6,6 +6,7 @@ public enum StepKind {
   EGRESS_SUBNET("egress-subnet"),
   REDIS_INSTANCE("redis-instance"),
   REDIS_AUTH_SECRET("redis-auth-secret"),
+  REDIS_AUTH_ACCESS("redis-auth-access"),
   VPC_CONNECTOR("vpc-connector"),
   FIREWALL("firewall"),
   STATIC_ADDRESS("static-address"),

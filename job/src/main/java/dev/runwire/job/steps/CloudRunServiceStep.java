@@ -3,7 +3,6 @@ package dev.runwire.job.steps;
 import com.google.cloud.run.v2.Condition;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.UpdateServiceRequest;
-import com.google.iam.v1.GetIamPolicyRequest;
 import com.google.iam.v1.Policy;
 import com.google.iam.v1.SetIamPolicyRequest;
 import dev.runwire.job.cloud.CloudClients;
@@ -76,30 +75,38 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
 
   private Policy policy(StepContext ctx) {
     String resource = Names.service(project, region, name);
-    return ctx.call(
-        () ->
-            clients
-                .services()
-                .getIamPolicy(GetIamPolicyRequest.newBuilder().setResource(resource).build()));
+    return ctx.call(() -> clients.services().getIamPolicy(IamBindings.readRequest(resource)));
   }
 
   @Override
   protected Progress progress(Found found) {
     Service s = found.service();
-    if (s.getReconciling() || s.getObservedGeneration() != s.getGeneration()) {
+    if (s.getReconciling()) {
       return Progress.IN_PROGRESS;
     }
-    return switch (s.getTerminalCondition().getState()) {
-      case CONDITION_SUCCEEDED -> Progress.READY;
-      case CONDITION_FAILED -> Progress.FAILED;
-      default -> Progress.IN_PROGRESS;
-    };
+    // A failed reconciliation does not catch up: observedGeneration stays at the last serving
+    // revision's (service.proto, "reconciling"), so read the failure before comparing generations.
+    if (s.getTerminalCondition().getState() == Condition.State.CONDITION_FAILED) {
+      return Progress.FAILED;
+    }
+    if (s.getObservedGeneration() != s.getGeneration()) {
+      return Progress.IN_PROGRESS;
+    }
+    return s.getTerminalCondition().getState() == Condition.State.CONDITION_SUCCEEDED
+        ? Progress.READY
+        : Progress.IN_PROGRESS;
   }
 
   @Override
   protected String detail(Found found) {
     Condition c = found.service().getTerminalCondition();
-    return c.getState().name() + (c.getMessage().isEmpty() ? "" : ": " + c.getMessage());
+    String reason =
+        switch (c.getReasonsCase()) {
+          case REASON -> " (" + c.getReason().name() + ")";
+          case REVISION_REASON -> " (" + c.getRevisionReason().name() + ")";
+          default -> "";
+        };
+    return c.getState().name() + reason + (c.getMessage().isEmpty() ? "" : ": " + c.getMessage());
   }
 
   @Override
@@ -151,8 +158,23 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
   public void update(
       Found actual, ServiceWiring.Spec desired, List<FieldDiff> diff, StepContext ctx) {
     boolean serviceChanged = diff.stream().anyMatch(d -> !d.field().equals("allowUnauthenticated"));
+    boolean redeploy = diff.stream().anyMatch(d -> d.field().equals("latestRevision"));
     if (serviceChanged) {
-      readModifyWrite(actual.service(), s -> wiring.apply(s, desired).build(), "updated", ctx);
+      readModifyWrite(
+          actual.service(),
+          s -> {
+            Service.Builder wired = wiring.apply(s, desired);
+            if (redeploy) {
+              // An unchanged template makes no new revision: mark this deployment so it does.
+              wired
+                  .getTemplateBuilder()
+                  .putAnnotations(
+                      ServiceWiring.REDEPLOYED, ctx.executionId() + "@" + java.time.Instant.now());
+            }
+            return wired.build();
+          },
+          "updated",
+          ctx);
     }
     setInvokers(ctx);
   }
@@ -203,10 +225,7 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
     String resource = Names.service(project, region, name);
     ctx.call(
         () -> {
-          Policy current =
-              clients
-                  .services()
-                  .getIamPolicy(GetIamPolicyRequest.newBuilder().setResource(resource).build());
+          Policy current = clients.services().getIamPolicy(IamBindings.readRequest(resource));
           if (Objects.equals(PublicInvoker.isPublic(current), allowUnauthenticated)) {
             return current;
           }

@@ -3,6 +3,7 @@ package dev.runwire.job.steps;
 import com.google.cloud.compute.v1.Address;
 import com.google.cloud.compute.v1.Firewall;
 import com.google.cloud.compute.v1.Network;
+import com.google.cloud.compute.v1.Project;
 import com.google.cloud.compute.v1.Router;
 import com.google.cloud.compute.v1.Subnetwork;
 import com.google.cloud.redis.v1.Instance;
@@ -35,4 +36,7 @@ public interface Inventory {
   Optional<Service> service(String project, String region, String id);
 
   Optional<Secret> secret(String project, String id);
+
+  /** Compute's view of the project (its default compute service account). */
+  Optional<Project> computeProject(String project);
 }

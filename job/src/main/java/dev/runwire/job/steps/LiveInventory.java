@@ -3,6 +3,7 @@ package dev.runwire.job.steps;
 import com.google.cloud.compute.v1.Address;
 import com.google.cloud.compute.v1.Firewall;
 import com.google.cloud.compute.v1.Network;
+import com.google.cloud.compute.v1.Project;
 import com.google.cloud.compute.v1.Router;
 import com.google.cloud.compute.v1.Subnetwork;
 import com.google.cloud.redis.v1.Instance;
@@ -69,6 +70,11 @@ public final class LiveInventory implements Inventory {
   @Override
   public Optional<Secret> secret(String project, String id) {
     return get(() -> clients.secrets().getSecret(Names.secret(project, id)));
+  }
+
+  @Override
+  public Optional<Project> computeProject(String project) {
+    return get(() -> clients.projects().get(project));
   }
 
   private <T> Optional<T> get(ApiCall<T> call) {

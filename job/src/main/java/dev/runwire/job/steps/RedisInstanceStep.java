@@ -21,9 +21,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The Memorystore for Redis instance. Memory size and labels change in place; tier, AUTH, TLS,
- * connect mode, reserved range, network and version do not: apply refuses such a change (the
- * instance holds data), and destroy deletes the instance only with {@code allowDataLoss}.
+ * The Memorystore for Redis instance. Memory size, labels and AUTH change in place (PATCH; turning
+ * AUTH on gives a new AUTH string, which redis-auth-secret then stores), the version upgrades in
+ * place ({@code :upgrade}, later versions only); data is kept in each case. Tier, TLS, connect
+ * mode, reserved range and network are create-only: apply refuses such a change (the instance holds
+ * data), and destroy deletes the instance only with {@code allowDataLoss}. The reserved range is
+ * never compared after create: for private services access the request names an allocated range and
+ * GET answers a CIDR inside it (terraform-google-memorystore#89; the provider ignores it on read).
  */
 final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.Spec>
     implements Creator<RedisInstanceStep.Spec>,
@@ -91,7 +95,7 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
         i.getConnectMode().name(),
         i.getAuthEnabled(),
         i.getTransitEncryptionMode().name(),
-        i.getReservedIpRange(),
+        redis.reservedIpRange(), // never compared after create (see the class comment)
         Names.last(i.getAuthorizedNetwork()),
         i.getLabelsMap());
   }
@@ -117,6 +121,9 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
 
   @Override
   public void create(Spec desired, StepContext ctx) {
+    if (redis.connectMode() == ProvisioningRequest.ConnectMode.PRIVATE_SERVICE_ACCESS) {
+      PrivateServicesAccess.require(inventory, project, network, redis.reservedIpRange());
+    }
     Instance.Builder instance =
         Instance.newBuilder()
             .setTier(Instance.Tier.valueOf(desired.tier()))
@@ -143,17 +150,12 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
   @Override
   public Set<String> replacementFields() {
     return Set.of(
-        "tier",
-        "redisVersion",
-        "connectMode",
-        "authEnabled",
-        "transitEncryptionMode",
-        "reservedIpRange",
-        "authorizedNetwork");
+        "tier", "connectMode", "transitEncryptionMode", "reservedIpRange", "authorizedNetwork");
   }
 
   @Override
   public void update(Instance actual, Spec desired, List<FieldDiff> diff, StepContext ctx) {
+    RedisVersions.requireUpgrade(actual.getRedisVersion(), desired.redisVersion(), resource());
     List<String> paths = new ArrayList<>();
     Instance.Builder changed = actual.toBuilder();
     if (actual.getMemorySizeGb() != desired.memorySizeGb()) {
@@ -164,14 +166,25 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
       changed.putAllLabels(desired.labels());
       paths.add("labels");
     }
-    UpdateInstanceRequest request =
-        UpdateInstanceRequest.newBuilder()
-            .setInstance(changed)
-            .setUpdateMask(FieldMask.newBuilder().addAllPaths(paths))
-            .build();
-    ctx.startAndAwait(
-        () -> clients.redis().updateInstanceAsync(request),
-        "Redis instance " + redis.name() + " updated");
+    if (actual.getAuthEnabled() != desired.authEnabled()) {
+      changed.setAuthEnabled(desired.authEnabled());
+      paths.add("auth_enabled");
+    }
+    if (!paths.isEmpty()) {
+      UpdateInstanceRequest request =
+          UpdateInstanceRequest.newBuilder()
+              .setInstance(changed)
+              .setUpdateMask(FieldMask.newBuilder().addAllPaths(paths))
+              .build();
+      ctx.startAndAwait(
+          () -> clients.redis().updateInstanceAsync(request),
+          "Redis instance " + redis.name() + " updated");
+    }
+    if (!actual.getRedisVersion().equals(desired.redisVersion())) {
+      ctx.startAndAwait(
+          () -> clients.redis().upgradeInstanceAsync(actual.getName(), desired.redisVersion()),
+          "Redis instance " + redis.name() + " upgraded to " + desired.redisVersion());
+    }
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.runwire.job.steps;
 
+import com.google.cloud.run.v2.Condition;
 import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.EnvVar;
 import com.google.cloud.run.v2.EnvVarSource;
@@ -51,7 +52,20 @@ final class ServiceWiring {
       Map<String, String> env,
       Map<String, String> labels,
       Map<String, String> annotations,
-      Boolean allowUnauthenticated) {}
+      Boolean allowUnauthenticated,
+      String latestRevision) {}
+
+  /** {@link Spec#latestRevision} of a service whose last reconciliation did not fail. */
+  static final String SERVING = "serving";
+
+  /**
+   * {@link Spec#latestRevision} of a service whose last reconciliation failed: Cloud Run keeps the
+   * failed template and does not try it again, so apply deploys it again as a new revision.
+   */
+  static final String FAILED = "failed";
+
+  /** The template annotation that makes a redeploy of an unchanged template a new revision. */
+  static final String REDEPLOYED = "runwire.dev/redeployed";
 
   private final ProvisioningRequest request;
   private final ProvisioningRequest.EnvNames names;
@@ -86,7 +100,8 @@ final class ServiceWiring {
         env,
         ManagedMarks.label(),
         Map.of(ManagedMarks.LAST_APPLIED, lastApplied(request)),
-        allowUnauthenticated);
+        allowUnauthenticated,
+        SERVING);
   }
 
   /**
@@ -135,7 +150,11 @@ final class ServiceWiring {
         env,
         s.getLabelsMap(),
         s.getAnnotationsMap(),
-        allowUnauthenticated);
+        allowUnauthenticated,
+        !s.getReconciling()
+                && s.getTerminalCondition().getState() == Condition.State.CONDITION_FAILED
+            ? FAILED
+            : SERVING);
   }
 
   /** {@code base} with the desired wiring written over it; every other field as it was. */

@@ -33,6 +33,7 @@ public final class StepFactory {
       case EGRESS_SUBNET -> new EgressSubnetStep(request, clients, inventory);
       case REDIS_INSTANCE -> new RedisInstanceStep(request, clients, inventory);
       case REDIS_AUTH_SECRET -> new RedisAuthSecretStep(request, clients, inventory);
+      case REDIS_AUTH_ACCESS -> new RedisAuthAccessStep(request, clients, inventory);
       case VPC_CONNECTOR -> new VpcConnectorStep(request, clients, inventory);
       case FIREWALL -> new FirewallStep(request, clients, inventory);
       case STATIC_ADDRESS -> new StaticAddressStep(request, clients, inventory);

@@ -6,6 +6,7 @@ import static dev.runwire.job.engine.StepKind.CLOUD_RUN_SERVICE;
 import static dev.runwire.job.engine.StepKind.EGRESS_SUBNET;
 import static dev.runwire.job.engine.StepKind.FIREWALL;
 import static dev.runwire.job.engine.StepKind.NETWORK;
+import static dev.runwire.job.engine.StepKind.REDIS_AUTH_ACCESS;
 import static dev.runwire.job.engine.StepKind.REDIS_AUTH_SECRET;
 import static dev.runwire.job.engine.StepKind.REDIS_INSTANCE;
 import static dev.runwire.job.engine.StepKind.STATIC_ADDRESS;
@@ -80,6 +81,9 @@ class DagPlannerTest {
 
     assertEquals(Set.of(REDIS_INSTANCE), plan.node(REDIS_AUTH_SECRET).dependsOn());
     assertTrue(plan.node(CLOUD_RUN_SERVICE).dependsOn().contains(REDIS_AUTH_SECRET));
+    // Cloud Run checks the runtime account's access to the secret at deploy time.
+    assertEquals(Set.of(REDIS_AUTH_SECRET), plan.node(REDIS_AUTH_ACCESS).dependsOn());
+    assertTrue(plan.node(CLOUD_RUN_SERVICE).dependsOn().contains(REDIS_AUTH_ACCESS));
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.runwire.job.steps;
 
 import static dev.runwire.job.engine.StepKind.CLOUD_RUN_SERVICE;
+import static dev.runwire.job.engine.StepKind.REDIS_AUTH_ACCESS;
 import static dev.runwire.job.engine.StepKind.REDIS_AUTH_SECRET;
 import static dev.runwire.job.engine.StepKind.REDIS_INSTANCE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -149,7 +150,8 @@ class CloudRunServiceStepTest {
         request("apply", json -> json.getAsJsonObject("redis").addProperty("authEnabled", true));
 
     RunResult result =
-        harness.runSteps(request, REDIS_INSTANCE, REDIS_AUTH_SECRET, CLOUD_RUN_SERVICE);
+        harness.runSteps(
+            request, REDIS_INSTANCE, REDIS_AUTH_SECRET, REDIS_AUTH_ACCESS, CLOUD_RUN_SERVICE);
 
     assertEquals(
         Status.SUCCEEDED,
@@ -207,6 +209,82 @@ class CloudRunServiceStepTest {
     assertFalse(env(service).containsKey("REDIS_HOST"));
     assertFalse(service.getLabelsMap().containsKey("managed-by"));
     assertFalse(service.getAnnotationsMap().containsKey("runwire.dev/last-applied"));
+  }
+
+  /**
+   * A failed reconciliation keeps the last serving revision's observedGeneration (service.proto,
+   * "reconciling"): the step reads the FAILED terminal condition before it compares generations, so
+   * apply and destroy after a failed deploy end at once instead of at the step timeout.
+   */
+  @Test
+  void afterAFailedDeployApplyAndDestroyEndWithinSeconds() {
+    Consumer<JsonObject> auth =
+        json -> json.getAsJsonObject("redis").addProperty("authEnabled", true);
+    // No redis-auth-access step: the runtime account cannot read the secret, Cloud Run fails the
+    // first revision (a new service: observedGeneration stays empty).
+    RunResult failed =
+        harness.runSteps(
+            request("apply", auth), REDIS_INSTANCE, REDIS_AUTH_SECRET, CLOUD_RUN_SERVICE);
+    assertEquals(Status.FAILED, failed.outcome(CLOUD_RUN_SERVICE).status());
+    Service broken = service();
+    assertFalse(broken.getReconciling());
+    assertTrue(broken.getObservedGeneration() < broken.getGeneration(), broken::toString);
+    harness.stepTimeout(java.time.Duration.ofSeconds(30));
+    try {
+      long start = System.nanoTime();
+      StepOutcome apply =
+          harness
+              .runSteps(
+                  request("apply", auth), REDIS_INSTANCE, REDIS_AUTH_SECRET, CLOUD_RUN_SERVICE)
+              .outcome(CLOUD_RUN_SERVICE);
+      double applySeconds = (System.nanoTime() - start) / 1e9;
+      start = System.nanoTime();
+      StepOutcome destroy =
+          harness.runSteps(request("destroy", auth), CLOUD_RUN_SERVICE).outcome(CLOUD_RUN_SERVICE);
+      double destroySeconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf(
+          "after a failed deploy: apply %.2f s, destroy %.2f s%n", applySeconds, destroySeconds);
+
+      assertEquals(Status.FAILED, apply.status(), apply::message);
+      assertTrue(apply.message().contains("Permission denied on secret"), apply::message);
+      assertTrue(applySeconds < 10, "apply took " + applySeconds + " s");
+      assertEquals(Status.SUCCEEDED, destroy.status(), destroy::message);
+      assertTrue(destroySeconds < 10, "destroy took " + destroySeconds + " s");
+    } finally {
+      harness.stepTimeout(java.time.Duration.ofSeconds(60));
+    }
+  }
+
+  /**
+   * Cloud Run does not try a failed template again by itself, and an unchanged template makes no
+   * new revision: once the cause is fixed (here the secret grant), apply deploys it again.
+   */
+  @Test
+  void aFailedRevisionIsDeployedAgainOnceTheCauseIsFixed() {
+    Consumer<JsonObject> auth =
+        json -> json.getAsJsonObject("redis").addProperty("authEnabled", true);
+    RunResult failed =
+        harness.runSteps(
+            request("apply", auth), REDIS_INSTANCE, REDIS_AUTH_SECRET, CLOUD_RUN_SERVICE);
+    assertEquals(Status.FAILED, failed.outcome(CLOUD_RUN_SERVICE).status());
+
+    RunResult fixed =
+        harness.runSteps(
+            request("apply", auth),
+            REDIS_INSTANCE,
+            REDIS_AUTH_SECRET,
+            REDIS_AUTH_ACCESS,
+            CLOUD_RUN_SERVICE);
+
+    StepOutcome service = fixed.outcome(CLOUD_RUN_SERVICE);
+    assertEquals(Status.SUCCEEDED, service.status(), service::message);
+    assertEquals(Action.UPDATE, service.action());
+    assertTrue(
+        service.diff().stream().anyMatch(d -> d.field().equals("latestRevision")),
+        () -> "" + service.diff());
+    Service now = service();
+    assertEquals(now.getGeneration(), now.getObservedGeneration());
+    assertEquals(now.getLatestCreatedRevision(), now.getLatestReadyRevision());
   }
 
   private static StepOutcome run(String mode, Consumer<JsonObject> edit) {

@@ -1,6 +1,7 @@
 package dev.runwire.job.steps;
 
 import static dev.runwire.job.engine.StepKind.CLOUD_RUN_SERVICE;
+import static dev.runwire.job.engine.StepKind.REDIS_AUTH_ACCESS;
 import static dev.runwire.job.engine.StepKind.REDIS_AUTH_SECRET;
 import static dev.runwire.job.engine.StepKind.REDIS_INSTANCE;
 import static dev.runwire.job.engine.StepKind.VERIFY;
@@ -71,6 +72,7 @@ class VerifyStepTest {
                 "apply", json -> json.getAsJsonObject("redis").addProperty("authEnabled", true)),
             REDIS_INSTANCE,
             REDIS_AUTH_SECRET,
+            REDIS_AUTH_ACCESS,
             CLOUD_RUN_SERVICE,
             VERIFY);
 
