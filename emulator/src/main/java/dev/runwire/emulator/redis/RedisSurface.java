@@ -11,6 +11,7 @@ import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.ApiSurface;
 import dev.runwire.emulator.core.CloudCore;
+import dev.runwire.emulator.core.Connectors;
 import dev.runwire.emulator.core.LatencyKey;
 import dev.runwire.emulator.core.LongRunningCollection;
 import dev.runwire.emulator.core.Networks;
@@ -18,6 +19,7 @@ import dev.runwire.emulator.core.RangeReservations;
 import dev.runwire.emulator.core.Reply;
 import dev.runwire.emulator.core.Routes;
 import dev.runwire.emulator.core.RunningOperation;
+import dev.runwire.emulator.network.Reachability;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,10 +100,12 @@ public final class RedisSurface implements ApiSurface {
       List.of("REDIS_3_2", "REDIS_4_0", "REDIS_5_0", "REDIS_6_X", "REDIS_7_0", "REDIS_7_2");
 
   /** One instance: the API resource, its AUTH string and the server behind it. */
-  private static final class Stored {
+  static final class Stored {
     Instance.Builder instance;
     String authString;
     RedisServers.RedisServer server;
+
+    InstanceFront front;
 
     Stored(Instance.Builder instance, String authString) {
       this.instance = instance;
@@ -112,10 +116,17 @@ public final class RedisSurface implements ApiSurface {
   private final CloudCore core;
   private final Networks networks;
   private final RedisServers servers;
+  private final Reachability reachability;
   private final LongRunningCollection<Stored, Instance> instances;
 
   public RedisSurface(CloudCore core, Networks networks) {
+    this(core, networks, Connectors.NONE);
+  }
+
+  /** With the connectors Cloud Run workloads may reach an instance through. */
+  public RedisSurface(CloudCore core, Networks networks, Connectors connectors) {
     this.core = core;
+    this.reachability = new Reachability(core, networks, connectors);
     this.networks = networks;
     this.servers = new RedisServers(core.processes(), core.workDir().resolve("redis"));
     this.instances =
@@ -136,7 +147,7 @@ public final class RedisSurface implements ApiSurface {
 
   @Override
   public List<LatencyKey> latencyKeys() {
-    return List.of(CREATE, UPDATE, DELETE);
+    return List.of(CREATE, UPDATE, DELETE, Reachability.BLOCKED_HOLD);
   }
 
   /** Which redis-server serves instances, for the start-up banner. */
@@ -210,7 +221,16 @@ public final class RedisSurface implements ApiSurface {
         failure = "redis-server could not be started: " + e.getMessage();
       }
     }
+    InstanceFront front = null;
+    if (server != null) {
+      try {
+        front = InstanceFronts.open(core, reachability, s, 0);
+      } catch (IOException e) {
+        failure = "the instance's port could not be opened: " + e.getMessage();
+      }
+    }
     RedisServers.RedisServer started = server;
+    InstanceFront opened = front;
     String failed = failure;
     boolean keep =
         core.locked(
@@ -226,10 +246,11 @@ public final class RedisSurface implements ApiSurface {
                 return false;
               }
               s.server = started;
+              s.front = opened;
               s.instance
                   .setState(Instance.State.READY)
                   .setHost("127.0.0.1")
-                  .setPort(started.port())
+                  .setPort(opened.port())
                   .setCurrentLocationId(s.instance.getLocationId())
                   .setPersistenceIamIdentity(
                       "serviceAccount:service-local@cloud-redis.iam.gserviceaccount.com");
@@ -239,12 +260,13 @@ public final class RedisSurface implements ApiSurface {
               }
               if (s.instance.getReadReplicasMode()
                   == Instance.ReadReplicasMode.READ_REPLICAS_ENABLED) {
-                s.instance.setReadEndpoint("127.0.0.1").setReadEndpointPort(started.port());
+                s.instance.setReadEndpoint("127.0.0.1").setReadEndpointPort(opened.port());
               }
               op.succeed(s.instance.build());
               return true;
             });
     if (!keep) {
+      InstanceFronts.close(opened);
       servers.stop(started);
     }
   }
@@ -400,6 +422,7 @@ public final class RedisSurface implements ApiSurface {
 
           @Override
           public void stopped(Stored s) {
+            InstanceFronts.close(s.front);
             servers.stop(s.server);
           }
         });
@@ -775,7 +798,7 @@ public final class RedisSurface implements ApiSurface {
         (s, instance) -> {
           RedisServers.RedisServer server;
           try {
-            server = startServer(instance, s.authString, instance.getPort());
+            server = startServer(instance, s.authString, 0);
           } catch (IOException e) {
             LOG.warning(
                 "redis-server for "
@@ -784,12 +807,20 @@ public final class RedisSurface implements ApiSurface {
                     + e.getMessage());
             return;
           }
+          core.locked(() -> s.server = server);
+          InstanceFront front;
+          try {
+            front = InstanceFronts.open(core, reachability, s, instance.getPort());
+          } catch (IOException e) {
+            LOG.warning("the port of " + instance.getName() + " could not be opened: " + e);
+            return;
+          }
           core.locked(
               () -> {
-                s.server = server;
-                s.instance.setPort(server.port());
+                s.front = front;
+                s.instance.setPort(front.port());
                 if (s.instance.getReadEndpointPort() != 0) {
-                  s.instance.setReadEndpointPort(server.port());
+                  s.instance.setReadEndpointPort(front.port());
                 }
               });
         });
@@ -811,6 +842,7 @@ public final class RedisSurface implements ApiSurface {
     core.locked(
         () -> {
           instances.all().forEach(s -> running.add(s.server));
+          instances.all().forEach(s -> InstanceFronts.close(s.front));
           instances.clear();
         });
     running.parallelStream().forEach(servers::stop);

@@ -9,6 +9,7 @@ import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.CloudCore;
 import dev.runwire.emulator.core.ProcessOutput;
 import dev.runwire.emulator.core.RunningOperation;
+import dev.runwire.emulator.core.Workloads;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -202,6 +203,19 @@ final class JobRunner {
       }
       if (p != null) {
         Process process = p;
+        // Its connections to Redis instances are judged by the execution's network settings.
+        core.workloads()
+            .register(
+                process,
+                core.locked(
+                    () ->
+                        new Workloads.Workload(
+                            "job task",
+                            e.getName() + "/tasks/" + index,
+                            run.project,
+                            e.getName().split("/")[3],
+                            e.getTemplate().getServiceAccount(),
+                            e.getTemplate().getVpcAccess())));
         run.live.add(process);
         core.locked(
             () -> {
