@@ -29,15 +29,13 @@ final class InstanceFronts {
             core.locked(
                 () -> {
                   RedisServers.RedisServer server = s.server;
-                  return server == null ? 0 : backendPort(server);
+                  if (server == null) {
+                    return 0;
+                  }
+                  return s.tls != null ? s.tls.port : server.port();
                 }),
         () -> core.locked(() -> target(s.instance.build())),
         reachability);
-  }
-
-  /** The port the front relays to: the TLS port when the server has one. */
-  static int backendPort(RedisServers.RedisServer server) {
-    return server.port();
   }
 
   /** The instance as the network sees it. */

@@ -106,6 +106,7 @@ public final class RedisSurface implements ApiSurface {
     RedisServers.RedisServer server;
 
     InstanceFront front;
+    InstanceTls tls;
 
     Stored(Instance.Builder instance, String authString) {
       this.instance = instance;
@@ -201,11 +202,14 @@ public final class RedisSurface implements ApiSurface {
   }
 
   /** The instance's redis-server, configured as the instance says. */
-  private RedisServers.RedisServer startServer(Instance instance, String auth, int preferredPort)
-      throws IOException {
+  private RedisServers.RedisServer startServer(
+      Stored s, Instance instance, String auth, int preferredPort) throws IOException {
     String id = instance.getName().substring(instance.getName().lastIndexOf('/') + 1);
+    InstanceTls tls = InstanceTls.prepare(instance, core.workDir().resolve("redis"));
+    core.locked(() -> s.tls = tls);
     RedisServers.RedisServer server =
-        servers.start(id, auth, instance.getMemorySizeGb() * GIB, preferredPort);
+        servers.start(
+            id, auth, instance.getMemorySizeGb() * GIB, preferredPort, InstanceTls.conf(tls));
     servers.configSet(server, liveConfigs(instance.getRedisConfigsMap()));
     return server;
   }
@@ -216,7 +220,7 @@ public final class RedisSurface implements ApiSurface {
     String failure = fault.orElse(null);
     if (failure == null) {
       try {
-        server = startServer(core.locked(() -> s.instance.build()), s.authString, 0);
+        server = startServer(s, core.locked(() -> s.instance.build()), s.authString, 0);
       } catch (IOException e) {
         failure = "redis-server could not be started: " + e.getMessage();
       }
@@ -254,6 +258,7 @@ public final class RedisSurface implements ApiSurface {
                   .setCurrentLocationId(s.instance.getLocationId())
                   .setPersistenceIamIdentity(
                       "serviceAccount:service-local@cloud-redis.iam.gserviceaccount.com");
+              InstanceTls.describe(s.tls, s.instance);
               s.instance.clearNodes().addNodes(node(0, s.instance.getLocationId()));
               if (s.instance.getTier() == Instance.Tier.STANDARD_HA) {
                 s.instance.addNodes(node(1, s.instance.getAlternativeLocationId()));
@@ -515,10 +520,9 @@ public final class RedisSurface implements ApiSurface {
     switch (in.getTransitEncryptionMode()) {
       case TRANSIT_ENCRYPTION_MODE_UNSPECIFIED, DISABLED ->
           out.setTransitEncryptionMode(Instance.TransitEncryptionMode.DISABLED);
-      case SERVER_AUTHENTICATION ->
-          throw ApiException.invalidArgument(
-              "instance.transitEncryptionMode",
-              "SERVER_AUTHENTICATION (TLS) is not served by the local cloud; use DISABLED locally");
+      case SERVER_AUTHENTICATION -> {
+        // Served: redis-server's TLS port behind the instance's port, CA in serverCaCerts.
+      }
       default ->
           throw ApiException.invalidArgument(
               "instance.transitEncryptionMode", "use SERVER_AUTHENTICATION (1) or DISABLED (2)");
@@ -798,7 +802,7 @@ public final class RedisSurface implements ApiSurface {
         (s, instance) -> {
           RedisServers.RedisServer server;
           try {
-            server = startServer(instance, s.authString, 0);
+            server = startServer(s, instance, s.authString, 0);
           } catch (IOException e) {
             LOG.warning(
                 "redis-server for "
@@ -819,6 +823,7 @@ public final class RedisSurface implements ApiSurface {
               () -> {
                 s.front = front;
                 s.instance.setPort(front.port());
+                InstanceTls.describe(s.tls, s.instance);
                 if (s.instance.getReadEndpointPort() != 0) {
                   s.instance.setReadEndpointPort(front.port());
                 }

@@ -14,6 +14,7 @@ import com.google.cloud.compute.v1.Subnetwork;
 import com.google.cloud.compute.v1.SubnetworksClient;
 import com.google.cloud.redis.v1.CloudRedisClient;
 import com.google.cloud.redis.v1.Instance;
+import com.google.cloud.redis.v1.TlsCertificate;
 import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.EnvVar;
 import com.google.cloud.run.v2.Execution;
@@ -245,6 +246,31 @@ class ReachabilityContractTest {
     assertFalse(runTask(cache, wired, "REDIS_AUTH", "wrong-" + auth));
     assertTrue(lastDecision().allowed(), "the network carried it; redis refused the AUTH");
     assertTrue(runTask(cache, wired, "REDIS_AUTH", auth));
+  }
+
+  @Test
+  void tlsInstanceServesItsCaAndAnswersOnlyTlsClientsThatTrustIt() throws Exception {
+    Instance cache =
+        instance(
+            "secure",
+            Instance.newBuilder()
+                .setAuthEnabled(true)
+                .setTransitEncryptionMode(Instance.TransitEncryptionMode.SERVER_AUTHENTICATION));
+    String auth = redis.getInstanceAuthString(cache.getName()).getAuthString();
+
+    assertEquals(
+        Instance.TransitEncryptionMode.SERVER_AUTHENTICATION, cache.getTransitEncryptionMode());
+    assertEquals(1, cache.getServerCaCertsCount());
+    TlsCertificate ca = cache.getServerCaCerts(0);
+    assertTrue(ca.getCert().startsWith("-----BEGIN CERTIFICATE-----"), ca.getCert());
+    assertFalse(ca.getSerialNumber().isEmpty());
+    assertEquals(40, ca.getSha1Fingerprint().length(), ca.getSha1Fingerprint());
+    assertTrue(ca.getExpireTime().getSeconds() > ca.getCreateTime().getSeconds());
+    VpcAccess wired = directVpc("default", VpcAccess.VpcEgress.PRIVATE_RANGES_ONLY);
+
+    assertTrue(runTask(cache, wired, "REDIS_AUTH", auth, "REDIS_CA", ca.getCert()));
+    assertFalse(runTask(cache, wired, "REDIS_AUTH", auth), "a plain client is not answered");
+    assertTrue(lastDecision().allowed(), "the network carried it; the server wanted TLS");
   }
 
   @Test
