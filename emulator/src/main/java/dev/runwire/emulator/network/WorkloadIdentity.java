@@ -1,9 +1,12 @@
 package dev.runwire.emulator.network;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -19,14 +22,15 @@ import java.util.OptionalLong;
 public final class WorkloadIdentity {
 
   private static final Path PROC = Path.of("/proc");
+  // tcp6 first: Java clients open dual-stack sockets, listed there even for 127.0.0.1.
   private static final List<Path> TABLES =
-      List.of(PROC.resolve("net/tcp"), PROC.resolve("net/tcp6"));
+      List.of(PROC.resolve("net/tcp6"), PROC.resolve("net/tcp"));
 
   private WorkloadIdentity() {}
 
   /** Can this platform name the peer of a loopback connection? (Linux with a readable /proc.) */
   public static boolean supported() {
-    return Files.isReadable(TABLES.get(0)) && Files.isDirectory(PROC.resolve("self/fd"));
+    return Files.isReadable(PROC.resolve("net/tcp")) && Files.isDirectory(PROC.resolve("self/fd"));
   }
 
   /**
@@ -63,15 +67,34 @@ public final class WorkloadIdentity {
       if (!Files.isReadable(table)) {
         continue;
       }
-      List<String> lines = Files.readAllLines(table);
-      for (int i = 1; i < lines.size(); i++) {
-        String[] f = lines.get(i).trim().split("\\s+");
+      String[] lines = read(table).split("\n");
+      for (int i = 1; i < lines.length; i++) {
+        String[] f = lines[i].trim().split("\\s+");
         if (f.length > 9 && f[1].endsWith(local) && f[2].endsWith(remote) && !f[9].equals("0")) {
           return Optional.of(f[9]);
         }
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The whole table in as few reads as possible: the kernel walks its socket hash again for every
+   * read(2) of these files, so small reads multiply the cost.
+   */
+  private static String read(Path table) throws IOException {
+    byte[] buf = new byte[256 * 1024];
+    int total = 0;
+    try (InputStream in = Files.newInputStream(table)) {
+      int n;
+      while ((n = in.read(buf, total, buf.length - total)) > 0) {
+        total += n;
+        if (total == buf.length) {
+          buf = Arrays.copyOf(buf, buf.length * 2);
+        }
+      }
+    }
+    return new String(buf, 0, total, StandardCharsets.US_ASCII);
   }
 
   private static boolean holds(long pid, String link) {

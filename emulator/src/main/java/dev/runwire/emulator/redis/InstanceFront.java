@@ -12,6 +12,8 @@ import java.net.SocketException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -22,15 +24,24 @@ import java.util.logging.Logger;
  * Reachability} whether Google's network would carry it, and then relays bytes unchanged to the
  * instance's redis-server (plain or TLS alike: it decides on the connection, not the protocol) or
  * drops it the way a blocked packet is dropped: the connection hangs, then is reset (at once in the
- * {@code instant} profile). Two threads per relayed connection, blocking I/O: a slow reader stops
- * the writer (back-pressure), and an end of stream on one side half-closes the other, so both sides
- * close cleanly.
+ * {@code instant} profile). Two pooled threads per relayed connection, blocking I/O: a slow reader
+ * stops the writer (back-pressure), and an end of stream on one side half-closes the other, so both
+ * sides close cleanly.
  */
 final class InstanceFront implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(InstanceFront.class.getName());
   private static final int BUFFER = 16 * 1024;
   private static final AtomicInteger THREADS = new AtomicInteger();
+
+  /** Relay threads are reused: starting two threads per connection cost more than the relay. */
+  private static final ExecutorService RELAYS =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "redis-front-relay-" + THREADS.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+          });
 
   private final ServerSocket server;
   private final IntSupplier backendPort;
@@ -86,7 +97,7 @@ final class InstanceFront implements AutoCloseable {
         return;
       }
       open.add(client);
-      thread("redis-front-" + port() + "-in", () -> serve(client)).start();
+      RELAYS.execute(() -> serve(client));
     }
   }
 
@@ -112,7 +123,7 @@ final class InstanceFront implements AutoCloseable {
     }
     open.add(backend);
     AtomicInteger ended = new AtomicInteger();
-    thread("redis-front-" + port() + "-out", () -> pump(backend, client, ended)).start();
+    RELAYS.execute(() -> pump(backend, client, ended));
     pump(client, backend, ended);
   }
 
