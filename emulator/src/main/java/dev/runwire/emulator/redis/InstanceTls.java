@@ -3,7 +3,7 @@ package dev.runwire.emulator.redis;
 import com.google.cloud.redis.v1.Instance;
 import com.google.cloud.redis.v1.TlsCertificate;
 import com.google.protobuf.Timestamp;
-import dev.runwire.emulator.core.FreePorts;
+import dev.runwire.processes.FreePorts;
 import dev.runwire.emulator.network.Reachability;
 import java.io.IOException;
 import java.nio.file.Path;
