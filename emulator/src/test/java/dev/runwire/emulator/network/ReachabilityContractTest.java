@@ -220,21 +220,41 @@ class ReachabilityContractTest {
 
   @Test
   void privateServiceAccessNeedsTheServiceNetworkingPeering() throws Exception {
+    // Set up private services access the way gcloud does (an instance cannot be created without
+    // it), then lose the peering out of band: the connection must fail until it is back.
+    post(
+        "/compute/v1/projects/" + PROJECT + "/global/addresses",
+        "{\"name\":\"google-managed\",\"purpose\":\"VPC_PEERING\",\"addressType\":\"INTERNAL\","
+            + "\"prefixLength\":16,\"network\":\"projects/"
+            + PROJECT
+            + "/global/networks/default\"}");
+    post(
+        "/v1/services/servicenetworking.googleapis.com/connections",
+        "{\"network\":\"projects/"
+            + dev.runwire.emulator.core.Projects.number(PROJECT)
+            + "/global/networks/default\",\"reservedPeeringRanges\":[\"google-managed\"]}");
     Instance cache =
         instance(
             "psa",
-            Instance.newBuilder().setConnectMode(Instance.ConnectMode.PRIVATE_SERVICE_ACCESS));
+            Instance.newBuilder()
+                .setConnectMode(Instance.ConnectMode.PRIVATE_SERVICE_ACCESS)
+                .setReservedIpRange("google-managed"));
+    VpcAccess wired = directVpc("default", VpcAccess.VpcEgress.PRIVATE_RANGES_ONLY);
+    String network = "projects/" + PROJECT + "/global/networks/default";
+    String peering =
+        "{\"name\":\"servicenetworking-googleapis-com\",\"network\":"
+            + "\"https://www.googleapis.com/compute/v1/projects/sn-tp/global/networks/servicenetworking\","
+            + "\"state\":\"ACTIVE\"}";
 
-    assertFalse(runTask(cache, directVpc("default", VpcAccess.VpcEgress.PRIVATE_RANGES_ONLY)));
+    assertTrue(runTask(cache, wired));
+
+    cloud.changeOutOfBand(network, "{\"peerings\":[]}");
+    assertFalse(runTask(cache, wired));
     assertBlocked(
         "has no private services access connection (peering servicenetworking-googleapis-com)");
 
-    cloud.changeOutOfBand(
-        "projects/" + PROJECT + "/global/networks/default",
-        "{\"peerings\":[{\"name\":\"servicenetworking-googleapis-com\",\"network\":"
-            + "\"https://www.googleapis.com/compute/v1/projects/sn-tp/global/networks/servicenetworking\","
-            + "\"state\":\"ACTIVE\"}]}");
-    assertTrue(runTask(cache, directVpc("default", VpcAccess.VpcEgress.PRIVATE_RANGES_ONLY)));
+    cloud.changeOutOfBand(network, "{\"peerings\":[" + peering + "]}");
+    assertTrue(runTask(cache, wired));
   }
 
   @Test
@@ -374,6 +394,19 @@ class ReachabilityContractTest {
     NetworkLog.Decision d = lastDecision();
     assertFalse(d.allowed(), d.describe());
     assertTrue(d.reason().contains(reason), d.reason());
+  }
+
+  private static String post(String path, String body) throws Exception {
+    HttpResponse<String> r =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(cloud.baseUrl() + path))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertEquals(200, r.statusCode(), r.body());
+    return r.body();
   }
 
   private static HttpResponse<String> get(String url) throws Exception {
