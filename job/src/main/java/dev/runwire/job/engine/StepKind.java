@@ -6,12 +6,14 @@ public enum StepKind {
   EGRESS_SUBNET("egress-subnet"),
   REDIS_INSTANCE("redis-instance"),
   REDIS_AUTH_SECRET("redis-auth-secret"),
+  REDIS_CA_SECRET("redis-ca-secret"),
   VPC_CONNECTOR("vpc-connector"),
   FIREWALL("firewall"),
   STATIC_ADDRESS("static-address"),
   CLOUD_ROUTER("cloud-router"),
   CLOUD_NAT("cloud-nat"),
   CLOUD_RUN_SERVICE("cloud-run-service"),
+  PROBE_JOB("probe-job"),
   VERIFY("verify");
 
   private final String wire;

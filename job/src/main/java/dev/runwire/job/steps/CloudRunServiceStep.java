@@ -141,6 +141,7 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
       throw missing(ctx);
     }
     Service service = wiring.apply(Service.getDefaultInstance(), desired).build();
+    grantSecrets(null, desired, ctx);
     ctx.startAndAwait(
         () -> clients.services().createServiceAsync(Names.location(project, region), service, name),
         "service " + name + " created");
@@ -152,9 +153,31 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
       Found actual, ServiceWiring.Spec desired, List<FieldDiff> diff, StepContext ctx) {
     boolean serviceChanged = diff.stream().anyMatch(d -> !d.field().equals("allowUnauthenticated"));
     if (serviceChanged) {
+      grantSecrets(actual.service(), desired, ctx);
       readModifyWrite(actual.service(), s -> wiring.apply(s, desired).build(), "updated", ctx);
     }
     setInvokers(ctx);
+  }
+
+  /**
+   * The runtime account may read the secrets the wiring references before the new revision needs
+   * them (Cloud Run fails a revision whose account cannot). The account is the service's, or for a
+   * new service the project's default compute account, as Cloud Run picks it.
+   */
+  private void grantSecrets(Service existing, ServiceWiring.Spec desired, StepContext ctx) {
+    List<String> secrets =
+        desired.env().values().stream()
+            .filter(v -> v != null && v.startsWith("secret:"))
+            .map(v -> SecretAccess.secretOf(project, v))
+            .toList();
+    if (secrets.isEmpty()) {
+      return;
+    }
+    String account = existing == null ? "" : existing.getTemplate().getServiceAccount();
+    if (account.isEmpty()) {
+      account = ctx.call(() -> clients.projects().get(project)).getDefaultServiceAccount();
+    }
+    SecretAccess.grant(clients, ctx, secrets, "serviceAccount:" + account);
   }
 
   @Override
