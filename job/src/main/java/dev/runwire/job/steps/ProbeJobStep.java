@@ -44,13 +44,33 @@ import java.util.TreeMap;
 final class ProbeJobStep extends ResourceStep<Job, ProbeJobStep.Spec>
     implements Creator<ProbeJobStep.Spec>, Updater<Job, ProbeJobStep.Spec>, Deleter<Job> {
 
-  /** The managed fields; {@code vpcAccess} in its JSON form, env in the service's spec form. */
+  /**
+   * The managed fields; {@code vpcAccess} in its JSON form, env in the service's spec form. {@code
+   * envNames} catches a variable the service no longer has (a map diff compares only the desired
+   * keys).
+   */
   record Spec(
       String image,
       String serviceAccount,
       String vpcAccess,
+      String envNames,
       Map<String, String> env,
-      Map<String, String> labels) {}
+      Map<String, String> labels) {
+    Spec(
+        String image,
+        String serviceAccount,
+        String vpcAccess,
+        Map<String, String> env,
+        Map<String, String> labels) {
+      this(
+          image,
+          serviceAccount,
+          vpcAccess,
+          String.join(",", new TreeMap<>(env).keySet()),
+          env,
+          labels);
+    }
+  }
 
   private static final JsonFormat.Printer JSON =
       JsonFormat.printer().omittingInsignificantWhitespace();

@@ -187,12 +187,21 @@ class VerifyStepTest {
 
   /** What apply runs for a default-network Direct VPC request, from the instance to verify. */
   static StepOutcome applyAndVerify(dev.runwire.schemas.ProvisioningRequest request) {
+    return applyAndVerify(harness, request);
+  }
+
+  static StepOutcome applyAndVerify(
+      CloudHarness harness, dev.runwire.schemas.ProvisioningRequest request) {
     return harness
         .runSteps(request, REDIS_INSTANCE, CLOUD_RUN_SERVICE, PROBE_JOB, VERIFY)
         .outcome(VERIFY);
   }
 
   static NetworkLog.Decision lastDecision() {
+    return lastDecision(harness);
+  }
+
+  static NetworkLog.Decision lastDecision(CloudHarness harness) {
     List<NetworkLog.Decision> all = harness.cloud.networkLog();
     assertFalse(all.isEmpty(), "no connection was decided");
     return all.get(all.size() - 1);
