@@ -15,6 +15,7 @@ import dev.runwire.emulator.core.HttpFront;
 import dev.runwire.emulator.core.ImageCommands;
 import dev.runwire.emulator.core.LatencyKey;
 import dev.runwire.emulator.core.LatencyProfile;
+import dev.runwire.emulator.core.NetworkLog;
 import dev.runwire.emulator.core.Networks;
 import dev.runwire.emulator.core.RecordedRequest;
 import dev.runwire.emulator.core.StateFile;
@@ -95,7 +96,7 @@ public final class LocalCloud implements AutoCloseable {
     VpcAccessSurface vpcAccess = new VpcAccessSurface(core, networks);
     Connectors connectors = vpcAccess.connectors();
     SecretManagerSurface secrets = new SecretManagerSurface(core);
-    this.redis = new RedisSurface(core, networks);
+    this.redis = new RedisSurface(core, networks, connectors);
     RunSurface run = new RunSurface(core, networks, connectors, secrets);
     ServiceNetworkingSurface serviceNetworking = compute.serviceNetworking();
     this.surfaces = List.of(redis, run, secrets, compute, vpcAccess, serviceNetworking);
@@ -213,6 +214,15 @@ public final class LocalCloud implements AutoCloseable {
 
   public void resetLog() {
     core.log().clear();
+    core.networkLog().clear();
+  }
+
+  /**
+   * The network's decisions since the last {@link #resetLog()}: each connection to a Redis
+   * instance, the workload that made it, allowed or blocked, and why.
+   */
+  public List<NetworkLog.Decision> networkLog() {
+    return core.networkLog().entries();
   }
 
   /** Faults to inject; changes apply to the next request. */
@@ -309,6 +319,9 @@ public final class LocalCloud implements AutoCloseable {
         resetLog();
         return ok("log cleared");
       }
+      case "GET /admin/network" -> {
+        return core.networkLog().entriesJson();
+      }
       case "GET /admin/counters" -> {
         return core.log().countersJson();
       }
@@ -349,7 +362,7 @@ public final class LocalCloud implements AutoCloseable {
                   + method
                   + " "
                   + path
-                  + "; see GET /admin/info, /admin/state, /admin/requests, /admin/counters,"
+                  + "; see GET /admin/info, /admin/state, /admin/requests, /admin/network, /admin/counters,"
                   + " /admin/faults and POST /admin/reset, /admin/faults, /admin/resources:patch,"
                   + " /admin/save");
     }

@@ -100,6 +100,12 @@ public final class OfficialClients {
     return open(() -> ExecutionsClient.create(b.build()));
   }
 
+  public static com.google.cloud.run.v2.TasksClient tasks(LocalCloud cloud) {
+    com.google.cloud.run.v2.TasksSettings.Builder b =
+        local(com.google.cloud.run.v2.TasksSettings.newHttpJsonBuilder(), cloud);
+    return open(() -> com.google.cloud.run.v2.TasksClient.create(b.build()));
+  }
+
   // --- Secret Manager v1, Memorystore for Redis v1, Serverless VPC Access v1
   // ----------------------
 

@@ -152,6 +152,51 @@ class RunJobsContractTest {
         jobs.getJob(created.getName()).getLatestCreatedExecution().getCompletionStatus());
   }
 
+  /**
+   * Run v2 Tasks: each task of an execution is a resource named {@code <execution>-task<index>}
+   * whose {@code lastAttemptResult} holds the exit code of its last attempt and a status that is OK
+   * only when it succeeded (google/cloud/run/v2/task.proto); this is how a caller learns why a task
+   * failed.
+   */
+  @Test
+  void tasksShowTheLastAttemptsExitCode() throws Exception {
+    Job created =
+        jobs.createJobAsync(PARENT, job(PROBE, 2, 1, "FAIL_ATTEMPTS", "1"), "tasks").get();
+    Execution done = jobs.runJobAsync(created.getName()).get();
+    com.google.cloud.run.v2.TasksClient tasks = local.open(OfficialClients::tasks);
+
+    List<com.google.cloud.run.v2.Task> listed = new java.util.ArrayList<>();
+    tasks.listTasks(done.getName()).iterateAll().forEach(listed::add);
+    assertEquals(2, listed.size());
+    String execId = done.getName().substring(done.getName().lastIndexOf('/') + 1);
+    com.google.cloud.run.v2.Task first =
+        tasks.getTask(done.getName() + "/tasks/" + execId + "-task0");
+    assertEquals(0, first.getIndex());
+    assertEquals(1, first.getRetried());
+    assertEquals(0, first.getLastAttemptResult().getExitCode());
+    assertEquals(0, first.getLastAttemptResult().getStatus().getCode());
+    assertTrue(first.hasCompletionTime());
+
+    Job broken =
+        jobs.createJobAsync(PARENT, job(PROBE, 1, 0, "FAIL_ATTEMPTS", "9"), "tasks-fail").get();
+    assertThrows(ExecutionException.class, () -> jobs.runJobAsync(broken.getName()).get());
+    String failedExec = jobs.getJob(broken.getName()).getLatestCreatedExecution().getName();
+    com.google.cloud.run.v2.Task failed =
+        tasks.listTasks(failedExec).iterateAll().iterator().next();
+    assertEquals(3, failed.getLastAttemptResult().getExitCode());
+    assertTrue(failed.getLastAttemptResult().getStatus().getCode() != 0);
+    assertEquals(
+        Condition.State.CONDITION_FAILED,
+        failed.getConditionsList().stream()
+            .filter(c -> c.getType().equals("Completed"))
+            .findFirst()
+            .orElseThrow()
+            .getState());
+    assertThrows(
+        com.google.api.gax.rpc.NotFoundException.class,
+        () -> tasks.getTask(failedExec + "/tasks/nope-task0"));
+  }
+
   @Test
   void taskPastItsTimeoutIsKilledAndFails() throws Exception {
     Job created = jobs.createJobAsync(PARENT, job(PROBE, 1, 0, "SLEEP", "30"), "slow").get();

@@ -102,7 +102,7 @@ final class Execution {
                 config.taskIndex(),
                 config.taskCount());
         targets = mine.size();
-        StepFactory factory = new StepFactory(clients, inventory);
+        StepFactory factory = new StepFactory(clients, inventory, config.probeImage());
         for (DriftSweep.Target target : mine) {
           if (target.request() == null) {
             unchecked.add(target.region() + "/" + target.service() + ": " + target.problem());
@@ -121,7 +121,9 @@ final class Execution {
         Inventory inventory = new LiveInventory(clients, retry);
         results.add(
             reconciler.reconcile(
-                request, request.requestId(), new StepFactory(clients, inventory)));
+                request,
+                request.requestId(),
+                new StepFactory(clients, inventory, config.probeImage())));
       }
     } catch (RuntimeException e) {
       // Not a step's failure (those are outcomes): e.g. the sweep's list call was refused.

@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
  *     data loss); checked at start, before any API call
  * @param parallelism how many steps may run at once; 1 runs them one by one in {@code stepOrder}
  * @param stepOrder the order of a one-by-one run (the plan's order for steps not listed)
+ * @param probeImage the image of the probe job ({@code RUNWIRE_PROBE_IMAGE}); locally {@code
+ *     local/runwire-job}, which the local cloud maps to the job jar; null when neither is known
  */
 public record JobConfig(
     String request,
@@ -37,7 +39,13 @@ public record JobConfig(
     int taskIndex,
     int taskCount,
     int taskAttempt,
+    String probeImage,
     List<String> problems) {
+
+  public static final String PROBE_IMAGE = "RUNWIRE_PROBE_IMAGE";
+
+  /** The image the local cloud maps to the job jar. */
+  public static final String LOCAL_PROBE_IMAGE = "local/runwire-job";
 
   public static final String REQUEST = JobEnvironment.REQUEST;
   public static final String EVENTS_TOPIC = JobEnvironment.EVENTS_TOPIC;
@@ -92,7 +100,20 @@ public record JobConfig(
         taskIndex,
         taskCount,
         integer(env, "CLOUD_RUN_TASK_ATTEMPT", 0, 0, problems),
+        probeImage(env),
         List.copyOf(problems));
+  }
+
+  /**
+   * {@code RUNWIRE_PROBE_IMAGE}; else, against the local cloud, {@code local/runwire-job}. On
+   * Google Cloud terraform-bootstrap sets it to the job's own image (the probe is the same binary).
+   */
+  private static String probeImage(Map<String, String> env) {
+    String explicit = blankToNull(env.get(PROBE_IMAGE));
+    if (explicit != null) {
+      return explicit;
+    }
+    return blankToNull(env.get(CloudEndpoints.LOCAL_CLOUD_ENV)) != null ? LOCAL_PROBE_IMAGE : null;
   }
 
   private static Duration duration(

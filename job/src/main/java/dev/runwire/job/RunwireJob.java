@@ -1,6 +1,7 @@
 package dev.runwire.job;
 
 import dev.runwire.job.events.EventSinks;
+import dev.runwire.job.probe.RedisProbe;
 import dev.runwire.schemas.MessageCodec;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.ProvisioningRequest.Mode;
@@ -29,6 +30,7 @@ import java.util.Map;
  * java -jar runwire-job.jar                                # RUNWIRE_REQUEST, its own mode
  * java -jar runwire-job.jar apply|plan|drift-check|destroy request.json
  * java -jar runwire-job.jar validate request.json          # only validate, touch nothing
+ * java -jar runwire-job.jar probe                          # in the probe job: reach Redis
  * </pre>
  *
  * Exit codes: 0 success, 1 a step failed, 2 invalid input or configuration (nothing was touched), 3
@@ -43,7 +45,7 @@ public final class RunwireJob {
   public static final int DRIFT = 3;
 
   private static final String USAGE =
-      "usage: runwire-job [apply|plan|drift-check|destroy|validate <request.json|->]\n"
+      "usage: runwire-job [apply|plan|drift-check|destroy|validate <request.json|->] | probe\n"
           + "       (without arguments the request is read from RUNWIRE_REQUEST)";
 
   private final Map<String, String> env;
@@ -75,6 +77,10 @@ public final class RunwireJob {
 
   /** Runs the job; returns the exit code. Never throws for bad input. */
   public int run(String... args) {
+    if (args.length == 1 && args[0].equals("probe")) {
+      // Inside the probe job: the service's network path, no request, no API calls.
+      return new RedisProbe(env, out).run();
+    }
     JobConfig config = JobConfig.fromEnv(env);
     Mode cliMode = null;
     String text;

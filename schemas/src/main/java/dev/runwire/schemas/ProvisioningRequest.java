@@ -24,7 +24,8 @@ public record ProvisioningRequest(
     StaticEgressIp staticEgressIp,
     Boolean allowDataLoss,
     Scope scope,
-    List<AdoptKind> adopt) {
+    List<AdoptKind> adopt,
+    Boolean verify) {
 
   public static final String API_VERSION = "runwire.dev/v1";
 
@@ -34,6 +35,43 @@ public record ProvisioningRequest(
     allowDataLoss = allowDataLoss != null && allowDataLoss;
     // Absent stays absent (null), so a request written back holds exactly what was sent.
     adopt = adopt == null ? null : Collections.unmodifiableList(new ArrayList<>(adopt));
+  }
+
+  /** A request without {@code verify} (apply verifies anyway; drift-check does not). */
+  public ProvisioningRequest(
+      String apiVersion,
+      String requestId,
+      Mode mode,
+      Target target,
+      Service service,
+      Redis redis,
+      Egress egress,
+      StaticEgressIp staticEgressIp,
+      Boolean allowDataLoss,
+      Scope scope,
+      List<AdoptKind> adopt) {
+    this(
+        apiVersion,
+        requestId,
+        mode,
+        target,
+        service,
+        redis,
+        egress,
+        staticEgressIp,
+        allowDataLoss,
+        scope,
+        adopt,
+        null);
+  }
+
+  /**
+   * Whether this run proves the path with the probe job: always in apply; in drift-check only when
+   * the request asks ({@code verify: true}), because it costs a job execution; never in plan or
+   * destroy.
+   */
+  public boolean runsProbe() {
+    return mode == Mode.APPLY || (mode == Mode.DRIFT_CHECK && Boolean.TRUE.equals(verify));
   }
 
   /** A request that adopts nothing. */
@@ -98,7 +136,8 @@ public record ProvisioningRequest(
         staticEgressIp,
         allowDataLoss,
         scope,
-        adopt);
+        adopt,
+        verify);
   }
 
   public enum Mode {

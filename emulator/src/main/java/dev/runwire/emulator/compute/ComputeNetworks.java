@@ -1,7 +1,9 @@
 package dev.runwire.emulator.compute;
 
 import com.google.cloud.compute.v1.Address;
+import com.google.cloud.compute.v1.Firewall;
 import com.google.cloud.compute.v1.Network;
+import com.google.cloud.compute.v1.NetworkPeering;
 import com.google.cloud.compute.v1.Subnetwork;
 import com.google.cloud.compute.v1.SubnetworkSecondaryRange;
 import dev.runwire.emulator.core.Networks;
@@ -110,6 +112,25 @@ final class ComputeNetworks implements Networks {
   @Override
   public void holdSubnet(String subnet, String user, Instant releaseAt) {
     state.subnetHolds.computeIfAbsent(subnet, k -> new LinkedHashMap<>()).put(user, releaseAt);
+  }
+
+  @Override
+  public List<Firewall> firewalls(String project, String network) {
+    state.ensureProject(project);
+    String link = networkRef(project, network).link();
+    return state.firewalls.list("projects/" + project + "/").stream()
+        .filter(f -> f.getNetwork().equals(link))
+        .toList();
+  }
+
+  @Override
+  public List<String> peeringNames(String project, String network) {
+    state.ensureProject(project);
+    return state
+        .networks
+        .get(networkRef(project, network).relative())
+        .map(n -> n.getPeeringsList().stream().map(NetworkPeering::getName).toList())
+        .orElse(List.of());
   }
 
   /** Called by LocalCloud after the surfaces reset; the Compute surface already cleared all. */

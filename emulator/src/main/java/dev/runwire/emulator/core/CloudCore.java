@@ -52,6 +52,9 @@ public final class CloudCore implements AutoCloseable {
   private final ExecutorService workers;
   private volatile String baseUrl = "";
 
+  private final Workloads workloads = new Workloads();
+  private final NetworkLog networkLog = new NetworkLog();
+
   public CloudCore(Config config) {
     this.config = config;
     this.ids = new Ids(config.seed());
@@ -144,6 +147,16 @@ public final class CloudCore implements AutoCloseable {
 
   public LongRunningOperations operations() {
     return operations;
+  }
+
+  /** The process trees that run as Cloud Run workloads, for the network's per-connection check. */
+  public Workloads workloads() {
+    return workloads;
+  }
+
+  /** Network decisions (who connected to which Redis instance, allowed or blocked, and why). */
+  public NetworkLog networkLog() {
+    return networkLog;
   }
 
   public ChildProcesses processes() {

@@ -48,6 +48,19 @@ public interface Networks {
   /** Back to a new project's state. */
   void reset();
 
+  /**
+   * The network's VPC firewall rules (done ones, any order), for the per-connection reachability
+   * check. None by default.
+   */
+  default List<com.google.cloud.compute.v1.Firewall> firewalls(String project, String network) {
+    return List.of();
+  }
+
+  /** The names of the network's {@code peerings[]} (e.g. servicenetworking-googleapis-com). */
+  default List<String> peeringNames(String project, String network) {
+    return List.of();
+  }
+
   /** A subnetwork: its IPv4 primary range and the network it belongs to (short names). */
   record Subnet(String project, String region, String name, String network, String ipCidrRange) {
 

@@ -103,6 +103,13 @@ final class RedisServers {
   /** Starts a server on {@code preferredPort} if it is free (0: any port), else on a free one. */
   RedisServer start(String instanceId, String password, long maxMemoryBytes, int preferredPort)
       throws IOException {
+    return start(instanceId, password, maxMemoryBytes, preferredPort, "");
+  }
+
+  /** As above, with {@code extraConf} (e.g. the TLS settings) appended to the configuration. */
+  RedisServer start(
+      String instanceId, String password, long maxMemoryBytes, int preferredPort, String extraConf)
+      throws IOException {
     Path redis = binary.orElseThrow(() -> new IOException(missingMessage()));
     IOException last = null;
     for (int attempt = 0; attempt < 3; attempt++) {
@@ -125,6 +132,7 @@ final class RedisServers {
       if (password != null) {
         conf.append("requirepass ").append(password).append('\n');
       }
+      conf.append(extraConf);
       ProcessBuilder pb =
           new ProcessBuilder(redis.toString(), "-")
               .redirectErrorStream(true)

@@ -11,6 +11,7 @@ import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.ApiSurface;
 import dev.runwire.emulator.core.CloudCore;
+import dev.runwire.emulator.core.Connectors;
 import dev.runwire.emulator.core.LatencyKey;
 import dev.runwire.emulator.core.LongRunningCollection;
 import dev.runwire.emulator.core.Networks;
@@ -18,6 +19,7 @@ import dev.runwire.emulator.core.RangeReservations;
 import dev.runwire.emulator.core.Reply;
 import dev.runwire.emulator.core.Routes;
 import dev.runwire.emulator.core.RunningOperation;
+import dev.runwire.emulator.network.Reachability;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -98,10 +100,13 @@ public final class RedisSurface implements ApiSurface {
       List.of("REDIS_3_2", "REDIS_4_0", "REDIS_5_0", "REDIS_6_X", "REDIS_7_0", "REDIS_7_2");
 
   /** One instance: the API resource, its AUTH string and the server behind it. */
-  private static final class Stored {
+  static final class Stored {
     Instance.Builder instance;
     String authString;
     RedisServers.RedisServer server;
+
+    InstanceFront front;
+    InstanceTls tls;
 
     Stored(Instance.Builder instance, String authString) {
       this.instance = instance;
@@ -112,10 +117,17 @@ public final class RedisSurface implements ApiSurface {
   private final CloudCore core;
   private final Networks networks;
   private final RedisServers servers;
+  private final Reachability reachability;
   private final LongRunningCollection<Stored, Instance> instances;
 
   public RedisSurface(CloudCore core, Networks networks) {
+    this(core, networks, Connectors.NONE);
+  }
+
+  /** With the connectors Cloud Run workloads may reach an instance through. */
+  public RedisSurface(CloudCore core, Networks networks, Connectors connectors) {
     this.core = core;
+    this.reachability = new Reachability(core, networks, connectors);
     this.networks = networks;
     this.servers = new RedisServers(core.processes(), core.workDir().resolve("redis"));
     this.instances =
@@ -136,7 +148,7 @@ public final class RedisSurface implements ApiSurface {
 
   @Override
   public List<LatencyKey> latencyKeys() {
-    return List.of(CREATE, UPDATE, DELETE);
+    return List.of(CREATE, UPDATE, DELETE, Reachability.BLOCKED_HOLD);
   }
 
   /** Which redis-server serves instances, for the start-up banner. */
@@ -190,11 +202,14 @@ public final class RedisSurface implements ApiSurface {
   }
 
   /** The instance's redis-server, configured as the instance says. */
-  private RedisServers.RedisServer startServer(Instance instance, String auth, int preferredPort)
-      throws IOException {
+  private RedisServers.RedisServer startServer(
+      Stored s, Instance instance, String auth, int preferredPort) throws IOException {
     String id = instance.getName().substring(instance.getName().lastIndexOf('/') + 1);
+    InstanceTls tls = InstanceTls.prepare(instance, core.workDir().resolve("redis"));
+    core.locked(() -> s.tls = tls);
     RedisServers.RedisServer server =
-        servers.start(id, auth, instance.getMemorySizeGb() * GIB, preferredPort);
+        servers.start(
+            id, auth, instance.getMemorySizeGb() * GIB, preferredPort, InstanceTls.conf(tls));
     servers.configSet(server, liveConfigs(instance.getRedisConfigsMap()));
     return server;
   }
@@ -205,12 +220,21 @@ public final class RedisSurface implements ApiSurface {
     String failure = fault.orElse(null);
     if (failure == null) {
       try {
-        server = startServer(core.locked(() -> s.instance.build()), s.authString, 0);
+        server = startServer(s, core.locked(() -> s.instance.build()), s.authString, 0);
       } catch (IOException e) {
         failure = "redis-server could not be started: " + e.getMessage();
       }
     }
+    InstanceFront front = null;
+    if (server != null) {
+      try {
+        front = InstanceFronts.open(core, reachability, s, 0);
+      } catch (IOException e) {
+        failure = "the instance's port could not be opened: " + e.getMessage();
+      }
+    }
     RedisServers.RedisServer started = server;
+    InstanceFront opened = front;
     String failed = failure;
     boolean keep =
         core.locked(
@@ -226,25 +250,28 @@ public final class RedisSurface implements ApiSurface {
                 return false;
               }
               s.server = started;
+              s.front = opened;
               s.instance
                   .setState(Instance.State.READY)
                   .setHost("127.0.0.1")
-                  .setPort(started.port())
+                  .setPort(opened.port())
                   .setCurrentLocationId(s.instance.getLocationId())
                   .setPersistenceIamIdentity(
                       "serviceAccount:service-local@cloud-redis.iam.gserviceaccount.com");
+              InstanceTls.describe(s.tls, s.instance);
               s.instance.clearNodes().addNodes(node(0, s.instance.getLocationId()));
               if (s.instance.getTier() == Instance.Tier.STANDARD_HA) {
                 s.instance.addNodes(node(1, s.instance.getAlternativeLocationId()));
               }
               if (s.instance.getReadReplicasMode()
                   == Instance.ReadReplicasMode.READ_REPLICAS_ENABLED) {
-                s.instance.setReadEndpoint("127.0.0.1").setReadEndpointPort(started.port());
+                s.instance.setReadEndpoint("127.0.0.1").setReadEndpointPort(opened.port());
               }
               op.succeed(s.instance.build());
               return true;
             });
     if (!keep) {
+      InstanceFronts.close(opened);
       servers.stop(started);
     }
   }
@@ -400,6 +427,7 @@ public final class RedisSurface implements ApiSurface {
 
           @Override
           public void stopped(Stored s) {
+            InstanceFronts.close(s.front);
             servers.stop(s.server);
           }
         });
@@ -492,10 +520,9 @@ public final class RedisSurface implements ApiSurface {
     switch (in.getTransitEncryptionMode()) {
       case TRANSIT_ENCRYPTION_MODE_UNSPECIFIED, DISABLED ->
           out.setTransitEncryptionMode(Instance.TransitEncryptionMode.DISABLED);
-      case SERVER_AUTHENTICATION ->
-          throw ApiException.invalidArgument(
-              "instance.transitEncryptionMode",
-              "SERVER_AUTHENTICATION (TLS) is not served by the local cloud; use DISABLED locally");
+      case SERVER_AUTHENTICATION -> {
+        // Served: redis-server's TLS port behind the instance's port, CA in serverCaCerts.
+      }
       default ->
           throw ApiException.invalidArgument(
               "instance.transitEncryptionMode", "use SERVER_AUTHENTICATION (1) or DISABLED (2)");
@@ -775,7 +802,7 @@ public final class RedisSurface implements ApiSurface {
         (s, instance) -> {
           RedisServers.RedisServer server;
           try {
-            server = startServer(instance, s.authString, instance.getPort());
+            server = startServer(s, instance, s.authString, 0);
           } catch (IOException e) {
             LOG.warning(
                 "redis-server for "
@@ -784,12 +811,21 @@ public final class RedisSurface implements ApiSurface {
                     + e.getMessage());
             return;
           }
+          core.locked(() -> s.server = server);
+          InstanceFront front;
+          try {
+            front = InstanceFronts.open(core, reachability, s, instance.getPort());
+          } catch (IOException e) {
+            LOG.warning("the port of " + instance.getName() + " could not be opened: " + e);
+            return;
+          }
           core.locked(
               () -> {
-                s.server = server;
-                s.instance.setPort(server.port());
+                s.front = front;
+                s.instance.setPort(front.port());
+                InstanceTls.describe(s.tls, s.instance);
                 if (s.instance.getReadEndpointPort() != 0) {
-                  s.instance.setReadEndpointPort(server.port());
+                  s.instance.setReadEndpointPort(front.port());
                 }
               });
         });
@@ -811,6 +847,7 @@ public final class RedisSurface implements ApiSurface {
     core.locked(
         () -> {
           instances.all().forEach(s -> running.add(s.server));
+          instances.all().forEach(s -> InstanceFronts.close(s.front));
           instances.clear();
         });
     running.parallelStream().forEach(servers::stop);

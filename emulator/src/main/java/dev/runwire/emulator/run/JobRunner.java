@@ -3,12 +3,15 @@ package dev.runwire.emulator.run;
 import com.google.cloud.run.v2.Condition;
 import com.google.cloud.run.v2.Container;
 import com.google.cloud.run.v2.Execution;
+import com.google.cloud.run.v2.Task;
+import com.google.cloud.run.v2.TaskAttemptResult;
 import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.CloudCore;
 import dev.runwire.emulator.core.ProcessOutput;
 import dev.runwire.emulator.core.RunningOperation;
+import dev.runwire.emulator.core.Workloads;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,6 +46,10 @@ final class JobRunner {
     private final RunningOperation operation;
     private final Set<Process> live = ConcurrentHashMap.newKeySet();
     private final List<String> failures = new ArrayList<>();
+
+    /** The execution's tasks by index, made when it starts (Run v2 Task resources). */
+    private final Map<Integer, Task.Builder> tasks = new TreeMap<>();
+
     private volatile boolean cancelled;
     private boolean started;
 
@@ -59,6 +67,11 @@ final class JobRunner {
 
     Execution.Builder execution() {
       return execution;
+    }
+
+    /** The tasks made so far, by index (lock held). */
+    Map<Integer, Task.Builder> tasks() {
+      return tasks;
     }
   }
 
@@ -124,6 +137,9 @@ final class JobRunner {
                           "Completed", Condition.State.CONDITION_RECONCILING, null, core.now()));
               changed(run);
               int tasks = e.getTaskCount();
+              for (int i = 0; i < tasks; i++) {
+                run.tasks.put(i, newTask(e, i));
+              }
               int parallelism =
                   e.getParallelism() > 0 ? Math.min(e.getParallelism(), tasks) : tasks;
               return new Plan(argv, env, tasks, parallelism);
@@ -203,6 +219,19 @@ final class JobRunner {
       boolean killed = false;
       if (p != null) {
         Process process = p;
+        // Its connections to Redis instances are judged by the execution's network settings.
+        core.workloads()
+            .register(
+                process,
+                core.locked(
+                    () ->
+                        new Workloads.Workload(
+                            "job task",
+                            e.getName() + "/tasks/" + index,
+                            run.project,
+                            e.getName().split("/")[3],
+                            e.getTemplate().getServiceAccount(),
+                            e.getTemplate().getVpcAccess())));
         run.live.add(process);
         java.util.concurrent.atomic.AtomicBoolean killedNow =
             new java.util.concurrent.atomic.AtomicBoolean();
@@ -220,9 +249,11 @@ final class JobRunner {
                                 process.destroyForcibly();
                               }
                             }));
+        int attemptNumber = attempt;
         core.locked(
             () -> {
               e.setRunningCount(e.getRunningCount() + 1);
+              taskStarted(run, index, attemptNumber);
               changed(run);
             });
         boolean finished = waitFor(process, timeout);
@@ -232,9 +263,11 @@ final class JobRunner {
         run.live.remove(process);
         killed = killedNow.get();
         int exit = finished ? process.exitValue() : -1;
+        boolean last = (finished && exit == 0) || attempt >= maxRetries || run.cancelled;
         core.locked(
             () -> {
               e.setRunningCount(e.getRunningCount() - 1);
+              taskAttempted(run, index, finished, exit, timeout, last);
               changed(run);
             });
         if (finished && exit == 0) {
@@ -287,6 +320,91 @@ final class JobRunner {
             changed(run);
           });
     }
+  }
+
+  /**
+   * A task as Run v2 shows it before it runs (google/cloud/run/v2/task.proto): its name is the
+   * execution's id with {@code -task<index>}, and it copies the execution's task template.
+   */
+  private Task.Builder newTask(Execution.Builder e, int index) {
+    String execShort = e.getName().substring(e.getName().lastIndexOf('/') + 1);
+    var t = e.getTemplate();
+    return Task.newBuilder()
+        .setName(e.getName() + "/tasks/" + execShort + "-task" + index)
+        .setUid(core.ids().uuid())
+        .setGeneration(1)
+        .setObservedGeneration(1)
+        .setCreateTime(core.now())
+        .setUpdateTime(core.now())
+        .setJob(e.getJob())
+        .setExecution(execShort)
+        .setIndex(index)
+        .addAllContainers(t.getContainersList())
+        .setMaxRetries(t.getMaxRetries())
+        .setTimeout(t.getTimeout())
+        .setServiceAccount(t.getServiceAccount())
+        .setVpcAccess(t.getVpcAccess())
+        .setReconciling(true)
+        .addConditions(
+            Specs.condition("Started", Condition.State.CONDITION_PENDING, null, core.now()))
+        .addConditions(
+            Specs.condition("Completed", Condition.State.CONDITION_PENDING, null, core.now()));
+  }
+
+  /** An attempt of task {@code index} started (lock held). */
+  private void taskStarted(Run run, int index, int attempt) {
+    Task.Builder t = run.tasks.get(index);
+    if (t == null) {
+      return;
+    }
+    t.setStartTime(core.now()).setRetried(attempt).setUpdateTime(core.now());
+    setCondition(t, "Started", Condition.State.CONDITION_SUCCEEDED, null);
+  }
+
+  /**
+   * An attempt of task {@code index} ended (lock held): {@code lastAttemptResult} holds its exit
+   * code and a status that is OK only when it succeeded; a timed-out attempt has no exit code
+   * (task.proto: "This may be unset if the container was unable to exit cleanly").
+   */
+  private void taskAttempted(
+      Run run, int index, boolean finished, int exit, Duration timeout, boolean last) {
+    Task.Builder t = run.tasks.get(index);
+    if (t == null) {
+      return;
+    }
+    TaskAttemptResult.Builder result = TaskAttemptResult.newBuilder();
+    if (finished) {
+      result.setExitCode(exit);
+      if (exit != 0) {
+        result.setStatus(
+            com.google.rpc.Status.newBuilder()
+                .setCode(com.google.rpc.Code.UNKNOWN_VALUE)
+                .setMessage("Task failed with exit code " + exit));
+      }
+    } else {
+      result.setStatus(
+          com.google.rpc.Status.newBuilder()
+              .setCode(com.google.rpc.Code.DEADLINE_EXCEEDED_VALUE)
+              .setMessage("Task timed out after " + timeout));
+    }
+    t.setLastAttemptResult(result).setUpdateTime(core.now());
+    if (last) {
+      t.setCompletionTime(core.now()).setReconciling(false);
+      boolean ok = finished && exit == 0;
+      setCondition(
+          t,
+          "Completed",
+          ok ? Condition.State.CONDITION_SUCCEEDED : Condition.State.CONDITION_FAILED,
+          ok ? null : result.getStatus().getMessage());
+    }
+    t.setEtag(Specs.etag(t.build()));
+  }
+
+  private void setCondition(Task.Builder t, String type, Condition.State state, String message) {
+    List<Condition> kept = new ArrayList<>(t.getConditionsList());
+    kept.removeIf(c -> c.getType().equals(type));
+    kept.add(Specs.condition(type, state, message, core.now()));
+    t.clearConditions().addAllConditions(kept);
   }
 
   /**

@@ -9,7 +9,9 @@ import com.google.cloud.run.v2.ExecutionTemplate;
 import com.google.cloud.run.v2.Job;
 import com.google.cloud.run.v2.ListExecutionsResponse;
 import com.google.cloud.run.v2.ListJobsResponse;
+import com.google.cloud.run.v2.ListTasksResponse;
 import com.google.cloud.run.v2.RunJobRequest;
+import com.google.cloud.run.v2.Task;
 import com.google.cloud.run.v2.TaskTemplate;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
@@ -98,6 +100,8 @@ final class RunJobs {
         .get(job + "/executions", this::listExecutions)
         .get(execution, this::getExecution)
         .post(execution + ":cancel", this::cancelExecution)
+        .get(execution + "/tasks", this::listTasks)
+        .get(execution + "/tasks/{task}", this::getTask)
         .get(job + ":getIamPolicy", r -> iam.get(jobs.existingName(r), r))
         .post(job + ":setIamPolicy", r -> iam.set(jobs.existingName(r), r));
   }
@@ -400,6 +404,29 @@ final class RunJobs {
         ListExecutionsResponse.newBuilder().setNextPageToken(page.nextPageToken());
     page.items().forEach(run -> out.addExecutions(run.execution().build()));
     return Reply.of(out);
+  }
+
+  /** Tasks.GetTask: a task of an execution, with its last attempt's result. */
+  private Reply getTask(ApiRequest request) {
+    String name = executionName(request) + "/tasks/" + request.var("task");
+    JobRunner.Run run = requireExecution(executionName(request));
+    return run.tasks().values().stream()
+        .filter(t -> t.getName().equals(name))
+        .findFirst()
+        .map(t -> Reply.of(t.build()))
+        .orElseThrow(() -> ApiException.notFound(name));
+  }
+
+  /** Tasks.ListTasks: the execution's tasks by index. */
+  private Reply listTasks(ApiRequest request) {
+    JobRunner.Run run = requireExecution(executionName(request));
+    List<Task> all = run.tasks().values().stream().map(Task.Builder::build).toList();
+    Pages.Page<Task> page =
+        Pages.of(all, request.queryInt("pageSize", 0), request.query("pageToken"), 1000);
+    return Reply.of(
+        ListTasksResponse.newBuilder()
+            .addAllTasks(page.items())
+            .setNextPageToken(page.nextPageToken()));
   }
 
   private Reply cancelExecution(ApiRequest request) {

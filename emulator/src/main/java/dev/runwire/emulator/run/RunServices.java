@@ -25,6 +25,7 @@ import dev.runwire.emulator.core.Regions;
 import dev.runwire.emulator.core.Reply;
 import dev.runwire.emulator.core.Routes;
 import dev.runwire.emulator.core.RunningOperation;
+import dev.runwire.emulator.core.Workloads;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -426,7 +427,22 @@ final class RunServices {
       throws ServiceProcesses.StartFailure {
     List<String> argv = new ArrayList<>(command);
     argv.addAll(container.getArgsList());
-    return LOCAL_URI + processes.start(name, revision, argv, env).port();
+    Workloads.Workload workload =
+        core.locked(
+            () -> {
+              Stored s = services.get(name);
+              RevisionTemplate t =
+                  s == null ? RevisionTemplate.getDefaultInstance() : s.service.getTemplate();
+              String[] parts = name.split("/");
+              return new Workloads.Workload(
+                  "service revision",
+                  revision,
+                  parts[1],
+                  parts[3],
+                  t.getServiceAccount(),
+                  t.getVpcAccess());
+            });
+    return LOCAL_URI + processes.start(name, revision, argv, env, workload).port();
   }
 
   private Reply delete(ApiRequest request) {

@@ -2,6 +2,7 @@ package dev.runwire.emulator.run;
 
 import dev.runwire.emulator.core.CloudCore;
 import dev.runwire.emulator.core.ProcessOutput;
+import dev.runwire.emulator.core.Workloads;
 import dev.runwire.processes.FreePorts;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -51,7 +52,11 @@ final class ServiceProcesses {
 
   /** Replaces the service's process with {@code revision}'s and waits until it listens. */
   synchronized Running start(
-      String service, String revision, List<String> argv, Map<String, String> env)
+      String service,
+      String revision,
+      List<String> argv,
+      Map<String, String> env,
+      Workloads.Workload workload)
       throws StartFailure {
     stop(service);
     int port = portFor(service);
@@ -82,6 +87,8 @@ final class ServiceProcesses {
       throw new StartFailure(
           "The container could not be started: " + argv.get(0) + ": " + e.getMessage());
     }
+    // Its connections to Redis instances are judged by the revision's network settings.
+    core.workloads().register(p, workload);
     if (!FreePorts.awaitListening(port, core.serviceStartTimeout(), p)) {
       String why =
           p.isAlive()

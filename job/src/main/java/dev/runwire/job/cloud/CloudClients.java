@@ -74,6 +74,10 @@ public final class CloudClients implements AutoCloseable {
   private VpcAccessServiceClient vpcAccess;
   private ServicesClient services;
   private SecretManagerServiceClient secrets;
+  private com.google.cloud.run.v2.JobsClient jobs;
+  private com.google.cloud.run.v2.TasksClient tasks;
+  private com.google.cloud.run.v2.ExecutionsClient executions;
+  private com.google.cloud.compute.v1.ProjectsClient projects;
 
   public CloudClients(CloudEndpoints endpoints, WaitPolicy waits) {
     this.endpoints = endpoints;
@@ -186,6 +190,59 @@ public final class CloudClients implements AutoCloseable {
                   ServicesClient.create(settings(Api.RUN, ServicesSettings.newHttpJsonBuilder())));
     }
     return services;
+  }
+
+  /** Cloud Run jobs (the probe job runwire manages next to each service). */
+  public synchronized com.google.cloud.run.v2.JobsClient jobs() {
+    if (jobs == null) {
+      jobs =
+          made(
+              () ->
+                  com.google.cloud.run.v2.JobsClient.create(
+                      settings(
+                          Api.RUN, com.google.cloud.run.v2.JobsSettings.newHttpJsonBuilder())));
+    }
+    return jobs;
+  }
+
+  /** Cloud Run executions (the probe's run). */
+  public synchronized com.google.cloud.run.v2.ExecutionsClient executions() {
+    if (executions == null) {
+      executions =
+          made(
+              () ->
+                  com.google.cloud.run.v2.ExecutionsClient.create(
+                      settings(
+                          Api.RUN,
+                          com.google.cloud.run.v2.ExecutionsSettings.newHttpJsonBuilder())));
+    }
+    return executions;
+  }
+
+  /** Cloud Run tasks: how an execution's task ended ({@code lastAttemptResult}). */
+  public synchronized com.google.cloud.run.v2.TasksClient tasks() {
+    if (tasks == null) {
+      tasks =
+          made(
+              () ->
+                  com.google.cloud.run.v2.TasksClient.create(
+                      settings(
+                          Api.RUN, com.google.cloud.run.v2.TasksSettings.newHttpJsonBuilder())));
+    }
+    return tasks;
+  }
+
+  /** Compute projects (the default compute service account a new service runs as). */
+  public synchronized com.google.cloud.compute.v1.ProjectsClient projects() {
+    if (projects == null) {
+      projects =
+          made(
+              () ->
+                  com.google.cloud.compute.v1.ProjectsClient.create(
+                      settings(
+                          Api.COMPUTE, com.google.cloud.compute.v1.ProjectsSettings.newBuilder())));
+    }
+    return projects;
   }
 
   public synchronized SecretManagerServiceClient secrets() {

@@ -6,8 +6,10 @@ import static dev.runwire.job.engine.StepKind.CLOUD_RUN_SERVICE;
 import static dev.runwire.job.engine.StepKind.EGRESS_SUBNET;
 import static dev.runwire.job.engine.StepKind.FIREWALL;
 import static dev.runwire.job.engine.StepKind.NETWORK;
+import static dev.runwire.job.engine.StepKind.PROBE_JOB;
 import static dev.runwire.job.engine.StepKind.REDIS_AUTH_ACCESS;
 import static dev.runwire.job.engine.StepKind.REDIS_AUTH_SECRET;
+import static dev.runwire.job.engine.StepKind.REDIS_CA_SECRET;
 import static dev.runwire.job.engine.StepKind.REDIS_INSTANCE;
 import static dev.runwire.job.engine.StepKind.STATIC_ADDRESS;
 import static dev.runwire.job.engine.StepKind.VERIFY;
@@ -25,16 +27,19 @@ import java.util.Set;
  * The one place that decides the shape of the step DAG from a request:
  *
  * <pre>
- * network ─┬─ redis-instance ── redis-auth-secret ── redis-auth-access ─┐  (AUTH only)
+ * network ─┬─ redis-instance ─┬─ redis-auth-secret ── redis-auth-access ┐  (AUTH only)
+ *          │                 └─ redis-ca-secret ────────────────────────┤  (TLS only)
  *          ├─ egress-subnet ─┬─ vpc-connector (connector mode) ─────────┤
  *          │                 └──────────────────────────────────────────┤
- *          ├─ firewall (custom networks) ───────────────────────────────├─ cloud-run-service ─ verify
- *          └─ cloud-router ─┐                                           │
- *   static-address ─────────┴─ cloud-nat (+ egress-subnet) ─────────────┘  (static egress IP only)
+ *          ├─ firewall (custom networks) ───────────────────────────────├─ cloud-run-service ─┐
+ *          └─ cloud-router ─┐                                           │                     │
+ *   static-address ─────────┴─ cloud-nat (+ egress-subnet) ─────────────┘   probe-job ─ verify
  * </pre>
  *
- * Steps that do not apply are left out. {@code destroy} runs the same graph reversed, without
- * verify.
+ * Steps that do not apply are left out. {@code probe-job} (the Cloud Run job that proves the path
+ * from the service's own network settings) is planned whenever the probe may run: apply and plan
+ * always, drift-check only with {@code verify: true} (a scoped sweep stays list-only). {@code
+ * destroy} runs the same graph reversed, without verify (the probe job is deleted).
  */
 public final class DagPlanner {
 
@@ -51,6 +56,10 @@ public final class DagPlanner {
     boolean firewall = !"default".equals(request.target().network());
     boolean staticIp = request.wantsStaticEgressIp();
     boolean auth = request.redis().authEnabled();
+    boolean tls =
+        request.redis().transitEncryption()
+            == ProvisioningRequest.TransitEncryption.SERVER_AUTHENTICATION;
+    boolean probe = request.mode() != Mode.DRIFT_CHECK || request.runsProbe();
 
     List<Plan.Node> nodes = new ArrayList<>();
     nodes.add(node(NETWORK));
@@ -62,6 +71,9 @@ public final class DagPlanner {
       nodes.add(node(REDIS_AUTH_SECRET, REDIS_INSTANCE));
       // Cloud Run refuses a revision whose account cannot read a secret it references.
       nodes.add(node(REDIS_AUTH_ACCESS, REDIS_AUTH_SECRET));
+    }
+    if (tls) {
+      nodes.add(node(REDIS_CA_SECRET, REDIS_INSTANCE));
     }
     if (connector) {
       nodes.add(node(VPC_CONNECTOR, subnet ? EGRESS_SUBNET : NETWORK));
@@ -83,6 +95,7 @@ public final class DagPlanner {
             EGRESS_SUBNET,
             REDIS_AUTH_SECRET,
             REDIS_AUTH_ACCESS,
+            REDIS_CA_SECRET,
             VPC_CONNECTOR,
             FIREWALL,
             CLOUD_NAT)) {
@@ -91,7 +104,12 @@ public final class DagPlanner {
       }
     }
     nodes.add(new Plan.Node(CLOUD_RUN_SERVICE, serviceNeeds));
-    nodes.add(node(VERIFY, CLOUD_RUN_SERVICE));
+    if (probe) {
+      nodes.add(node(PROBE_JOB, CLOUD_RUN_SERVICE));
+      nodes.add(node(VERIFY, PROBE_JOB));
+    } else {
+      nodes.add(node(VERIFY, CLOUD_RUN_SERVICE));
+    }
     return new Plan(nodes);
   }
 

@@ -7,12 +7,14 @@ public enum StepKind {
   REDIS_INSTANCE("redis-instance"),
   REDIS_AUTH_SECRET("redis-auth-secret"),
   REDIS_AUTH_ACCESS("redis-auth-access"),
+  REDIS_CA_SECRET("redis-ca-secret"),
   VPC_CONNECTOR("vpc-connector"),
   FIREWALL("firewall"),
   STATIC_ADDRESS("static-address"),
   CLOUD_ROUTER("cloud-router"),
   CLOUD_NAT("cloud-nat"),
   CLOUD_RUN_SERVICE("cloud-run-service"),
+  PROBE_JOB("probe-job"),
   VERIFY("verify");
 
   private final String wire;

@@ -148,6 +148,7 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
       throw missing(ctx);
     }
     Service service = wiring.apply(Service.getDefaultInstance(), desired).build();
+    grantSecrets(null, desired, ctx);
     ctx.startAndAwait(
         () -> clients.services().createServiceAsync(Names.location(project, region), service, name),
         "service " + name + " created");
@@ -160,6 +161,7 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
     boolean serviceChanged = diff.stream().anyMatch(d -> !d.field().equals("allowUnauthenticated"));
     boolean redeploy = diff.stream().anyMatch(d -> d.field().equals("latestRevision"));
     if (serviceChanged) {
+      grantSecrets(actual.service(), desired, ctx);
       readModifyWrite(
           actual.service(),
           s -> {
@@ -177,6 +179,31 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
           ctx);
     }
     setInvokers(ctx);
+  }
+
+  /**
+   * The runtime account may read the secrets the wiring references before the new revision needs
+   * them (Cloud Run fails a revision whose account cannot). The account is the service's, or for a
+   * new service the project's default compute account, as Cloud Run picks it.
+   */
+  private void grantSecrets(Service existing, ServiceWiring.Spec desired, StepContext ctx) {
+    List<String> secrets =
+        desired.env().values().stream()
+            .filter(v -> v != null && v.startsWith("secret:"))
+            .map(v -> SecretAccess.secretOf(project, v))
+            .toList();
+    if (secrets.isEmpty()) {
+      return;
+    }
+    String account = existing == null ? "" : existing.getTemplate().getServiceAccount();
+    if (account.isEmpty()) {
+      account =
+          inventory
+              .computeProject(project)
+              .map(com.google.cloud.compute.v1.Project::getDefaultServiceAccount)
+              .orElse("");
+    }
+    SecretAccess.grant(clients, ctx, secrets, "serviceAccount:" + account);
   }
 
   @Override

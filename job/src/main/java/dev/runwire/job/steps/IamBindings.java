@@ -5,6 +5,7 @@ import com.google.iam.v1.GetIamPolicyRequest;
 import com.google.iam.v1.GetPolicyOptions;
 import com.google.iam.v1.Policy;
 import com.google.iam.v1.SetIamPolicyRequest;
+import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.StepContext;
 
 /**
@@ -33,6 +34,23 @@ final class IamBindings {
   IamBindings(String resource, PolicyStore store) {
     this.resource = resource;
     this.store = store;
+  }
+
+  /** The IAM policy of a Secret Manager secret ({@code projects/P/secrets/S}). */
+  static IamBindings onSecret(CloudClients clients, String secret) {
+    return new IamBindings(
+        secret,
+        new PolicyStore() {
+          @Override
+          public Policy get(GetIamPolicyRequest request) {
+            return clients.secrets().getIamPolicy(request);
+          }
+
+          @Override
+          public Policy set(SetIamPolicyRequest request) {
+            return clients.secrets().setIamPolicy(request);
+          }
+        });
   }
 
   /** A getIamPolicy request at version 3; every IAM read of runwire goes through this. */

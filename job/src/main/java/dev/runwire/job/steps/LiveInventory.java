@@ -15,12 +15,18 @@ import dev.runwire.job.engine.ApiCall;
 import dev.runwire.job.engine.ApiErrors;
 import dev.runwire.job.engine.RetryPolicy;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /** Reads each resource with its own GET, through the retry policy. Always fresh. */
 public final class LiveInventory implements Inventory {
 
   private final CloudClients clients;
   private final RetryPolicy retry;
+
+  /** projects.get per project, read once for the run (steps of one request share it). */
+  private final ConcurrentMap<String, Optional<Project>> computeProjects =
+      new ConcurrentHashMap<>();
 
   public LiveInventory(CloudClients clients, RetryPolicy retry) {
     this.clients = clients;
@@ -74,7 +80,7 @@ public final class LiveInventory implements Inventory {
 
   @Override
   public Optional<Project> computeProject(String project) {
-    return get(() -> clients.projects().get(project));
+    return computeProjects.computeIfAbsent(project, p -> get(() -> clients.projects().get(p)));
   }
 
   private <T> Optional<T> get(ApiCall<T> call) {

@@ -38,7 +38,7 @@ final class RedisAuthAccessStep
         Updater<RedisAuthAccessStep.Found, RedisAuthAccessStep.Spec>,
         Restorer<RedisAuthAccessStep.Found> {
 
-  static final String ACCESSOR = "roles/secretmanager.secretAccessor";
+  static final String ACCESSOR = SecretAccess.ACCESSOR;
 
   /** The secret annotation naming the member runwire granted {@value #ACCESSOR}. */
   static final String GRANTED = "runwire.dev/granted-secret-accessor";
@@ -73,20 +73,7 @@ final class RedisAuthAccessStep
     this.request = request;
     this.project = request.target().project();
     this.secret = Names.secret(project, request.names().authSecret());
-    this.bindings =
-        new IamBindings(
-            secret,
-            new IamBindings.PolicyStore() {
-              @Override
-              public Policy get(com.google.iam.v1.GetIamPolicyRequest r) {
-                return clients.secrets().getIamPolicy(r);
-              }
-
-              @Override
-              public Policy set(com.google.iam.v1.SetIamPolicyRequest r) {
-                return clients.secrets().setIamPolicy(r);
-              }
-            });
+    this.bindings = IamBindings.onSecret(clients, secret);
   }
 
   @Override

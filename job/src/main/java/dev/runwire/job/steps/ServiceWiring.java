@@ -67,6 +67,9 @@ final class ServiceWiring {
   /** The template annotation that makes a redeploy of an unchanged template a new revision. */
   static final String REDEPLOYED = "runwire.dev/redeployed";
 
+  /** The env var that holds the instance's server CA (PEM) when transit encryption is on. */
+  static final String CA_ENV = "REDIS_CA_CERT";
+
   private final ProvisioningRequest request;
   private final ProvisioningRequest.EnvNames names;
 
@@ -86,6 +89,7 @@ final class ServiceWiring {
     env.put(
         names.auth(),
         request.redis().authEnabled() ? secretRef(request.names().authSecret(), "latest") : null);
+    env.put(CA_ENV, tls(request) ? secretRef(RedisCaSecretStep.secretId(request), "latest") : null);
     return new Spec(
         request.service().image(),
         connector ? Names.connector(project, region, request.egress().connector().name()) : "",
@@ -199,6 +203,7 @@ final class ServiceWiring {
       remove.put(names.host(), null);
       remove.put(names.port(), null);
       remove.put(names.auth(), null);
+      remove.put(CA_ENV, null);
       writeEnv(template.getContainersBuilder(mainContainerIndex(template.build())), remove);
     }
     service.removeLabels(ManagedMarks.MANAGED_BY).removeAnnotations(ManagedMarks.LAST_APPLIED);
@@ -212,7 +217,7 @@ final class ServiceWiring {
     if (!actual.vpcConnector().isEmpty() || !actual.networkInterfaces().isEmpty()) {
       fields.add("vpcAccess");
     }
-    for (String name : List.of(names.host(), names.port(), names.auth())) {
+    for (String name : List.of(names.host(), names.port(), names.auth(), CA_ENV)) {
       if (actual.env().containsKey(name)) {
         fields.add("env." + name);
       }
@@ -241,7 +246,13 @@ final class ServiceWiring {
     container.clearEnv().addAllEnv(merged.values());
   }
 
-  private static EnvVar envVar(String name, String value) {
+  static boolean tls(ProvisioningRequest request) {
+    return request.redis().transitEncryption()
+        == ProvisioningRequest.TransitEncryption.SERVER_AUTHENTICATION;
+  }
+
+  /** An env var from its spec form: a plain value, or {@code secret:<id>:<version>}. */
+  static EnvVar envVar(String name, String value) {
     if (value.startsWith("secret:")) {
       String[] parts = value.substring("secret:".length()).split(":", 2);
       return EnvVar.newBuilder()
@@ -261,7 +272,7 @@ final class ServiceWiring {
   }
 
   /** The container that serves (has a port), else the first. */
-  private static Container mainContainer(RevisionTemplate template) {
+  static Container mainContainer(RevisionTemplate template) {
     return template.getContainersCount() == 0
         ? null
         : template.getContainers(mainContainerIndex(template));

@@ -13,10 +13,18 @@ public final class StepFactory {
 
   private final CloudClients clients;
   private final Inventory inventory;
+  private final String probeImage;
 
+  /** For the local cloud: the probe runs {@code local/runwire-job}. */
   public StepFactory(CloudClients clients, Inventory inventory) {
+    this(clients, inventory, "local/runwire-job");
+  }
+
+  /** {@code probeImage}: the image of the probe job; null when not configured. */
+  public StepFactory(CloudClients clients, Inventory inventory, String probeImage) {
     this.clients = clients;
     this.inventory = inventory;
+    this.probeImage = probeImage;
   }
 
   public Map<StepKind, Step> steps(Plan plan, ProvisioningRequest request) {
@@ -34,13 +42,15 @@ public final class StepFactory {
       case REDIS_INSTANCE -> new RedisInstanceStep(request, clients, inventory);
       case REDIS_AUTH_SECRET -> new RedisAuthSecretStep(request, clients, inventory);
       case REDIS_AUTH_ACCESS -> new RedisAuthAccessStep(request, clients, inventory);
+      case REDIS_CA_SECRET -> new RedisCaSecretStep(request, clients, inventory);
       case VPC_CONNECTOR -> new VpcConnectorStep(request, clients, inventory);
       case FIREWALL -> new FirewallStep(request, clients, inventory);
       case STATIC_ADDRESS -> new StaticAddressStep(request, clients, inventory);
       case CLOUD_ROUTER -> new CloudRouterStep(request, clients, inventory);
       case CLOUD_NAT -> new CloudNatStep(request, clients, inventory);
       case CLOUD_RUN_SERVICE -> new CloudRunServiceStep(request, clients, inventory);
-      case VERIFY -> new VerifyStep(request, clients);
+      case PROBE_JOB -> new ProbeJobStep(request, clients, inventory, probeImage);
+      case VERIFY -> new VerifyStep(request, clients, inventory);
     };
   }
 }

@@ -71,4 +71,12 @@ public final class StepOutputs {
       return fields;
     }
   }
+
+  /** The probe job runwire runs to prove the service's network path. */
+  public record ProbeJob(String job) implements StepOutput {
+    @Override
+    public Map<String, String> fields() {
+      return Map.of("probeJob", job);
+    }
+  }
 }

@@ -1,52 +1,49 @@
 package dev.runwire.job.steps;
 
+import com.google.api.gax.longrunning.OperationFuture;
 import com.google.cloud.redis.v1.Instance;
-import com.google.cloud.redis.v1.TlsCertificate;
+import com.google.cloud.run.v2.Condition;
+import com.google.cloud.run.v2.Execution;
+import com.google.cloud.run.v2.Job;
+import com.google.cloud.run.v2.Task;
+import com.google.cloud.run.v2.TaskAttemptResult;
 import dev.runwire.job.cloud.CloudClients;
-import dev.runwire.job.engine.ApiErrors;
 import dev.runwire.job.engine.Reasons;
 import dev.runwire.job.engine.Step;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepFailure;
 import dev.runwire.job.engine.StepKind;
 import dev.runwire.job.engine.StepOutcome;
+import dev.runwire.job.probe.ProbeResult;
 import dev.runwire.schemas.ProvisioningRequest;
-import dev.runwire.schemas.ProvisioningRequest.Mode;
-import dev.runwire.schemas.ProvisioningRequest.TransitEncryption;
 import dev.runwire.schemas.events.StepEvent.Action;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.TrustManagerFactory;
-import redis.clients.jedis.DefaultJedisClientConfig;
-import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.Jedis;
 
 /**
- * Proves the wiring the way the sample's {@code /redis} visitor counter does: connects to the
- * instance (AUTH from Secret Manager, TLS with the instance's CA when enabled), PINGs and INCRs a
- * key of its own. Reports the Redis address, the static egress IP and the service URL. Runs in
- * apply only (it writes a key).
+ * Proves the wiring from the service's own network path: runs one execution of the probe job
+ * ({@link ProbeJobStep}: the service's vpcAccess, service account and Redis env), waits for it, and
+ * turns its task's exit code ({@code lastAttemptResult.exitCode}, a {@link ProbeResult}) into the
+ * event: what was reached, or why not and the fix ({@link PathDiagnosis}). The job itself never
+ * connects to Redis (it needs no route there). Runs in apply, and in drift-check only with {@code
+ * verify: true}; never in plan.
  */
 final class VerifyStep implements Step {
 
-  /** Redis may accept connections a little after it reports READY. */
-  private static final Duration CONNECT_FOR = Duration.ofSeconds(60);
+  /** A probe starts like the job does and gives up on Redis after 5 s: minutes is plenty. */
+  private static final Duration EXECUTION_FOR = Duration.ofMinutes(5);
 
   private final CloudClients clients;
+  private final Inventory inventory;
   private final ProvisioningRequest request;
 
-  VerifyStep(ProvisioningRequest request, CloudClients clients) {
+  VerifyStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
     this.clients = clients;
+    this.inventory = inventory;
     this.request = request;
   }
 
@@ -58,128 +55,158 @@ final class VerifyStep implements Step {
   @Override
   public String resource() {
     return Names.full(
-        "redis",
-        Names.redisInstance(
-            request.target().project(), request.target().region(), request.redis().name()));
+        "run",
+        Names.location(request.target().project(), request.target().region())
+            + "/jobs/"
+            + ProbeJobStep.jobId(request.service().name()));
   }
 
   @Override
   public StepOutcome execute(StepContext ctx) {
-    if (ctx.mode() != Mode.APPLY) {
+    if (!ctx.request().runsProbe()) {
       return new StepOutcome.Succeeded(
-          Action.NONE, List.of(), Map.of(), "verify runs in apply only");
+          Action.NONE,
+          List.of(),
+          Map.of(),
+          "verify runs the probe in apply (drift-check: with verify: true), not in "
+              + ctx.mode().wire());
     }
-    StepOutputs.RedisEndpoint redis =
-        ctx.upstream(StepOutputs.RedisEndpoint.class)
+    String job =
+        ctx.upstream(StepOutputs.ProbeJob.class)
+            .map(StepOutputs.ProbeJob::job)
             .orElseThrow(
                 () ->
                     new StepFailure(
-                        Reasons.VERIFY_FAILED,
-                        StepKind.REDIS_INSTANCE.wire() + " gave no Redis endpoint"));
-    String host = redis.host();
-    int port = redis.port();
-    DefaultJedisClientConfig.Builder config =
-        DefaultJedisClientConfig.builder()
-            .connectionTimeoutMillis(5_000)
-            .socketTimeoutMillis(5_000)
-            .clientName("runwire-verify");
-    if (request.redis().authEnabled()) {
-      config.password(authString(ctx));
+                        Reasons.VERIFY_FAILED, StepKind.PROBE_JOB.wire() + " gave no probe job"));
+    Instance instance =
+        ctx.call(
+            () ->
+                clients
+                    .redis()
+                    .getInstance(
+                        Names.redisInstance(
+                            request.target().project(),
+                            request.target().region(),
+                            request.redis().name())));
+    String address = instance.getHost() + ":" + instance.getPort();
+    Execution done = runAndWait(job, ctx);
+    Job probe = ctx.call(() -> clients.jobs().getJob(job));
+    String path = path(probe);
+    if (done.getSucceededCount() > 0) {
+      StepOutputs.VerifiedPath verified =
+          new StepOutputs.VerifiedPath(
+              new StepOutputs.RedisEndpoint(instance.getHost(), instance.getPort()),
+              ctx.upstream(StepOutputs.EgressIp.class).orElse(null),
+              ctx.upstream(StepOutputs.ServiceUrl.class).orElse(null));
+      ctx.provide(verified);
+      Map<String, String> outputs = new java.util.LinkedHashMap<>(verified.fields());
+      outputs.put("probeExecution", done.getName());
+      return new StepOutcome.Succeeded(
+          Action.NONE,
+          List.of(),
+          outputs,
+          "reached Redis at "
+              + address
+              + " from the service's own network path ("
+              + path
+              + "): "
+              + (request.redis().authEnabled() ? "AUTH, " : "")
+              + (ServiceWiring.tls(request) ? "TLS, " : "")
+              + "PING, INCR runwire:verify:"
+              + request.service().name()
+              + " (probe execution "
+              + Names.last(done.getName())
+              + ")");
     }
-    if (request.redis().transitEncryption() == TransitEncryption.SERVER_AUTHENTICATION) {
-      config.ssl(true).sslSocketFactory(trusting(instance(ctx).getServerCaCertsList()));
-    }
-    String key = "runwire:verify:" + request.service().name();
-    Instant giveUp = min(ctx.deadline(), Instant.now().plus(CONNECT_FOR));
-    String[] lastError = {""};
-    Optional<Long> count;
-    try {
-      count =
-          ctx.waits()
-              .until(
-                  () -> {
-                    try (Jedis jedis = new Jedis(new HostAndPort(host, port), config.build())) {
-                      jedis.ping();
-                      return Optional.of(jedis.incr(key));
-                    } catch (RuntimeException e) {
-                      lastError[0] = e.getMessage();
-                      return Optional.<Long>empty();
-                    }
-                  },
-                  Optional::isPresent,
-                  giveUp,
-                  "Redis at " + host + ":" + port);
-    } catch (StepFailure timedOut) {
+    Optional<TaskAttemptResult> attempt = lastAttempt(done, ctx);
+    Optional<ProbeResult> result =
+        attempt
+            .filter(a -> a.getStatus().getCode() != com.google.rpc.Code.DEADLINE_EXCEEDED_VALUE)
+            .flatMap(a -> ProbeResult.ofExitCode(a.getExitCode()));
+    if (result.isEmpty()) {
       throw new StepFailure(
           Reasons.VERIFY_FAILED,
-          "cannot reach Redis at " + host + ":" + port + " from the job: " + lastError[0]);
+          "the probe execution "
+              + Names.last(done.getName())
+              + " did not run the probe to an answer: "
+              + attempt
+                  .map(a -> a.getStatus().getMessage())
+                  .filter(m -> !m.isEmpty())
+                  .orElse(completedMessage(done)));
     }
-    StepOutputs.VerifiedPath verified =
-        new StepOutputs.VerifiedPath(
-            redis,
-            ctx.upstream(StepOutputs.EgressIp.class).orElse(null),
-            ctx.upstream(StepOutputs.ServiceUrl.class).orElse(null));
-    ctx.provide(verified);
-    return new StepOutcome.Succeeded(
-        Action.NONE,
-        List.of(),
-        verified.fields(),
-        "PING ok, INCR "
-            + key
-            + " = "
-            + count.get()
+    PathDiagnosis.Diagnosis why =
+        new PathDiagnosis(request, clients, inventory)
+            .explain(result.get(), probe.getTemplate().getTemplate().getVpcAccess(), instance, ctx);
+    throw new StepFailure(
+        Reasons.VERIFY_FAILED,
+        "cannot reach Redis at "
+            + address
+            + " from the service's own network path ("
+            + path
+            + "): probe exit "
+            + result.get().exitCode()
+            + " "
+            + result.get().name()
             + " ("
-            + (request.redis().authEnabled() ? "AUTH" : "no AUTH")
-            + ")");
+            + result.get().meaning()
+            + "); "
+            + why.describe());
   }
 
-  /** The AUTH string as the service gets it (Secret Manager), else from the instance. */
-  private String authString(StepContext ctx) {
-    String latest =
-        Names.secret(request.target().project(), request.names().authSecret()) + "/versions/latest";
-    try {
-      return ctx.call(() -> clients.secrets().accessSecretVersion(latest).getPayload().getData())
-          .toString(StandardCharsets.UTF_8);
-    } catch (RuntimeException e) {
-      if (!ApiErrors.isNotFound(e)) {
-        throw e;
-      }
-      return ctx.call(() -> clients.redis().getInstanceAuthString(instanceName()).getAuthString());
-    }
+  /** Starts one execution and reads it until it completed. */
+  private Execution runAndWait(String job, StepContext ctx) {
+    String execution =
+        ctx.call(
+            () -> {
+              OperationFuture<Execution, Execution> run = clients.jobs().runJobAsync(job);
+              run.getInitialFuture().get();
+              return run.getMetadata().get().getName();
+            });
+    Instant giveUp = min(ctx.deadline(), Instant.now().plus(EXECUTION_FOR));
+    return ctx.waits()
+        .untilAfterPause(
+            () -> ctx.call(() -> clients.executions().getExecution(execution)),
+            Execution::hasCompletionTime,
+            giveUp,
+            "probe execution " + Names.last(execution));
   }
 
-  private Instance instance(StepContext ctx) {
-    return ctx.call(() -> clients.redis().getInstance(instanceName()));
+  private Optional<TaskAttemptResult> lastAttempt(Execution done, StepContext ctx) {
+    List<Task> tasks = new ArrayList<>();
+    ctx.call(() -> clients.tasks().listTasks(done.getName())).iterateAll().forEach(tasks::add);
+    return tasks.stream()
+        .filter(Task::hasLastAttemptResult)
+        .findFirst()
+        .map(Task::getLastAttemptResult);
   }
 
-  private String instanceName() {
-    return Names.redisInstance(
-        request.target().project(), request.target().region(), request.redis().name());
+  private static String completedMessage(Execution e) {
+    return e.getConditionsList().stream()
+        .filter(c -> c.getType().equals("Completed"))
+        .map(Condition::getMessage)
+        .findFirst()
+        .orElse("no task result");
   }
 
-  private static SSLSocketFactory trusting(List<TlsCertificate> caCerts) {
-    try {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      CertificateFactory factory = CertificateFactory.getInstance("X.509");
-      int i = 0;
-      for (TlsCertificate ca : caCerts) {
-        for (Certificate cert :
-            factory.generateCertificates(
-                new ByteArrayInputStream(ca.getCert().getBytes(StandardCharsets.US_ASCII)))) {
-          store.setCertificateEntry("redis-ca-" + i++, cert);
-        }
-      }
-      TrustManagerFactory trust =
-          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      trust.init(store);
-      SSLContext tls = SSLContext.getInstance("TLS");
-      tls.init(null, trust.getTrustManagers(), null);
-      return tls.getSocketFactory();
-    } catch (Exception e) {
-      throw new StepFailure(
-          Reasons.VERIFY_FAILED, "cannot use the instance's server CA: " + e.getMessage(), e);
-    }
+  /** The probe's network settings in a few words (they are the service's). */
+  private static String path(Job probe) {
+    var t = probe.getTemplate().getTemplate();
+    var vpc = t.getVpcAccess();
+    String via =
+        !vpc.getConnector().isEmpty()
+            ? "connector " + Names.last(vpc.getConnector())
+            : vpc.getNetworkInterfacesCount() > 0
+                ? "Direct VPC "
+                    + vpc.getNetworkInterfaces(0).getNetwork()
+                    + "/"
+                    + vpc.getNetworkInterfaces(0).getSubnetwork()
+                : "no VPC egress";
+    return via
+        + (vpc.getConnector().isEmpty() && vpc.getNetworkInterfacesCount() == 0
+            ? ""
+            : ", egress " + vpc.getEgress())
+        + ", as "
+        + t.getServiceAccount();
   }
 
   private static Instant min(Instant a, Instant b) {

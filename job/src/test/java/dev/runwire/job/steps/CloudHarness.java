@@ -2,6 +2,8 @@ package dev.runwire.job.steps;
 
 import dev.runwire.emulator.LocalCloud;
 import dev.runwire.emulator.core.RecordedRequest;
+import dev.runwire.job.JobConfig;
+import dev.runwire.job.RunwireJob;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.DagPlanner;
 import dev.runwire.job.engine.DagRunner;
@@ -42,8 +44,27 @@ final class CloudHarness implements AutoCloseable {
   }
 
   CloudHarness() {
-    this.cloud = LocalCloud.builder().profile("instant").start();
+    this.cloud =
+        LocalCloud.builder()
+            .profile("instant")
+            .imageCommand(JobConfig.LOCAL_PROBE_IMAGE, jobCommand())
+            .start();
     this.clients = new CloudClients(CloudEndpoints.local(cloud.baseUrl(), null), waits);
+  }
+
+  /**
+   * The job's main on this test classpath: what the local cloud runs for {@code local/runwire-job}
+   * (the probe job's image), as the demo maps it to the job jar.
+   */
+  static List<String> jobCommand() {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    return List.of(
+        java,
+        "-XX:TieredStopAtLevel=1",
+        "-XX:+UseSerialGC",
+        "-cp",
+        System.getProperty("java.class.path"),
+        RunwireJob.class.getName());
   }
 
   /** Each step's deadline from now on (a short one makes a "cannot reach" test quick). */
