@@ -26,7 +26,9 @@ class PlannedStepsTest {
     assertEquals(3, steps.get("redis-auth-access"));
     assertEquals(0, steps.get("static-address"));
     assertTrue(steps.get("cloud-nat") > steps.get("cloud-router"));
-    assertEquals(steps.get("cloud-run-service") + 1, steps.get("verify"));
+    // verify runs the probe job, which copies the service's network settings.
+    assertEquals(steps.get("cloud-run-service") + 1, steps.get("probe-job"));
+    assertEquals(steps.get("probe-job") + 1, steps.get("verify"));
     assertEquals("verify", List.copyOf(steps.keySet()).get(steps.size() - 1));
   }
 

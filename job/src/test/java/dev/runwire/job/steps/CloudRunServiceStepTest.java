@@ -192,6 +192,44 @@ class CloudRunServiceStepTest {
     assertEquals(List.of(), harness.mutations());
   }
 
+  /**
+   * IAM reads ask for policy version 3: a conditional binding read at version 1 comes back as a
+   * {@code _withcond_} stand-in that cannot be written back (IAM docs, "Policy versions").
+   */
+  @Test
+  void aConditionalInvokerBindingIsKeptExactlyWhenAllUsersIsAdded() {
+    run("apply", json -> {});
+    com.google.iam.v1.Binding conditional =
+        com.google.iam.v1.Binding.newBuilder()
+            .setRole("roles/run.invoker")
+            .addMembers("group:partners@example.com")
+            .setCondition(
+                com.google.type.Expr.newBuilder()
+                    .setTitle("office-hours")
+                    .setExpression("request.time.getHours(\"Europe/Berlin\") < 18"))
+            .build();
+    harness
+        .clients
+        .services()
+        .setIamPolicy(
+            com.google.iam.v1.SetIamPolicyRequest.newBuilder()
+                .setResource(Scenarios.SERVICE)
+                .setPolicy(
+                    com.google.iam.v1.Policy.newBuilder().setVersion(3).addBindings(conditional))
+                .build());
+
+    StepOutcome outcome =
+        run(
+            "apply",
+            json -> json.getAsJsonObject("service").addProperty("allowUnauthenticated", true));
+
+    assertEquals(Status.SUCCEEDED, outcome.status(), outcome::message);
+    com.google.iam.v1.Policy after =
+        harness.clients.services().getIamPolicy(IamBindings.readRequest(Scenarios.SERVICE));
+    assertTrue(after.getBindingsList().contains(conditional), after::toString);
+    assertTrue(IamBindings.grants(after, "roles/run.invoker", "allUsers"), after::toString);
+  }
+
   @Test
   void destroyRestoresTheServiceInsteadOfDeletingIt() {
     run("apply", json -> {});
