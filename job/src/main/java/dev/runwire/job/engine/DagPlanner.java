@@ -6,6 +6,7 @@ import static dev.runwire.job.engine.StepKind.CLOUD_RUN_SERVICE;
 import static dev.runwire.job.engine.StepKind.EGRESS_SUBNET;
 import static dev.runwire.job.engine.StepKind.FIREWALL;
 import static dev.runwire.job.engine.StepKind.NETWORK;
+import static dev.runwire.job.engine.StepKind.PRUNE;
 import static dev.runwire.job.engine.StepKind.REDIS_AUTH_SECRET;
 import static dev.runwire.job.engine.StepKind.REDIS_INSTANCE;
 import static dev.runwire.job.engine.StepKind.STATIC_ADDRESS;
@@ -33,18 +34,26 @@ import java.util.Set;
  * </pre>
  *
  * Steps that do not apply are left out. {@code destroy} runs the same graph reversed, without
- * verify.
+ * verify. When an earlier request left resources behind that this one no longer needs, {@code
+ * prune} removes them after the service is wired the new way.
  */
 public final class DagPlanner {
 
   private DagPlanner() {}
 
   public static Plan plan(ProvisioningRequest request) {
-    Plan apply = applyPlan(request);
+    return plan(request, false);
+  }
+
+  /**
+   * @param prune whether the previous request left resources this one no longer needs
+   */
+  public static Plan plan(ProvisioningRequest request, boolean prune) {
+    Plan apply = applyPlan(request, prune && request.mode() != Mode.DESTROY);
     return request.mode() == Mode.DESTROY ? apply.without(VERIFY).reversed() : apply;
   }
 
-  private static Plan applyPlan(ProvisioningRequest request) {
+  private static Plan applyPlan(ProvisioningRequest request, boolean prune) {
     boolean subnet = request.egress().egressSubnet() != null;
     boolean connector = request.egress().mode() == EgressMode.CONNECTOR;
     boolean firewall = !"default".equals(request.target().network());
@@ -82,6 +91,9 @@ public final class DagPlanner {
       }
     }
     nodes.add(new Plan.Node(CLOUD_RUN_SERVICE, serviceNeeds));
+    if (prune) {
+      nodes.add(node(PRUNE, CLOUD_RUN_SERVICE));
+    }
     nodes.add(node(VERIFY, CLOUD_RUN_SERVICE));
     return new Plan(nodes);
   }

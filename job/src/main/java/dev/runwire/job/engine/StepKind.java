@@ -12,6 +12,7 @@ public enum StepKind {
   CLOUD_ROUTER("cloud-router"),
   CLOUD_NAT("cloud-nat"),
   CLOUD_RUN_SERVICE("cloud-run-service"),
+  PRUNE("prune"),
   VERIFY("verify");
 
   private final String wire;
