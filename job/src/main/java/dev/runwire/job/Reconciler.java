@@ -10,6 +10,8 @@ import dev.runwire.job.engine.StepKind;
 import dev.runwire.job.engine.WaitPolicy;
 import dev.runwire.job.events.LiveConsoleView;
 import dev.runwire.job.events.StepEventPublisher;
+import dev.runwire.job.steps.Leftovers;
+import dev.runwire.job.steps.ServiceMarks;
 import dev.runwire.job.steps.StepFactory;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.ProvisioningRequest.Mode;
@@ -54,7 +56,8 @@ final class Reconciler {
    * @param requestId the id events carry (a sweep's, for every target it covers)
    */
   RunResult reconcile(ProvisioningRequest request, String requestId, StepFactory factory) {
-    Plan plan = DagPlanner.plan(request);
+    ServiceMarks marks = factory.marks(request);
+    Plan plan = DagPlanner.plan(request, leftBehind(request, marks));
     TargetRef target =
         new TargetRef(
             request.target().project(), request.target().region(), request.service().name());
@@ -74,6 +77,22 @@ final class Reconciler {
       Collections.reverse(order);
     }
     Plan ordered = config.parallelism() == 1 ? plan.inOrder(order) : plan;
-    return runner.run(ordered, factory.steps(ordered, request), ctx);
+    return runner.run(ordered, factory.steps(ordered, request, marks), ctx);
+  }
+
+  /**
+   * Whether the request the service was last wired with needed resources this one does not (one
+   * read of the service, shared with the steps). Unreadable: nothing to prune; the service step
+   * reports the error.
+   */
+  private static boolean leftBehind(ProvisioningRequest request, ServiceMarks marks) {
+    if (request.mode() == Mode.DESTROY) {
+      return false;
+    }
+    try {
+      return !Leftovers.of(marks.lastApplied().orElse(null), request).isEmpty();
+    } catch (RuntimeException unreadable) {
+      return false;
+    }
   }
 }

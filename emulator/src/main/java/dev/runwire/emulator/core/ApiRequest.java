@@ -154,11 +154,6 @@ public final class ApiRequest {
     return json.parse(body, builder, what);
   }
 
-  /** The body as sent, for APIs whose protos are not on the classpath. */
-  public byte[] rawBody() {
-    return body.clone();
-  }
-
   public boolean hasBody() {
     return body.length > 0;
   }

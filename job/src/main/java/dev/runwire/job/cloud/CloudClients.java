@@ -77,7 +77,6 @@ public final class CloudClients implements AutoCloseable {
   private com.google.cloud.run.v2.JobsClient jobs;
   private com.google.cloud.run.v2.TasksClient tasks;
   private com.google.cloud.run.v2.ExecutionsClient executions;
-  private com.google.cloud.compute.v1.ProjectsClient projects;
 
   public CloudClients(CloudEndpoints endpoints, WaitPolicy waits) {
     this.endpoints = endpoints;
@@ -230,19 +229,6 @@ public final class CloudClients implements AutoCloseable {
                           Api.RUN, com.google.cloud.run.v2.TasksSettings.newHttpJsonBuilder())));
     }
     return tasks;
-  }
-
-  /** Compute projects (the default compute service account a new service runs as). */
-  public synchronized com.google.cloud.compute.v1.ProjectsClient projects() {
-    if (projects == null) {
-      projects =
-          made(
-              () ->
-                  com.google.cloud.compute.v1.ProjectsClient.create(
-                      settings(
-                          Api.COMPUTE, com.google.cloud.compute.v1.ProjectsSettings.newBuilder())));
-    }
-    return projects;
   }
 
   public synchronized SecretManagerServiceClient secrets() {

@@ -7,6 +7,7 @@ import static dev.runwire.job.engine.StepKind.EGRESS_SUBNET;
 import static dev.runwire.job.engine.StepKind.FIREWALL;
 import static dev.runwire.job.engine.StepKind.NETWORK;
 import static dev.runwire.job.engine.StepKind.PROBE_JOB;
+import static dev.runwire.job.engine.StepKind.PRUNE;
 import static dev.runwire.job.engine.StepKind.REDIS_AUTH_ACCESS;
 import static dev.runwire.job.engine.StepKind.REDIS_AUTH_SECRET;
 import static dev.runwire.job.engine.StepKind.REDIS_CA_SECRET;
@@ -39,18 +40,27 @@ import java.util.Set;
  * Steps that do not apply are left out. {@code probe-job} (the Cloud Run job that proves the path
  * from the service's own network settings) is planned whenever the probe may run: apply and plan
  * always, drift-check only with {@code verify: true} (a scoped sweep stays list-only). {@code
- * destroy} runs the same graph reversed, without verify (the probe job is deleted).
+ * destroy} runs the same graph reversed, without verify (the probe job is deleted). When an earlier
+ * request left resources behind that this one no longer needs, {@code prune} removes them after the
+ * service is wired the new way.
  */
 public final class DagPlanner {
 
   private DagPlanner() {}
 
   public static Plan plan(ProvisioningRequest request) {
-    Plan apply = applyPlan(request);
+    return plan(request, false);
+  }
+
+  /**
+   * @param prune whether the previous request left resources this one no longer needs
+   */
+  public static Plan plan(ProvisioningRequest request, boolean prune) {
+    Plan apply = applyPlan(request, prune && request.mode() != Mode.DESTROY);
     return request.mode() == Mode.DESTROY ? apply.without(VERIFY).reversed() : apply;
   }
 
-  private static Plan applyPlan(ProvisioningRequest request) {
+  private static Plan applyPlan(ProvisioningRequest request, boolean prune) {
     boolean subnet = request.egress().egressSubnet() != null;
     boolean connector = request.egress().mode() == EgressMode.CONNECTOR;
     boolean firewall = !"default".equals(request.target().network());
@@ -104,6 +114,9 @@ public final class DagPlanner {
       }
     }
     nodes.add(new Plan.Node(CLOUD_RUN_SERVICE, serviceNeeds));
+    if (prune) {
+      nodes.add(node(PRUNE, CLOUD_RUN_SERVICE));
+    }
     if (probe) {
       nodes.add(node(PROBE_JOB, CLOUD_RUN_SERVICE));
       nodes.add(node(VERIFY, PROBE_JOB));

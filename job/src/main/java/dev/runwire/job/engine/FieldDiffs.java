@@ -61,6 +61,13 @@ public final class FieldDiffs {
     return diffs.stream().map(FieldDiff::field).collect(Collectors.joining(", "));
   }
 
+  /** {@code field: actual -> desired, ...} for messages. */
+  public static String describe(List<FieldDiff> diffs) {
+    return diffs.stream()
+        .map(d -> d.field() + ": " + d.actual() + " -> " + d.desired())
+        .collect(Collectors.joining(", "));
+  }
+
   public static String display(Object value) {
     if (value == null) {
       return null; // the event leaves "actual" / "desired" out

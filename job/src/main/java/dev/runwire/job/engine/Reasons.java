@@ -18,6 +18,13 @@ public final class Reasons {
   public static final String CANNOT_CREATE = "CannotCreate";
   public static final String CANNOT_UPDATE = "CannotUpdate";
   public static final String VERIFY_FAILED = "VerifyFailed";
+
+  /** The resource differs from the request, and runwire did not create (or adopt) it. */
+  public static final String NOT_OWNED = "NotOwned";
+
+  /** The service already has an env var of that name that runwire did not set. */
+  public static final String ENV_CONFLICT = "EnvConflict";
+
   public static final String INTERNAL = "Internal";
 
   private Reasons() {}

@@ -1,8 +1,11 @@
 package dev.runwire.job.engine;
 
 import dev.runwire.job.engine.Observation.Progress;
+import dev.runwire.schemas.ProvisioningRequest.AdoptKind;
+import dev.runwire.schemas.ProvisioningRequest.Mode;
 import dev.runwire.schemas.events.StepEvent.Action;
 import dev.runwire.schemas.events.StepEvent.FieldDiff;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,6 +17,10 @@ import java.util.Set;
  * request, compare only the managed fields, then create / update / leave alone (apply), report
  * (plan, drift-check) or tear down (destroy). What a step can do is declared by the capability
  * interfaces it implements: {@link Creator}, {@link Updater}, {@link Deleter}, {@link Restorer}.
+ *
+ * <p>Ownership: a resource runwire did not create (and was not asked to adopt) is used, never
+ * changed or deleted. A difference on it fails the step with {@link Reasons#NOT_OWNED} (except on
+ * the {@link #wiringFields()} runwire may set on anything it wires); destroy and pruning keep it.
  *
  * @param <R> the API resource (a proto message)
  * @param <S> the managed fields of it, as a record (see {@link FieldDiffs})
@@ -54,6 +61,7 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
 
   /** Hands the output to dependents and returns its event form. */
   private Map<String, String> provide(R resource, StepContext ctx) {
+    recordOwnership(resource, ctx);
     StepOutput output = output(resource, ctx);
     if (output != null) {
       ctx.provide(output);
@@ -64,6 +72,83 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
   /** The failure when the resource is missing and this step does not create it. */
   protected StepFailure missing(StepContext ctx) {
     return new StepFailure(Reasons.NOT_READY, resource() + " does not exist");
+  }
+
+  /** How runwire knows the resource is its own; by default it always is. */
+  protected Ownership ownership(R actual, StepContext ctx) {
+    return Ownership.MARKED;
+  }
+
+  /**
+   * The name this resource goes by in the service's record of what runwire owns, or {@code null}
+   * for a resource that always carries its own mark.
+   */
+  protected String recordedName() {
+    return null;
+  }
+
+  /** Fields that hold runwire's mark (labels): no difference on a resource runwire only uses. */
+  protected Set<String> markFields() {
+    return Set.of();
+  }
+
+  /**
+   * Fields runwire may set on a resource it does not own (the service's wiring); none by default.
+   */
+  protected Set<String> wiringFields() {
+    return Set.of();
+  }
+
+  /** True while this run created the resource (its mark may not be visible yet). */
+  private volatile boolean createdByThisRun;
+
+  /** Whether runwire owns the resource: it created it, adopts it now, or a mark says so. */
+  protected final boolean owned(R actual, StepContext ctx) {
+    return createdByThisRun || adopting(ctx) || ownership(actual, ctx) != Ownership.NONE;
+  }
+
+  /** The request adopts this kind (only when the step runs as itself, not while pruning). */
+  protected final boolean adopting(StepContext ctx) {
+    return ctx.kind() == kind()
+        && ctx.request().adoptedKinds().stream().anyMatch(k -> k.wire().equals(kind().wire()));
+  }
+
+  /** Notes a resource runwire owns that carries no mark of its own, for the service to record. */
+  private void recordOwnership(R resource, StepContext ctx) {
+    if (recordedName() != null
+        && ctx.kind() == kind()
+        && owned(resource, ctx)
+        && ownership(resource, ctx) != Ownership.MARKED) {
+      ctx.recordOwned(kind(), recordedName());
+    }
+  }
+
+  /** The differences runwire may not make because it does not own the resource. */
+  private List<FieldDiff> notOwned(Observation<R> seen, StepContext ctx) {
+    if (!seen.exists() || seen.diff().isEmpty() || owned(seen.resource(), ctx)) {
+      return List.of();
+    }
+    List<FieldDiff> wiring = FieldDiffs.touching(seen.diff(), wiringFields());
+    return seen.diff().stream().filter(d -> !wiring.contains(d)).toList();
+  }
+
+  private StepFailure notOwnedFailure(List<FieldDiff> refused) {
+    boolean adoptable =
+        Arrays.stream(AdoptKind.values()).anyMatch(k -> k.wire().equals(kind().wire()));
+    return new StepFailure(
+        Reasons.NOT_OWNED,
+        FieldDiffs.names(refused)
+            + " of "
+            + resource()
+            + " differ from the request ("
+            + FieldDiffs.describe(refused)
+            + "), but runwire did not create it, so it uses it and never changes it. Change it"
+            + " yourself, or name a resource runwire may create"
+            + (adoptable
+                ? ", or take this one over with \"adopt\": [\""
+                    + kind().wire()
+                    + "\"] (the deployment policy must allow adoption)."
+                : "."));
   }
 
   /** Why destroy keeps the resource, or {@code null} to delete it. */
@@ -86,11 +171,12 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
       return Observation.absent(readable(FieldDiffs.between(null, want)));
     }
     R resource = found.get();
-    return new Observation<>(
-        resource,
-        progress(resource),
-        readable(FieldDiffs.between(actual(resource), want)),
-        detail(resource));
+    List<FieldDiff> diff = FieldDiffs.between(actual(resource), want);
+    if (!markFields().isEmpty() && !owned(resource, ctx)) {
+      List<FieldDiff> marks = FieldDiffs.touching(diff, markFields());
+      diff = diff.stream().filter(d -> !marks.contains(d)).toList();
+    }
+    return new Observation<>(resource, progress(resource), readable(diff), detail(resource));
   }
 
   @Override
@@ -112,9 +198,14 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
         throw missing(ctx);
       }
       boolean ours = create(ctx);
+      createdByThisRun = ours;
       action = Action.CREATE;
       // Usually up to date now; not when another execution created it differently.
       seen = ours ? settledExisting(ctx, "created") : createdByAnother(ctx);
+    }
+    List<FieldDiff> refused = notOwned(seen, ctx);
+    if (!refused.isEmpty()) {
+      throw notOwnedFailure(refused);
     }
     if (!seen.diff().isEmpty()) {
       List<FieldDiff> blocking = needsReplacement(seen.diff());
@@ -172,11 +263,14 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
     if (seen.diff().isEmpty()) {
       return new StepOutcome.Succeeded(Action.NONE, List.of(), outputs, "up to date");
     }
+    List<FieldDiff> refused = notOwned(seen, ctx);
     List<FieldDiff> blocking = needsReplacement(seen.diff());
     String message =
-        blocking.isEmpty()
-            ? "would update"
-            : "apply would stop: " + needsReplacementFailure(blocking).getMessage();
+        !refused.isEmpty()
+            ? "apply would stop: " + notOwnedFailure(refused).getMessage()
+            : blocking.isEmpty()
+                ? "would update"
+                : "apply would stop: " + needsReplacementFailure(blocking).getMessage();
     return new StepOutcome.Succeeded(Action.UPDATE, seen.diff(), outputs, message);
   }
 
@@ -199,7 +293,7 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
     if (!seen.exists()) {
       return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), "already absent");
     }
-    String keep = keepOnDestroy(seen.resource(), ctx);
+    String keep = keepReason(seen.resource(), ctx);
     if (keep != null) {
       return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), keep);
     }
@@ -220,6 +314,40 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
     delete(seen.resource(), ctx);
     return new StepOutcome.Succeeded(
         Action.DELETE, List.of(new FieldDiff("exists", "true", "false")), Map.of(), "deleted");
+  }
+
+  /**
+   * Deletes the resource an earlier request needed and this one no longer does (apply), or says
+   * that it would (plan, drift-check): the same rules as destroy, so a resource runwire does not
+   * own is kept, and so is anything {@link #keepOnDestroy} keeps.
+   */
+  public final StepOutcome prune(StepContext ctx) {
+    if (ctx.mode() == Mode.APPLY) {
+      return destroy(ctx);
+    }
+    Observation<R> seen = observe(ctx);
+    if (!seen.exists()) {
+      return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), "already absent");
+    }
+    String keep = keepReason(seen.resource(), ctx);
+    if (keep != null) {
+      return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), keep);
+    }
+    return new StepOutcome.Succeeded(
+        Action.DELETE, List.of(new FieldDiff("exists", "true", "false")), Map.of(), "would delete");
+  }
+
+  /** Why destroy keeps the resource: not runwire's, or the step's own reason; null to go on. */
+  private String keepReason(R resource, StepContext ctx) {
+    if (!(this instanceof Restorer<?>) && !owned(resource, ctx)) {
+      return "kept: not created by runwire (" + notOwnedHint() + ")";
+    }
+    return keepOnDestroy(resource, ctx);
+  }
+
+  /** What says a resource is runwire's, for the "kept" message. */
+  protected String notOwnedHint() {
+    return "it carries no runwire mark";
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.runwire.schemas.ProvisioningRequest;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /** What every step of one run shares: the request, the policies and the outputs so far. */
 public final class RunContext {
@@ -13,6 +14,7 @@ public final class RunContext {
   private final RetryPolicy retry;
   private final WaitPolicy waits;
   private final Map<Class<? extends StepOutput>, StepOutput> outputs = new ConcurrentHashMap<>();
+  private final Map<StepKind, String> recorded = new ConcurrentSkipListMap<>();
 
   public RunContext(
       ProvisioningRequest request, String executionId, RetryPolicy retry, WaitPolicy waits) {
@@ -50,5 +52,13 @@ public final class RunContext {
 
   <T extends StepOutput> Optional<T> output(Class<T> type) {
     return Optional.ofNullable(outputs.get(type)).map(type::cast);
+  }
+
+  void record(StepKind kind, String name) {
+    recorded.put(kind, name);
+  }
+
+  Map<StepKind, String> recorded() {
+    return Map.copyOf(recorded);
   }
 }

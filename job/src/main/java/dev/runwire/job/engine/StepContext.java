@@ -4,7 +4,9 @@ import com.google.api.gax.longrunning.OperationFuture;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.ProvisioningRequest.Mode;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Future;
 import java.util.logging.Logger;
 
@@ -87,6 +89,19 @@ public final class StepContext {
    */
   public <T extends StepOutput> Optional<T> upstream(Class<T> type) {
     return run.output(type);
+  }
+
+  /**
+   * Notes that runwire owns {@code name} of {@code kind} although the resource cannot say so itself
+   * (see {@link Ownership#RECORDED}); the service step writes every such note onto the service.
+   */
+  public void recordOwned(StepKind kind, String name) {
+    run.record(kind, name);
+  }
+
+  /** What steps of this run noted with {@link #recordOwned}, by kind. */
+  public Map<StepKind, String> recordedOwned() {
+    return new TreeMap<>(run.recorded());
   }
 
   /** Hands this step's output to the steps that depend on it. */

@@ -15,6 +15,7 @@ public enum StepKind {
   CLOUD_NAT("cloud-nat"),
   CLOUD_RUN_SERVICE("cloud-run-service"),
   PROBE_JOB("probe-job"),
+  PRUNE("prune"),
   VERIFY("verify");
 
   private final String wire;

@@ -8,6 +8,7 @@ import com.google.cloud.compute.v1.UpdateRouterRequest;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.Creator;
 import dev.runwire.job.engine.Deleter;
+import dev.runwire.job.engine.Ownership;
 import dev.runwire.job.engine.Reasons;
 import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
@@ -45,10 +46,13 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
   private final String nat;
   private final String address;
   private final String subnet;
+  private final ServiceMarks marks;
 
-  CloudNatStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+  CloudNatStep(
+      ProvisioningRequest request, CloudClients clients, Inventory inventory, ServiceMarks marks) {
     this.clients = clients;
     this.inventory = inventory;
+    this.marks = marks;
     this.project = request.target().project();
     this.region = request.target().region();
     this.network = request.target().network();
@@ -78,6 +82,20 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
 
   private Optional<RouterNat> ours(Router r) {
     return r.getNatsList().stream().filter(n -> n.getName().equals(nat)).findFirst();
+  }
+
+  /**
+   * A NAT has no labels or description, and a router may carry other NATs: the service records the
+   * NAT runwire created as {@code router/nat}.
+   */
+  @Override
+  protected Ownership ownership(Router r, StepContext ctx) {
+    return marks.records(StepKind.CLOUD_NAT, recordedName()) ? Ownership.RECORDED : Ownership.NONE;
+  }
+
+  @Override
+  protected String recordedName() {
+    return router + "/" + nat;
   }
 
   @Override

@@ -6,6 +6,7 @@ import com.google.cloud.compute.v1.Router;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.Creator;
 import dev.runwire.job.engine.Deleter;
+import dev.runwire.job.engine.Ownership;
 import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepKind;
@@ -27,10 +28,13 @@ final class CloudRouterStep extends ResourceStep<Router, CloudRouterStep.Spec>
   private final String region;
   private final String network;
   private final String name;
+  private final ServiceMarks marks;
 
-  CloudRouterStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+  CloudRouterStep(
+      ProvisioningRequest request, CloudClients clients, Inventory inventory, ServiceMarks marks) {
     this.clients = clients;
     this.inventory = inventory;
+    this.marks = marks;
     this.project = request.target().project();
     this.region = request.target().region();
     this.network = request.target().network();
@@ -63,6 +67,19 @@ final class CloudRouterStep extends ResourceStep<Router, CloudRouterStep.Spec>
   }
 
   @Override
+  protected Ownership ownership(Router router, StepContext ctx) {
+    if (ManagedMarks.describedAsRunwire(router.getDescription())) {
+      return Ownership.MARKED;
+    }
+    return marks.records(StepKind.CLOUD_ROUTER, name) ? Ownership.RECORDED : Ownership.NONE;
+  }
+
+  @Override
+  protected String recordedName() {
+    return name;
+  }
+
+  @Override
   public void create(Spec desired, StepContext ctx) {
     InsertRouterRequest request =
         InsertRouterRequest.newBuilder()
@@ -91,7 +108,7 @@ final class CloudRouterStep extends ResourceStep<Router, CloudRouterStep.Spec>
         || router.getInterfacesCount() > 0) {
       return "kept: the router carries other NATs, BGP peers or interfaces";
     }
-    return Names.keepUnlessCreatedByRunwire(router.getDescription());
+    return null;
   }
 
   @Override

@@ -8,6 +8,7 @@ import com.google.iam.v1.SetIamPolicyRequest;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.Creator;
 import dev.runwire.job.engine.Observation.Progress;
+import dev.runwire.job.engine.Ownership;
 import dev.runwire.job.engine.Reasons;
 import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.Restorer;
@@ -21,6 +22,7 @@ import dev.runwire.schemas.events.StepEvent.FieldDiff;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 
@@ -29,6 +31,11 @@ import java.util.function.UnaryOperator;
  * new revision serves: {@code observedGeneration == generation} and the terminal condition
  * succeeded. The service is created only when the request names an image; destroy hands it back
  * unwired instead of deleting it.
+ *
+ * <p>A service runwire did not create (or adopt) is only wired: VPC access, egress, its Redis env
+ * vars, its label and annotations. Its image, ingress and invokers stay as they are (a difference
+ * there fails with {@code NotOwned}), and an env var runwire did not set is never overwritten
+ * ({@code EnvConflict}).
  */
 final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, ServiceWiring.Spec>
     implements Creator<ServiceWiring.Spec>,
@@ -45,10 +52,13 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
   private final String region;
   private final String name;
   private final Boolean allowUnauthenticated;
+  private final ServiceMarks marks;
 
-  CloudRunServiceStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+  CloudRunServiceStep(
+      ProvisioningRequest request, CloudClients clients, Inventory inventory, ServiceMarks marks) {
     this.clients = clients;
     this.inventory = inventory;
+    this.marks = marks;
     this.wiring = new ServiceWiring(request);
     this.project = request.target().project();
     this.region = request.target().region();
@@ -68,9 +78,9 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
 
   @Override
   protected Optional<Found> read(StepContext ctx) {
-    return inventory
-        .service(project, region, name)
-        .map(s -> new Found(s, allowUnauthenticated == null ? null : policy(ctx)));
+    Optional<Service> service = inventory.service(project, region, name);
+    service.ifPresent(marks::found);
+    return service.map(s -> new Found(s, allowUnauthenticated == null ? null : policy(ctx)));
   }
 
   private Policy policy(StepContext ctx) {
@@ -116,7 +126,24 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
 
   @Override
   protected ServiceWiring.Spec desired(StepContext ctx) {
-    return wiring.desired(ctx, allowUnauthenticated);
+    return wiring.desired(ctx, allowUnauthenticated, adopting(ctx));
+  }
+
+  @Override
+  protected Ownership ownership(Found found, StepContext ctx) {
+    return ManagedMarks.ownsService(found.service().getAnnotationsMap())
+        ? Ownership.MARKED
+        : Ownership.NONE;
+  }
+
+  @Override
+  protected Set<String> wiringFields() {
+    return ServiceWiring.WIRING_FIELDS;
+  }
+
+  @Override
+  protected String notOwnedHint() {
+    return "no annotation " + ManagedMarks.OWNED + ": \"true\"";
   }
 
   @Override
@@ -147,7 +174,11 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
     if (desired.image() == null) {
       throw missing(ctx);
     }
-    Service service = wiring.apply(Service.getDefaultInstance(), desired).build();
+    Service service =
+        wiring
+            .apply(Service.getDefaultInstance(), desired)
+            .putAnnotations(ManagedMarks.OWNED, "true")
+            .build();
     grantSecrets(null, desired, ctx);
     ctx.startAndAwait(
         () -> clients.services().createServiceAsync(Names.location(project, region), service, name),
@@ -158,6 +189,17 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
   @Override
   public void update(
       Found actual, ServiceWiring.Spec desired, List<FieldDiff> diff, StepContext ctx) {
+    List<String> conflicts = wiring.envConflicts(actual.service(), diff);
+    if (!conflicts.isEmpty()) {
+      throw new StepFailure(
+          Reasons.ENV_CONFLICT,
+          "the service already has "
+              + String.join(", ", conflicts)
+              + ", which runwire did not set, and runwire never overwrites such a variable. Name"
+              + " other variables in service.envNames (host, port, auth), or remove "
+              + String.join(", ", conflicts)
+              + " from the service first.");
+    }
     boolean serviceChanged = diff.stream().anyMatch(d -> !d.field().equals("allowUnauthenticated"));
     boolean redeploy = diff.stream().anyMatch(d -> d.field().equals("latestRevision"));
     if (serviceChanged) {

@@ -7,6 +7,7 @@ import com.google.cloud.compute.v1.Subnetwork;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.Creator;
 import dev.runwire.job.engine.Deleter;
+import dev.runwire.job.engine.Ownership;
 import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepKind;
@@ -41,10 +42,13 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
   private final String name;
   private final String range;
   private final Boolean privateGoogleAccess;
+  private final ServiceMarks marks;
 
-  EgressSubnetStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+  EgressSubnetStep(
+      ProvisioningRequest request, CloudClients clients, Inventory inventory, ServiceMarks marks) {
     this.clients = clients;
     this.inventory = inventory;
+    this.marks = marks;
     this.project = request.target().project();
     this.region = request.target().region();
     this.network = request.target().network();
@@ -82,6 +86,19 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
   @Override
   protected Spec desired(StepContext ctx) {
     return new Spec(network, range, privateGoogleAccess);
+  }
+
+  @Override
+  protected Ownership ownership(Subnetwork subnet, StepContext ctx) {
+    if (ManagedMarks.describedAsRunwire(subnet.getDescription())) {
+      return Ownership.MARKED;
+    }
+    return marks.records(StepKind.EGRESS_SUBNET, name) ? Ownership.RECORDED : Ownership.NONE;
+  }
+
+  @Override
+  protected String recordedName() {
+    return name;
   }
 
   @Override
@@ -149,11 +166,6 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
                         .setSubnetworkResource(patch)
                         .setRequestId(Names.computeRequestId(ctx.executionId(), name, "patch"))
                         .build()));
-  }
-
-  @Override
-  protected String keepOnDestroy(Subnetwork subnet, StepContext ctx) {
-    return Names.keepUnlessCreatedByRunwire(subnet.getDescription());
   }
 
   @Override

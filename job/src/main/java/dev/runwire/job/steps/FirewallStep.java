@@ -8,6 +8,7 @@ import com.google.cloud.compute.v1.PatchFirewallRequest;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.Creator;
 import dev.runwire.job.engine.Deleter;
+import dev.runwire.job.engine.Ownership;
 import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepKind;
@@ -133,8 +134,10 @@ final class FirewallStep extends ResourceStep<Firewall, FirewallStep.Spec>
   }
 
   @Override
-  protected String keepOnDestroy(Firewall firewall, StepContext ctx) {
-    return Names.keepUnlessCreatedByRunwire(firewall.getDescription());
+  protected Ownership ownership(Firewall firewall, StepContext ctx) {
+    return ManagedMarks.describedAsRunwire(firewall.getDescription())
+        ? Ownership.MARKED
+        : Ownership.NONE;
   }
 
   @Override

@@ -63,18 +63,8 @@ public final class Names {
         .toString();
   }
 
-  /**
-   * Compute resources carry no labels runwire could use, so the ones it creates say so in their
-   * description; destroy deletes only those.
-   */
-  public static final String CREATED_BY = "runwire: ";
-
-  /** Why destroy keeps a Compute resource runwire did not create, or {@code null}. */
-  public static String keepUnlessCreatedByRunwire(String description) {
-    return description != null && description.startsWith(CREATED_BY)
-        ? null
-        : "kept: not created by runwire (its description does not start with '" + CREATED_BY + "')";
-  }
+  /** See {@link ManagedMarks#DESCRIPTION_PREFIX}. */
+  public static final String CREATED_BY = ManagedMarks.DESCRIPTION_PREFIX;
 
   /** The full resource name used in events, e.g. {@code //compute.googleapis.com/projects/...}. */
   public static String full(String service, String relativeName) {

@@ -185,7 +185,7 @@ final class ProbeJobStep extends ResourceStep<Job, ProbeJobStep.Spec>
         live.isPresent() && ctx.mode() != Mode.PLAN
             ? live.get()
             : wiring
-                .apply(live.orElse(Service.getDefaultInstance()), wiring.desired(ctx, null))
+                .apply(live.orElse(Service.getDefaultInstance()), wiring.desired(ctx, null, false))
                 .build();
     Map<String, String> serviceEnv = ServiceWiring.actual(basis, null).env();
     ProvisioningRequest.EnvNames names = request.service().envNames();

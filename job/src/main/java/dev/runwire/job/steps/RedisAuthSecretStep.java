@@ -8,6 +8,7 @@ import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.ApiErrors;
 import dev.runwire.job.engine.Creator;
 import dev.runwire.job.engine.Deleter;
+import dev.runwire.job.engine.Ownership;
 import dev.runwire.job.engine.Reasons;
 import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
@@ -117,6 +118,13 @@ final class RedisAuthSecretStep
   @Override
   protected Spec desired(StepContext ctx) {
     return new Spec(CURRENT);
+  }
+
+  @Override
+  protected Ownership ownership(Found found, StepContext ctx) {
+    return ManagedMarks.isManaged(found.secret().getLabelsMap())
+        ? Ownership.MARKED
+        : Ownership.NONE;
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.Creator;
 import dev.runwire.job.engine.Deleter;
 import dev.runwire.job.engine.Observation.Progress;
+import dev.runwire.job.engine.Ownership;
 import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepKind;
@@ -112,6 +113,21 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
         redis.reservedIpRange(),
         network,
         ManagedMarks.label());
+  }
+
+  @Override
+  protected Ownership ownership(Instance instance, StepContext ctx) {
+    return ManagedMarks.isManaged(instance.getLabelsMap()) ? Ownership.MARKED : Ownership.NONE;
+  }
+
+  @Override
+  protected Set<String> markFields() {
+    return Set.of("labels");
+  }
+
+  @Override
+  protected String notOwnedHint() {
+    return "no label " + ManagedMarks.MANAGED_BY + ": " + ManagedMarks.RUNWIRE;
   }
 
   @Override

@@ -70,6 +70,17 @@ final class ServiceWiring {
   /** The env var that holds the instance's server CA (PEM) when transit encryption is on. */
   static final String CA_ENV = "REDIS_CA_CERT";
 
+  /** What runwire may set on a service it did not create: the wiring, never image or ingress. */
+  static final Set<String> WIRING_FIELDS =
+      Set.of(
+          "vpcConnector",
+          "networkInterfaces",
+          "vpcEgress",
+          "env",
+          "labels",
+          "annotations",
+          "latestRevision");
+
   private final ProvisioningRequest request;
   private final ProvisioningRequest.EnvNames names;
 
@@ -78,7 +89,10 @@ final class ServiceWiring {
     this.names = request.service().envNames();
   }
 
-  Spec desired(StepContext ctx, Boolean allowUnauthenticated) {
+  /**
+   * @param adopting the request takes the service over: it is marked as runwire's from now on
+   */
+  Spec desired(StepContext ctx, Boolean allowUnauthenticated, boolean adopting) {
     String project = request.target().project();
     String region = request.target().region();
     boolean connector = request.egress().mode() == EgressMode.CONNECTOR;
@@ -103,9 +117,24 @@ final class ServiceWiring {
         request.service().ingress() == null ? null : ingress(request.service().ingress()).name(),
         env,
         ManagedMarks.label(),
-        Map.of(ManagedMarks.LAST_APPLIED, lastApplied(request)),
+        annotations(ctx, adopting),
         allowUnauthenticated,
         SERVING);
+  }
+
+  /**
+   * The request as last applied, what runwire owns without a mark of its own (absent when nothing),
+   * and, when adopting, the service's own ownership mark.
+   */
+  private Map<String, String> annotations(StepContext ctx, boolean adopting) {
+    Map<String, String> annotations = new HashMap<>();
+    annotations.put(ManagedMarks.LAST_APPLIED, lastApplied(request));
+    String owns = ManagedMarks.owns(ctx.recordedOwned());
+    annotations.put(ManagedMarks.OWNS, owns.isEmpty() ? null : owns);
+    if (adopting) {
+      annotations.put(ManagedMarks.OWNED, "true");
+    }
+    return annotations;
   }
 
   /**
@@ -189,7 +218,16 @@ final class ServiceWiring {
     if (want.ingress() != null) {
       service.setIngress(IngressTraffic.valueOf(want.ingress()));
     }
-    service.putAllLabels(want.labels()).putAllAnnotations(want.annotations());
+    service.putAllLabels(want.labels());
+    want.annotations()
+        .forEach(
+            (key, value) -> {
+              if (value == null) {
+                service.removeAnnotations(key);
+              } else {
+                service.putAnnotations(key, value);
+              }
+            });
     return service;
   }
 
@@ -206,7 +244,10 @@ final class ServiceWiring {
       remove.put(CA_ENV, null);
       writeEnv(template.getContainersBuilder(mainContainerIndex(template.build())), remove);
     }
-    service.removeLabels(ManagedMarks.MANAGED_BY).removeAnnotations(ManagedMarks.LAST_APPLIED);
+    service
+        .removeLabels(ManagedMarks.MANAGED_BY)
+        .removeAnnotations(ManagedMarks.LAST_APPLIED)
+        .removeAnnotations(ManagedMarks.OWNS);
     return service;
   }
 
@@ -225,10 +266,42 @@ final class ServiceWiring {
     if (actual.labels().containsKey(ManagedMarks.MANAGED_BY)) {
       fields.add("labels." + ManagedMarks.MANAGED_BY);
     }
-    if (actual.annotations().containsKey(ManagedMarks.LAST_APPLIED)) {
-      fields.add("annotations." + ManagedMarks.LAST_APPLIED);
+    for (String annotation : List.of(ManagedMarks.LAST_APPLIED, ManagedMarks.OWNS)) {
+      if (actual.annotations().containsKey(annotation)) {
+        fields.add("annotations." + annotation);
+      }
     }
     return fields;
+  }
+
+  /**
+   * The env vars in {@code diff} that the service already has and runwire did not set: the names of
+   * the request it was last wired with are runwire's (and so is a value already equal to the
+   * desired one, which is no difference at all).
+   */
+  List<String> envConflicts(Service s, List<FieldDiff> diff) {
+    Set<String> ours = new TreeSet<>();
+    String json = s.getAnnotationsMap().get(ManagedMarks.LAST_APPLIED);
+    if (json != null) {
+      try {
+        ProvisioningRequest.EnvNames before =
+            MessageCodec.fromJson(json, ProvisioningRequest.class).service().envNames();
+        ours.addAll(List.of(before.host(), before.port(), before.auth()));
+      } catch (RuntimeException notARequest) {
+        // nothing is known to be runwire's
+      }
+    }
+    Map<String, String> env = actual(s, null).env();
+    List<String> conflicts = new ArrayList<>();
+    for (FieldDiff d : diff) {
+      if (d.field().startsWith("env.")) {
+        String name = d.field().substring("env.".length());
+        if (env.containsKey(name) && !ours.contains(name)) {
+          conflicts.add(name);
+        }
+      }
+    }
+    return conflicts;
   }
 
   /** Upserts in place (order kept), removes names mapped to {@code null}. */

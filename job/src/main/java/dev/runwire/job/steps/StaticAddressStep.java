@@ -7,6 +7,7 @@ import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.Creator;
 import dev.runwire.job.engine.Deleter;
 import dev.runwire.job.engine.Observation.Progress;
+import dev.runwire.job.engine.Ownership;
 import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepKind;
@@ -29,10 +30,13 @@ final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Sp
   private final String project;
   private final String region;
   private final String name;
+  private final ServiceMarks marks;
 
-  StaticAddressStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+  StaticAddressStep(
+      ProvisioningRequest request, CloudClients clients, Inventory inventory, ServiceMarks marks) {
     this.clients = clients;
     this.inventory = inventory;
+    this.marks = marks;
     this.project = request.target().project();
     this.region = request.target().region();
     this.name = request.names().address();
@@ -74,6 +78,20 @@ final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Sp
   }
 
   @Override
+  protected Ownership ownership(Address address, StepContext ctx) {
+    if (ManagedMarks.describedAsRunwire(address.getDescription())
+        || ManagedMarks.isManaged(address.getLabelsMap())) {
+      return Ownership.MARKED;
+    }
+    return marks.records(StepKind.STATIC_ADDRESS, name) ? Ownership.RECORDED : Ownership.NONE;
+  }
+
+  @Override
+  protected String recordedName() {
+    return name;
+  }
+
+  @Override
   protected StepOutput output(Address address, StepContext ctx) {
     return new StepOutputs.EgressIp(address.getAddress());
   }
@@ -88,7 +106,8 @@ final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Sp
                 Address.newBuilder()
                     .setName(name)
                     .setAddressType("EXTERNAL")
-                    .setDescription(Names.CREATED_BY + "static egress IP"))
+                    .setDescription(Names.CREATED_BY + "static egress IP")
+                    .putAllLabels(ManagedMarks.label()))
             .setRequestId(Names.computeRequestId(ctx.executionId(), name, "insert"))
             .build();
     ComputeOperations.run(
@@ -98,11 +117,6 @@ final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Sp
         region,
         "address " + name + " reserved",
         () -> clients.addresses().insertCallable().call(request));
-  }
-
-  @Override
-  protected String keepOnDestroy(Address address, StepContext ctx) {
-    return Names.keepUnlessCreatedByRunwire(address.getDescription());
   }
 
   @Override

@@ -27,29 +27,40 @@ public final class StepFactory {
     this.probeImage = probeImage;
   }
 
+  /** The wired service's marks for one run of {@code request}, read on first use. */
+  public ServiceMarks marks(ProvisioningRequest request) {
+    return new ServiceMarks(request, inventory);
+  }
+
   public Map<StepKind, Step> steps(Plan plan, ProvisioningRequest request) {
+    return steps(plan, request, marks(request));
+  }
+
+  /** The steps of one run, sharing {@code marks}. */
+  public Map<StepKind, Step> steps(Plan plan, ProvisioningRequest request, ServiceMarks marks) {
     Map<StepKind, Step> steps = new EnumMap<>(StepKind.class);
     for (StepKind kind : plan.order()) {
-      steps.put(kind, step(kind, request));
+      steps.put(kind, step(kind, request, marks));
     }
     return steps;
   }
 
-  private Step step(StepKind kind, ProvisioningRequest request) {
+  private Step step(StepKind kind, ProvisioningRequest request, ServiceMarks marks) {
     return switch (kind) {
       case NETWORK -> new NetworkStep(request, inventory);
-      case EGRESS_SUBNET -> new EgressSubnetStep(request, clients, inventory);
+      case EGRESS_SUBNET -> new EgressSubnetStep(request, clients, inventory, marks);
       case REDIS_INSTANCE -> new RedisInstanceStep(request, clients, inventory);
       case REDIS_AUTH_SECRET -> new RedisAuthSecretStep(request, clients, inventory);
       case REDIS_AUTH_ACCESS -> new RedisAuthAccessStep(request, clients, inventory);
       case REDIS_CA_SECRET -> new RedisCaSecretStep(request, clients, inventory);
-      case VPC_CONNECTOR -> new VpcConnectorStep(request, clients, inventory);
+      case VPC_CONNECTOR -> new VpcConnectorStep(request, clients, inventory, marks);
       case FIREWALL -> new FirewallStep(request, clients, inventory);
-      case STATIC_ADDRESS -> new StaticAddressStep(request, clients, inventory);
-      case CLOUD_ROUTER -> new CloudRouterStep(request, clients, inventory);
-      case CLOUD_NAT -> new CloudNatStep(request, clients, inventory);
-      case CLOUD_RUN_SERVICE -> new CloudRunServiceStep(request, clients, inventory);
+      case STATIC_ADDRESS -> new StaticAddressStep(request, clients, inventory, marks);
+      case CLOUD_ROUTER -> new CloudRouterStep(request, clients, inventory, marks);
+      case CLOUD_NAT -> new CloudNatStep(request, clients, inventory, marks);
+      case CLOUD_RUN_SERVICE -> new CloudRunServiceStep(request, clients, inventory, marks);
       case PROBE_JOB -> new ProbeJobStep(request, clients, inventory, probeImage);
+      case PRUNE -> new PruneStep(request, marks, (k, previous) -> step(k, previous, marks));
       case VERIFY -> new VerifyStep(request, clients, inventory);
     };
   }

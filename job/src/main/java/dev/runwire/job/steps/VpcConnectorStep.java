@@ -5,6 +5,7 @@ import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.Creator;
 import dev.runwire.job.engine.Deleter;
 import dev.runwire.job.engine.Observation.Progress;
+import dev.runwire.job.engine.Ownership;
 import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepKind;
@@ -34,10 +35,13 @@ final class VpcConnectorStep extends ResourceStep<Connector, VpcConnectorStep.Sp
   private final String project;
   private final String region;
   private final String network;
+  private final ServiceMarks marks;
 
-  VpcConnectorStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+  VpcConnectorStep(
+      ProvisioningRequest request, CloudClients clients, Inventory inventory, ServiceMarks marks) {
     this.clients = clients;
     this.inventory = inventory;
+    this.marks = marks;
     this.connector = request.egress().connector();
     this.project = request.target().project();
     this.region = request.target().region();
@@ -95,6 +99,19 @@ final class VpcConnectorStep extends ResourceStep<Connector, VpcConnectorStep.Sp
         connector.minInstances(),
         connector.maxInstances(),
         connector.machineType());
+  }
+
+  /** A connector has no labels or description: the service records the ones runwire owns. */
+  @Override
+  protected Ownership ownership(Connector c, StepContext ctx) {
+    return marks.records(StepKind.VPC_CONNECTOR, connector.name())
+        ? Ownership.RECORDED
+        : Ownership.NONE;
+  }
+
+  @Override
+  protected String recordedName() {
+    return connector.name();
   }
 
   @Override

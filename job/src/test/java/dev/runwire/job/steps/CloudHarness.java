@@ -126,6 +126,28 @@ final class CloudHarness implements AutoCloseable {
             new RunContext(request, nextExecution(), retry, waits));
   }
 
+  /**
+   * The wired service as the service step leaves it when runwire owns resources that carry no mark
+   * of their own ({@code runwire.dev/owns}, e.g. {@code vpc-connector=run-conn}): for tests that
+   * run such a step without the service step.
+   */
+  void serviceRecords(String owns) throws Exception {
+    com.google.cloud.run.v2.Service service =
+        com.google.cloud.run.v2.Service.newBuilder()
+            .putAnnotations(ManagedMarks.OWNS, owns)
+            .setTemplate(
+                com.google.cloud.run.v2.RevisionTemplate.newBuilder()
+                    .addContainers(
+                        com.google.cloud.run.v2.Container.newBuilder()
+                            .setImage("europe-docker.pkg.dev/demo-project/apps/visitor-counter:1")))
+            .build();
+    clients
+        .services()
+        .createServiceAsync(
+            "projects/demo-project/locations/europe-west1", service, "visitor-counter")
+        .get();
+  }
+
   List<RecordedRequest> mutations() {
     return cloud.requestLog().stream().filter(RecordedRequest::isMutation).toList();
   }

@@ -140,6 +140,7 @@ class ComputeStepsTest {
             .setIpCidrRange("10.20.0.0/24")
             .build();
     harness.clients.subnetworks().insertAsync(PROJECT, REGION, other).get();
+    harness.serviceRecords("cloud-nat=visitor-counter-router/visitor-counter-nat");
     Router router = harness.clients.routers().get(PROJECT, REGION, "visitor-counter-router");
     RouterNat batchNat =
         RouterNat.newBuilder()
@@ -180,13 +181,14 @@ class ComputeStepsTest {
   }
 
   @Test
-  void connectorIsCreatedLeftAloneAndAChangeIsRefusedAsReplacement() {
+  void connectorIsCreatedLeftAloneAndAChangeIsRefusedAsReplacement() throws Exception {
     ProvisioningRequest apply = TestRequests.connector(false);
     RunResult created = harness.runSteps(apply, EGRESS_SUBNET, VPC_CONNECTOR);
     assertEquals(
         Action.CREATE,
         created.outcome(VPC_CONNECTOR).action(),
         created.outcome(VPC_CONNECTOR).message());
+    harness.serviceRecords("vpc-connector=run-conn");
     harness.cloud.resetLog();
     assertEquals(Action.NONE, harness.runStep(VPC_CONNECTOR, apply).action());
     assertEquals(List.of(), harness.mutations());

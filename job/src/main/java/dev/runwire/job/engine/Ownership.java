@@ -1,0 +1,17 @@
+package dev.runwire.job.engine;
+
+/**
+ * How runwire knows a resource is its own. A resource it does not own is used, never changed or
+ * deleted.
+ */
+public enum Ownership {
+  /** The resource carries runwire's mark itself (a label, a description it was created with). */
+  MARKED,
+  /**
+   * The resource cannot carry a mark (a connector, a NAT; an adopted subnet keeps its description),
+   * and the service runwire wires records it as runwire's.
+   */
+  RECORDED,
+  /** Runwire did not create it and nothing says it adopted it. */
+  NONE
+}
