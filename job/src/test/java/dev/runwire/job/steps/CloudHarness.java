@@ -3,7 +3,6 @@ package dev.runwire.job.steps;
 import dev.runwire.emulator.LocalCloud;
 import dev.runwire.emulator.core.RecordedRequest;
 import dev.runwire.job.JobConfig;
-import dev.runwire.job.RunwireJob;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.DagPlanner;
 import dev.runwire.job.engine.DagRunner;
@@ -16,6 +15,7 @@ import dev.runwire.job.engine.StepKind;
 import dev.runwire.job.engine.StepListener;
 import dev.runwire.job.engine.StepOutcome;
 import dev.runwire.job.engine.WaitPolicy;
+import dev.runwire.job.testing.JobCommand;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.cloud.CloudEndpoints;
 import java.time.Clock;
@@ -47,24 +47,9 @@ final class CloudHarness implements AutoCloseable {
     this.cloud =
         LocalCloud.builder()
             .profile("instant")
-            .imageCommand(JobConfig.LOCAL_PROBE_IMAGE, jobCommand())
+            .imageCommand(JobConfig.LOCAL_PROBE_IMAGE, JobCommand.onTestClasspath())
             .start();
     this.clients = new CloudClients(CloudEndpoints.local(cloud.baseUrl(), null), waits);
-  }
-
-  /**
-   * The job's main on this test classpath: what the local cloud runs for {@code local/runwire-job}
-   * (the probe job's image), as the demo maps it to the job jar.
-   */
-  static List<String> jobCommand() {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    return List.of(
-        java,
-        "-XX:TieredStopAtLevel=1",
-        "-XX:+UseSerialGC",
-        "-cp",
-        System.getProperty("java.class.path"),
-        RunwireJob.class.getName());
   }
 
   /** Each step's deadline from now on (a short one makes a "cannot reach" test quick). */
