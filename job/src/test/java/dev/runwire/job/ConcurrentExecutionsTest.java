@@ -6,6 +6,7 @@ import com.google.cloud.compute.v1.Router;
 import com.google.gson.JsonObject;
 import dev.runwire.emulator.LocalCloud;
 import dev.runwire.job.cloud.CloudClients;
+import dev.runwire.job.testing.JobCommand;
 import dev.runwire.job.testing.TestRequests;
 import java.time.Duration;
 import java.util.HashMap;
@@ -32,6 +33,7 @@ class ConcurrentExecutionsTest {
     cloud =
         LocalCloud.builder()
             .profile("instant")
+            .imageCommand(JobConfig.LOCAL_PROBE_IMAGE, JobCommand.onTestClasspath())
             .duration("redis.create", Duration.ofMillis(800))
             .duration("compute.subnetwork", Duration.ofMillis(300))
             .duration("compute.router", Duration.ofMillis(300))
@@ -81,7 +83,7 @@ class ConcurrentExecutionsTest {
     cloud.resetLog();
 
     assertEquals(RunwireJob.OK, execution("exec-c", request));
-    assertEquals(List.of(), JobRunTest.mutations(cloud));
+    assertEquals(List.of(), JobRunTest.changes(cloud));
   }
 
   private static int execution(String id, JsonObject request) {

@@ -112,6 +112,17 @@ class JobRunTest {
     return cloud.requestLog().stream().filter(RecordedRequest::isMutation).toList();
   }
 
+  /**
+   * Mutating calls other than verify's run of the probe job ({@code POST
+   * .../jobs/runwire-probe-<service>:run}): an apply verifies every time, which starts an execution
+   * but changes nothing that was provisioned.
+   */
+  static List<RecordedRequest> changes(LocalCloud cloud) {
+    return mutations(cloud).stream()
+        .filter(r -> !(r.path().contains("/jobs/runwire-probe-") && r.path().endsWith(":run")))
+        .toList();
+  }
+
   static void assertEventsMatchTheirSchemas(JobOutput output) {
     for (JsonObject line : output.lines()) {
       String type = line.get("type").getAsString();

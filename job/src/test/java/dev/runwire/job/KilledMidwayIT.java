@@ -7,6 +7,7 @@ import com.google.gson.JsonObject;
 import dev.runwire.emulator.LocalCloud;
 import dev.runwire.emulator.core.RecordedRequest;
 import dev.runwire.job.cloud.CloudClients;
+import dev.runwire.job.testing.JobCommand;
 import dev.runwire.job.testing.TestRequests;
 import java.io.File;
 import java.nio.file.Files;
@@ -38,6 +39,7 @@ class KilledMidwayIT {
     cloud =
         LocalCloud.builder()
             .profile("instant")
+            .imageCommand(JobConfig.LOCAL_PROBE_IMAGE, JobCommand.onTestClasspath())
             .duration("redis.create", Duration.ofSeconds(4))
             .duration("vpcaccess.create", Duration.ofSeconds(3))
             .start();

@@ -76,7 +76,7 @@ class PruneTest {
     assertEquals(List.of("run-egress"), subnets());
     cloud.resetLog();
     JobOutput again = apply(direct);
-    assertEquals(List.of(), JobRunTest.mutations(cloud), "a second apply changes nothing");
+    assertEquals(List.of(), JobRunTest.changes(cloud), "a second apply changes nothing");
     assertTrue(
         again.events("dev.runwire.step.v1").stream()
             .noneMatch(e -> e.get("step").getAsString().equals("prune")));
@@ -99,7 +99,7 @@ class PruneTest {
     assertEquals(0, count(clients.addresses().list(PROJECT, REGION).iterateAll()));
     cloud.resetLog();
     apply(TestRequests.directVpcJson(false));
-    assertEquals(List.of(), JobRunTest.mutations(cloud));
+    assertEquals(List.of(), JobRunTest.changes(cloud));
   }
 
   @Test

@@ -53,6 +53,7 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
   private final String name;
   private final Boolean allowUnauthenticated;
   private final ServiceMarks marks;
+  private final String authSecret;
 
   CloudRunServiceStep(
       ProvisioningRequest request, CloudClients clients, Inventory inventory, ServiceMarks marks) {
@@ -63,6 +64,7 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
     this.project = request.target().project();
     this.region = request.target().region();
     this.name = request.service().name();
+    this.authSecret = Names.secret(project, request.names().authSecret());
     this.allowUnauthenticated = request.service().allowUnauthenticated();
   }
 
@@ -226,13 +228,16 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
   /**
    * The runtime account may read the secrets the wiring references before the new revision needs
    * them (Cloud Run fails a revision whose account cannot). The account is the service's, or for a
-   * new service the project's default compute account, as Cloud Run picks it.
+   * new service the project's default compute account, as Cloud Run picks it. The AUTH secret is
+   * the redis-auth-access step's (it records and on destroy revokes its grant); this covers the
+   * others (the TLS CA secret).
    */
   private void grantSecrets(Service existing, ServiceWiring.Spec desired, StepContext ctx) {
     List<String> secrets =
         desired.env().values().stream()
             .filter(v -> v != null && v.startsWith("secret:"))
             .map(v -> SecretAccess.secretOf(project, v))
+            .filter(secret -> !secret.equals(authSecret))
             .toList();
     if (secrets.isEmpty()) {
       return;
