@@ -39,7 +39,7 @@ public final class BenchMain {
         out = Path.of(arg.substring("--out=".length()));
       } else {
         System.err.println(
-            "usage: runwire-bench [--quick] [--only=1,2,3,4,5,6] [--out=FILE]\n"
+            "usage: runwire-bench [--quick] [--only=1,2,3,4,5,6,7] [--out=FILE]\n"
                 + "  --quick   fewer repetitions and targets (a smoke run, not a baseline)");
         System.exit(2);
       }
@@ -76,6 +76,7 @@ public final class BenchMain {
         "applies through 20% transient faults",
         () -> new FaultRunBench(table, q).run(),
         table);
+    run(only, "7", "fleet at once", () -> new FleetBench(table, q).run(), table);
     Duration took = Duration.between(started, Instant.now());
     String markdown = render(table, took, quick, loadBefore + " → " + loadAverage());
     System.out.println();

@@ -43,6 +43,12 @@ final class FunctionSetup {
 
   static final int EXECUTION_SLACK_SECONDS = 1;
 
+  /**
+   * The function's race re-check reads back to this much before its first check (its production
+   * default, {@code CloudRunJobLauncher.DEFAULT_RECHECK_MARGIN}: list lag and clock differences).
+   */
+  static final int RECHECK_MARGIN_SECONDS = 10;
+
   /** Creates the job the function runs; returns its full name. */
   static String createJob(LocalCloud cloud) {
     String parent = "projects/" + BenchRequests.PROJECT + "/locations/" + BenchRequests.REGION;

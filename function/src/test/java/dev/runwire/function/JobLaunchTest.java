@@ -210,10 +210,23 @@ class JobLaunchTest {
   }
 
   @Test
+  void aTransientErrorOnTheDuplicateCheckIsRetriedInPlaceNotByRedelivery() throws Exception {
+    JobName job = newJob(LONG_RUNNING);
+    ProvisioningRequestFunction function = function(job, Map.of());
+    cloud.faults().failNext("run", CloudRunJobLauncher.READ_ATTEMPTS - 1);
+
+    function.accept(PubSubDeliveries.message("375", Requests.apply("flaky-list")));
+
+    assertEquals(1, localJobs.executions(job).size());
+    assertFalse(events.single(AcceptedEvent.class).duplicate());
+  }
+
+  @Test
   void unavailableRunApiThrowsSoPubSubRedeliversAndStartsNothing() throws Exception {
     JobName job = newJob(LONG_RUNNING);
     ProvisioningRequestFunction function = function(job, Map.of());
-    cloud.faults().failNext("run", 1);
+    // Every try of the first read fails: the delivery fails (reads are retried in place first).
+    cloud.faults().failNext("run", CloudRunJobLauncher.READ_ATTEMPTS);
 
     assertThrows(
         RequestIntake.LaunchFailedException.class,

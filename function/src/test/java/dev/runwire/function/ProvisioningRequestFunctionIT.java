@@ -127,7 +127,8 @@ class ProvisioningRequestFunctionIT {
   @Test
   @Order(3)
   void unavailableRunApiAnswers500AndTheRedeliveryRuns() throws Exception {
-    cloud.faults().failNext("run", 1);
+    // Every try of the duplicate check's read fails (reads are retried in place first).
+    cloud.faults().failNext("run", CloudRunJobLauncher.READ_ATTEMPTS);
 
     int failed = push.postMessage("1003", Requests.apply("it-apply-3"));
     assertEquals(500, failed);

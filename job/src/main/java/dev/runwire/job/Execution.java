@@ -4,6 +4,7 @@ import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.drift.DriftSweep;
 import dev.runwire.job.drift.ListedInventory;
 import dev.runwire.job.engine.ApiErrors;
+import dev.runwire.job.engine.DagPlanner;
 import dev.runwire.job.engine.RetryPolicy;
 import dev.runwire.job.engine.RunResult;
 import dev.runwire.job.engine.WaitPolicy;
@@ -118,6 +119,9 @@ final class Execution {
           results.add(reconciler.reconcile(target.request(), request.requestId(), factory));
         }
       } else {
+        // Client creation and its first class loading are fixed costs on the steps of the chain:
+        // pay them on a background thread while the first steps run.
+        clients.prepare(DagPlanner.plan(request).order());
         Inventory inventory = new LiveInventory(clients, retry);
         results.add(
             reconciler.reconcile(

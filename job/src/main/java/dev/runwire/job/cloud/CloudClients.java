@@ -24,12 +24,19 @@ import com.google.cloud.compute.v1.SubnetworksClient;
 import com.google.cloud.compute.v1.SubnetworksSettings;
 import com.google.cloud.redis.v1.CloudRedisClient;
 import com.google.cloud.redis.v1.CloudRedisSettings;
+import com.google.cloud.run.v2.ExecutionsClient;
+import com.google.cloud.run.v2.ExecutionsSettings;
+import com.google.cloud.run.v2.JobsClient;
+import com.google.cloud.run.v2.JobsSettings;
 import com.google.cloud.run.v2.ServicesClient;
 import com.google.cloud.run.v2.ServicesSettings;
+import com.google.cloud.run.v2.TasksClient;
+import com.google.cloud.run.v2.TasksSettings;
 import com.google.cloud.secretmanager.v1.SecretManagerServiceClient;
 import com.google.cloud.secretmanager.v1.SecretManagerServiceSettings;
 import com.google.cloud.vpcaccess.v1.VpcAccessServiceClient;
 import com.google.cloud.vpcaccess.v1.VpcAccessServiceSettings;
+import dev.runwire.job.engine.StepKind;
 import dev.runwire.job.engine.WaitPolicy;
 import dev.runwire.schemas.cloud.CloudEndpoints;
 import dev.runwire.schemas.cloud.CloudEndpoints.Api;
@@ -38,8 +45,10 @@ import java.io.UncheckedIOException;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -58,211 +67,252 @@ public final class CloudClients implements AutoCloseable {
   /** One call's timeout where the client's defaults give none. */
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
 
+  /**
+   * Steps whose clients are made first: the usual critical path (after the network step, which
+   * needs its client at once): Redis, then the service, its secret and the verify.
+   */
+  private static final List<StepKind> CHAIN =
+      List.of(
+          StepKind.REDIS_INSTANCE,
+          StepKind.CLOUD_RUN_SERVICE,
+          StepKind.REDIS_AUTH_SECRET,
+          StepKind.REDIS_AUTH_ACCESS,
+          StepKind.PROBE_JOB,
+          StepKind.VERIFY,
+          StepKind.VPC_CONNECTOR);
+
   private final CloudEndpoints endpoints;
   private final RetrySettings polling;
   private final List<AutoCloseable> made = new ArrayList<>();
 
-  private NetworksClient networks;
-  private SubnetworksClient subnetworks;
-  private RoutersClient routers;
-  private AddressesClient addresses;
-  private FirewallsClient firewalls;
-  private GlobalOperationsClient globalOperations;
-  private RegionOperationsClient regionOperations;
-  private ProjectsClient projects;
-  private CloudRedisClient redis;
-  private VpcAccessServiceClient vpcAccess;
-  private ServicesClient services;
-  private SecretManagerServiceClient secrets;
-  private com.google.cloud.run.v2.JobsClient jobs;
-  private com.google.cloud.run.v2.TasksClient tasks;
-  private com.google.cloud.run.v2.ExecutionsClient executions;
+  private final Lazy<NetworksClient> networks =
+      new Lazy<>(() -> NetworksClient.create(settings(Api.COMPUTE, NetworksSettings.newBuilder())));
+  private final Lazy<SubnetworksClient> subnetworks =
+      new Lazy<>(
+          () -> SubnetworksClient.create(settings(Api.COMPUTE, SubnetworksSettings.newBuilder())));
+  private final Lazy<RoutersClient> routers =
+      new Lazy<>(() -> RoutersClient.create(settings(Api.COMPUTE, RoutersSettings.newBuilder())));
+  private final Lazy<AddressesClient> addresses =
+      new Lazy<>(
+          () -> AddressesClient.create(settings(Api.COMPUTE, AddressesSettings.newBuilder())));
+  private final Lazy<FirewallsClient> firewalls =
+      new Lazy<>(
+          () -> FirewallsClient.create(settings(Api.COMPUTE, FirewallsSettings.newBuilder())));
+  private final Lazy<GlobalOperationsClient> globalOperations =
+      new Lazy<>(
+          () ->
+              GlobalOperationsClient.create(
+                  settings(Api.COMPUTE, GlobalOperationsSettings.newBuilder())));
+  private final Lazy<RegionOperationsClient> regionOperations =
+      new Lazy<>(
+          () ->
+              RegionOperationsClient.create(
+                  settings(Api.COMPUTE, RegionOperationsSettings.newBuilder())));
+  private final Lazy<CloudRedisClient> redis =
+      new Lazy<>(
+          () ->
+              CloudRedisClient.create(
+                  settings(Api.REDIS, CloudRedisSettings.newHttpJsonBuilder())));
+  private final Lazy<VpcAccessServiceClient> vpcAccess =
+      new Lazy<>(
+          () ->
+              VpcAccessServiceClient.create(
+                  settings(Api.VPCACCESS, VpcAccessServiceSettings.newHttpJsonBuilder())));
+  private final Lazy<ServicesClient> services =
+      new Lazy<>(
+          () -> ServicesClient.create(settings(Api.RUN, ServicesSettings.newHttpJsonBuilder())));
+  private final Lazy<ProjectsClient> projects =
+      new Lazy<>(() -> ProjectsClient.create(settings(Api.COMPUTE, ProjectsSettings.newBuilder())));
+  private final Lazy<JobsClient> jobs =
+      new Lazy<>(() -> JobsClient.create(settings(Api.RUN, JobsSettings.newHttpJsonBuilder())));
+  private final Lazy<ExecutionsClient> executions =
+      new Lazy<>(
+          () ->
+              ExecutionsClient.create(settings(Api.RUN, ExecutionsSettings.newHttpJsonBuilder())));
+  private final Lazy<TasksClient> tasks =
+      new Lazy<>(() -> TasksClient.create(settings(Api.RUN, TasksSettings.newHttpJsonBuilder())));
+  private final Lazy<SecretManagerServiceClient> secrets =
+      new Lazy<>(
+          () ->
+              SecretManagerServiceClient.create(
+                  settings(Api.SECRETMANAGER, SecretManagerServiceSettings.newHttpJsonBuilder())));
 
   public CloudClients(CloudEndpoints endpoints, WaitPolicy waits) {
     this.endpoints = endpoints;
     this.polling = pollingSettings(waits);
   }
 
-  public synchronized NetworksClient networks() {
-    if (networks == null) {
-      networks =
-          made(() -> NetworksClient.create(settings(Api.COMPUTE, NetworksSettings.newBuilder())));
-    }
-    return networks;
+  public NetworksClient networks() {
+    return networks.get();
   }
 
-  public synchronized SubnetworksClient subnetworks() {
-    if (subnetworks == null) {
-      subnetworks =
-          made(
-              () ->
-                  SubnetworksClient.create(
-                      settings(Api.COMPUTE, SubnetworksSettings.newBuilder())));
-    }
-    return subnetworks;
+  public SubnetworksClient subnetworks() {
+    return subnetworks.get();
   }
 
-  public synchronized RoutersClient routers() {
-    if (routers == null) {
-      routers =
-          made(() -> RoutersClient.create(settings(Api.COMPUTE, RoutersSettings.newBuilder())));
-    }
-    return routers;
+  public RoutersClient routers() {
+    return routers.get();
   }
 
-  public synchronized AddressesClient addresses() {
-    if (addresses == null) {
-      addresses =
-          made(() -> AddressesClient.create(settings(Api.COMPUTE, AddressesSettings.newBuilder())));
-    }
-    return addresses;
+  public AddressesClient addresses() {
+    return addresses.get();
   }
 
-  public synchronized FirewallsClient firewalls() {
-    if (firewalls == null) {
-      firewalls =
-          made(() -> FirewallsClient.create(settings(Api.COMPUTE, FirewallsSettings.newBuilder())));
-    }
-    return firewalls;
+  public FirewallsClient firewalls() {
+    return firewalls.get();
   }
 
   /** Compute's global operations (networks, firewalls), to read why one failed. */
-  public synchronized GlobalOperationsClient globalOperations() {
-    if (globalOperations == null) {
-      globalOperations =
-          made(
-              () ->
-                  GlobalOperationsClient.create(
-                      settings(Api.COMPUTE, GlobalOperationsSettings.newBuilder())));
-    }
-    return globalOperations;
+  public GlobalOperationsClient globalOperations() {
+    return globalOperations.get();
   }
 
   /** Compute's regional operations (subnetworks, routers, addresses), to read why one failed. */
-  public synchronized RegionOperationsClient regionOperations() {
-    if (regionOperations == null) {
-      regionOperations =
-          made(
-              () ->
-                  RegionOperationsClient.create(
-                      settings(Api.COMPUTE, RegionOperationsSettings.newBuilder())));
-    }
-    return regionOperations;
+  public RegionOperationsClient regionOperations() {
+    return regionOperations.get();
+  }
+
+  public CloudRedisClient redis() {
+    return redis.get();
+  }
+
+  public VpcAccessServiceClient vpcAccess() {
+    return vpcAccess.get();
+  }
+
+  public ServicesClient services() {
+    return services.get();
+  }
+
+  public SecretManagerServiceClient secrets() {
+    return secrets.get();
   }
 
   /** Compute's projects.get: the project's default compute service account. */
-  public synchronized ProjectsClient projects() {
-    if (projects == null) {
-      projects =
-          made(() -> ProjectsClient.create(settings(Api.COMPUTE, ProjectsSettings.newBuilder())));
-    }
-    return projects;
-  }
-
-  public synchronized CloudRedisClient redis() {
-    if (redis == null) {
-      redis =
-          made(
-              () ->
-                  CloudRedisClient.create(
-                      settings(Api.REDIS, CloudRedisSettings.newHttpJsonBuilder())));
-    }
-    return redis;
-  }
-
-  public synchronized VpcAccessServiceClient vpcAccess() {
-    if (vpcAccess == null) {
-      vpcAccess =
-          made(
-              () ->
-                  VpcAccessServiceClient.create(
-                      settings(Api.VPCACCESS, VpcAccessServiceSettings.newHttpJsonBuilder())));
-    }
-    return vpcAccess;
-  }
-
-  public synchronized ServicesClient services() {
-    if (services == null) {
-      services =
-          made(
-              () ->
-                  ServicesClient.create(settings(Api.RUN, ServicesSettings.newHttpJsonBuilder())));
-    }
-    return services;
+  public ProjectsClient projects() {
+    return projects.get();
   }
 
   /** Cloud Run jobs (the probe job runwire manages next to each service). */
-  public synchronized com.google.cloud.run.v2.JobsClient jobs() {
-    if (jobs == null) {
-      jobs =
-          made(
-              () ->
-                  com.google.cloud.run.v2.JobsClient.create(
-                      settings(
-                          Api.RUN, com.google.cloud.run.v2.JobsSettings.newHttpJsonBuilder())));
-    }
-    return jobs;
+  public JobsClient jobs() {
+    return jobs.get();
   }
 
   /** Cloud Run executions (the probe's run). */
-  public synchronized com.google.cloud.run.v2.ExecutionsClient executions() {
-    if (executions == null) {
-      executions =
-          made(
-              () ->
-                  com.google.cloud.run.v2.ExecutionsClient.create(
-                      settings(
-                          Api.RUN,
-                          com.google.cloud.run.v2.ExecutionsSettings.newHttpJsonBuilder())));
-    }
-    return executions;
+  public ExecutionsClient executions() {
+    return executions.get();
   }
 
   /** Cloud Run tasks: how an execution's task ended ({@code lastAttemptResult}). */
-  public synchronized com.google.cloud.run.v2.TasksClient tasks() {
-    if (tasks == null) {
-      tasks =
-          made(
-              () ->
-                  com.google.cloud.run.v2.TasksClient.create(
-                      settings(
-                          Api.RUN, com.google.cloud.run.v2.TasksSettings.newHttpJsonBuilder())));
-    }
-    return tasks;
+  public TasksClient tasks() {
+    return tasks.get();
   }
 
-  public synchronized SecretManagerServiceClient secrets() {
-    if (secrets == null) {
-      secrets =
-          made(
-              () ->
-                  SecretManagerServiceClient.create(
-                      settings(
-                          Api.SECRETMANAGER, SecretManagerServiceSettings.newHttpJsonBuilder())));
+  /**
+   * Creates, on one background thread, the clients that {@code steps} use, in that order, so the
+   * steps on the critical path find their client made (and its classes loaded) instead of making it
+   * on the chain. A step that asks for a client while it is being made waits for that one only.
+   */
+  public CompletableFuture<Void> prepare(List<StepKind> steps) {
+    List<StepKind> chainFirst = new ArrayList<>(steps);
+    chainFirst.sort(Comparator.comparingInt(step -> CHAIN.contains(step) ? 0 : 1));
+    List<Lazy<?>> wanted = new ArrayList<>();
+    for (StepKind step : chainFirst) {
+      for (Lazy<?> client : clientsOf(step)) {
+        if (!wanted.contains(client)) {
+          wanted.add(client);
+        }
+      }
     }
-    return secrets;
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    Thread preparing =
+        new Thread(
+            () -> {
+              for (Lazy<?> client : wanted) {
+                try {
+                  client.get();
+                } catch (RuntimeException e) {
+                  // the step that needs it makes it again and reports the failure
+                  LOG.log(Level.FINE, "preparing a client failed", e);
+                }
+              }
+              done.complete(null);
+            },
+            "runwire-clients");
+    preparing.setDaemon(true);
+    preparing.start();
+    return done;
+  }
+
+  /** Clients made so far (tests). */
+  int madeCount() {
+    synchronized (made) {
+      return made.size();
+    }
+  }
+
+  private List<Lazy<?>> clientsOf(StepKind step) {
+    return switch (step) {
+      case NETWORK -> List.of(networks, globalOperations);
+      case EGRESS_SUBNET -> List.of(subnetworks, regionOperations);
+      case REDIS_INSTANCE -> List.of(redis);
+      case REDIS_AUTH_SECRET -> List.of(secrets);
+      case REDIS_AUTH_ACCESS -> List.of(secrets, projects);
+      case REDIS_CA_SECRET -> List.of(redis, secrets);
+      case PROBE_JOB -> List.of(jobs, projects);
+      case VERIFY -> List.of(jobs, executions, tasks);
+      case VPC_CONNECTOR -> List.of(vpcAccess);
+      case FIREWALL -> List.of(firewalls, globalOperations);
+      case STATIC_ADDRESS -> List.of(addresses, regionOperations);
+      case CLOUD_ROUTER, CLOUD_NAT -> List.of(routers, regionOperations);
+      case CLOUD_RUN_SERVICE -> List.of(services, projects, secrets);
+      case PRUNE -> List.of();
+    };
   }
 
   @Override
-  public synchronized void close() {
-    for (AutoCloseable client : made) {
+  public void close() {
+    List<AutoCloseable> toClose;
+    synchronized (made) {
+      toClose = new ArrayList<>(made);
+      made.clear();
+    }
+    for (AutoCloseable client : toClose) {
       try {
         client.close();
       } catch (Exception e) {
         LOG.log(Level.FINE, "closing a client failed", e);
       }
     }
-    made.clear();
   }
 
   private interface Factory<T> {
     T make() throws IOException;
   }
 
+  /** One client, made once on first use; callers wait only for this one. */
+  private final class Lazy<T extends AutoCloseable> {
+    private final Factory<T> factory;
+    private T client;
+
+    Lazy(Factory<T> factory) {
+      this.factory = factory;
+    }
+
+    synchronized T get() {
+      if (client == null) {
+        client = made(factory);
+      }
+      return client;
+    }
+  }
+
   private <T extends AutoCloseable> T made(Factory<T> factory) {
     try {
       T client = factory.make();
-      made.add(client);
+      synchronized (made) {
+        made.add(client);
+      }
       return client;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create a Google API client", e);
