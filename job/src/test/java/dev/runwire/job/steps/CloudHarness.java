@@ -42,7 +42,14 @@ final class CloudHarness implements AutoCloseable {
   }
 
   CloudHarness() {
-    this.cloud = LocalCloud.builder().profile("instant").start();
+    this(b -> b);
+  }
+
+  /**
+   * A local cloud configured by {@code local} (durations, a seed) on top of the instant profile.
+   */
+  CloudHarness(java.util.function.UnaryOperator<LocalCloud.Builder> local) {
+    this.cloud = local.apply(LocalCloud.builder().profile("instant")).start();
     this.clients = new CloudClients(CloudEndpoints.local(cloud.baseUrl(), null), waits);
   }
 
