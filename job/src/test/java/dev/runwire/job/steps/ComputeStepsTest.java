@@ -73,8 +73,12 @@ class ComputeStepsTest {
     assertEquals(List.of(), harness.mutations());
   }
 
+  /**
+   * Private Google Access changes only through subnetworks.setPrivateIpGoogleAccess: Compute
+   * refuses it in a PATCH (GCP-FACTS). This test used to assert a PATCH, the non-Google behaviour.
+   */
   @Test
-  void egressSubnetIsCreatedLeftAloneAndPatchedWithItsFingerprint() {
+  void egressSubnetIsCreatedLeftAloneAndPrivateGoogleAccessIsSetThroughItsOwnMethod() {
     assertEquals(Action.CREATE, run(EGRESS_SUBNET, "apply").action());
     assertTrue(
         subnet().getPrivateIpGoogleAccess(),
@@ -88,7 +92,15 @@ class ComputeStepsTest {
 
     assertEquals(Action.UPDATE, patched.action(), patched::message);
     assertTrue(subnet().getPrivateIpGoogleAccess());
-    assertEquals("PATCH", harness.mutations().get(0).method());
+    assertEquals(1, harness.mutations().size(), harness.mutations()::toString);
+    assertEquals("POST", harness.mutations().get(0).method());
+    assertTrue(
+        harness
+            .mutations()
+            .get(0)
+            .path()
+            .endsWith("/subnetworks/run-egress/setPrivateIpGoogleAccess"),
+        harness.mutations().get(0).path());
   }
 
   @Test
@@ -177,6 +189,39 @@ class ComputeStepsTest {
         after.getNatsList().stream().map(RouterNat::getName).sorted().toList());
     harness.cloud.resetLog();
     assertUnchanged(CLOUD_NAT);
+  }
+
+  /**
+   * A NAT with ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES on the network and region makes a second NAT
+   * impossible (the local cloud refuses it with Compute's message): the preflight names it as a
+   * NatClash before any router write.
+   */
+  @Test
+  void anAllPrimaryRangesNatElsewhereStopsTheNatBeforeAnyRouterWrite() throws Exception {
+    harness.runSteps(request("apply", r -> {}), EGRESS_SUBNET, STATIC_ADDRESS, CLOUD_ROUTER);
+    harness
+        .clients
+        .routers()
+        .insertAsync(
+            PROJECT,
+            REGION,
+            Router.newBuilder()
+                .setName("legacy")
+                .setNetwork("projects/demo-project/global/networks/runwire-net")
+                .addNats(
+                    RouterNat.newBuilder()
+                        .setName("primary-only")
+                        .setNatIpAllocateOption("AUTO_ONLY")
+                        .setSourceSubnetworkIpRangesToNat("ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES"))
+                .build())
+        .get();
+    harness.cloud.resetLog();
+
+    StepOutcome nat = run(CLOUD_NAT, "apply");
+
+    assertEquals(Reasons.NAT_CLASH, nat.error().code(), nat::message);
+    assertTrue(nat.message().contains("ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES"), nat.message());
+    assertEquals(List.of(), harness.mutations());
   }
 
   @Test

@@ -2,6 +2,7 @@ package dev.runwire.schemas.events;
 
 import com.google.gson.annotations.SerializedName;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /** The outcome of one execution (one task of it, for a sharded drift check). */
@@ -20,7 +21,8 @@ public record RunEvent(
     int taskCount,
     int targets,
     int exitCode,
-    EventError error)
+    EventError error,
+    List<Kept> kept)
     implements RunwireEvent {
 
   public static final String TYPE = "dev.runwire.run.v1";
@@ -28,6 +30,43 @@ public record RunEvent(
   public RunEvent {
     apiVersion = apiVersion == null ? "runwire.dev/v1" : apiVersion;
     outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
+    kept = kept == null || kept.isEmpty() ? null : List.copyOf(kept);
+  }
+
+  /** A run event that left nothing behind. */
+  public RunEvent(
+      String apiVersion,
+      String requestId,
+      String executionId,
+      String mode,
+      Outcome status,
+      Instant startedAt,
+      Instant finishedAt,
+      long durationMs,
+      Counts counts,
+      Map<String, String> outputs,
+      int taskIndex,
+      int taskCount,
+      int targets,
+      int exitCode,
+      EventError error) {
+    this(
+        apiVersion,
+        requestId,
+        executionId,
+        mode,
+        status,
+        startedAt,
+        finishedAt,
+        durationMs,
+        counts,
+        outputs,
+        taskIndex,
+        taskCount,
+        targets,
+        exitCode,
+        error,
+        null);
   }
 
   @Override
@@ -52,6 +91,12 @@ public record RunEvent(
       return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
+
+  /**
+   * A resource the run left in place on purpose (destroy kept it): which step, the resource, and
+   * why and what to do (e.g. when Cloud Run releases a subnet and to run destroy again then).
+   */
+  public record Kept(String step, String resource, String message) {}
 
   /** How many steps ended which way. */
   public record Counts(
