@@ -3,6 +3,7 @@ package dev.runwire.job.cloud;
 import com.google.api.gax.longrunning.OperationSnapshot;
 import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
 import com.google.api.gax.retrying.RetrySettings;
+import com.google.api.gax.rpc.ClientContext;
 import com.google.api.gax.rpc.ClientSettings;
 import com.google.api.gax.rpc.OperationCallSettings;
 import com.google.api.gax.rpc.UnaryCallSettings;
@@ -26,8 +27,10 @@ import com.google.cloud.run.v2.ServicesClient;
 import com.google.cloud.run.v2.ServicesSettings;
 import com.google.cloud.secretmanager.v1.SecretManagerServiceClient;
 import com.google.cloud.secretmanager.v1.SecretManagerServiceSettings;
+import com.google.cloud.vpcaccess.v1.Connector;
 import com.google.cloud.vpcaccess.v1.VpcAccessServiceClient;
 import com.google.cloud.vpcaccess.v1.VpcAccessServiceSettings;
+import com.google.longrunning.Operation;
 import dev.runwire.job.engine.WaitPolicy;
 import dev.runwire.schemas.cloud.CloudEndpoints;
 import dev.runwire.schemas.cloud.CloudEndpoints.Api;
@@ -71,6 +74,7 @@ public final class CloudClients implements AutoCloseable {
   private VpcAccessServiceClient vpcAccess;
   private ServicesClient services;
   private SecretManagerServiceClient secrets;
+  private ConnectorUpdates connectorUpdates;
 
   public CloudClients(CloudEndpoints endpoints, WaitPolicy waits) {
     this.endpoints = endpoints;
@@ -164,6 +168,26 @@ public final class CloudClients implements AutoCloseable {
                       settings(Api.VPCACCESS, VpcAccessServiceSettings.newHttpJsonBuilder())));
     }
     return vpcAccess;
+  }
+
+  /**
+   * The connector PATCH the VPC Access client lacks, on the same settings (endpoint, credentials,
+   * one attempt) through gax's HttpJson transport.
+   */
+  public synchronized ConnectorUpdates connectorUpdates() {
+    if (connectorUpdates == null) {
+      connectorUpdates =
+          made(
+              () ->
+                  new ConnectorUpdates(
+                      ClientContext.create(
+                          settings(Api.VPCACCESS, VpcAccessServiceSettings.newHttpJsonBuilder())),
+                      UnaryCallSettings.<Connector, Operation>newUnaryCallSettingsBuilder()
+                          .setRetryableCodes(Set.of())
+                          .setRetrySettings(singleAttempt(RetrySettings.newBuilder().build()))
+                          .build()));
+    }
+    return connectorUpdates;
   }
 
   public synchronized ServicesClient services() {

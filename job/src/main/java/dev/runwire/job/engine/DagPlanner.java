@@ -27,7 +27,7 @@ import java.util.Set;
  * network ─┬─ redis-instance ── redis-auth-secret (AUTH only) ──────────┐
  *          ├─ egress-subnet ─┬─ vpc-connector (connector mode) ─────────┤
  *          │                 └──────────────────────────────────────────┤
- *          ├─ firewall (custom networks) ───────────────────────────────├─ cloud-run-service ─ verify
+ *          ├─ firewall (EGRESS allow, only if an EGRESS deny blocks) ───├─ cloud-run-service ─ verify
  *          └─ cloud-router ─┐                                           │
  *   static-address ─────────┴─ cloud-nat (+ egress-subnet) ─────────────┘  (static egress IP only)
  * </pre>
@@ -47,7 +47,6 @@ public final class DagPlanner {
   private static Plan applyPlan(ProvisioningRequest request) {
     boolean subnet = request.egress().egressSubnet() != null;
     boolean connector = request.egress().mode() == EgressMode.CONNECTOR;
-    boolean firewall = !"default".equals(request.target().network());
     boolean staticIp = request.wantsStaticEgressIp();
     boolean auth = request.redis().authEnabled();
 
@@ -63,9 +62,8 @@ public final class DagPlanner {
     if (connector) {
       nodes.add(node(VPC_CONNECTOR, subnet ? EGRESS_SUBNET : NETWORK));
     }
-    if (firewall) {
-      nodes.add(node(FIREWALL, NETWORK));
-    }
+    // Decided per network: an EGRESS allow only where an EGRESS deny blocks the way to Redis.
+    nodes.add(node(FIREWALL, NETWORK, REDIS_INSTANCE));
     if (staticIp) {
       nodes.add(node(STATIC_ADDRESS));
       nodes.add(node(CLOUD_ROUTER, NETWORK));

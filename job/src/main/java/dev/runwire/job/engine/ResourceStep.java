@@ -6,7 +6,6 @@ import dev.runwire.schemas.events.StepEvent.FieldDiff;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The reconcile loop every resource step shares (the contract of Kubernetes controllers, Crossplane
@@ -293,8 +292,7 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
     if (!(this instanceof Updater<?, ?>)) {
       return diff;
     }
-    Set<String> fields = updater().replacementFields();
-    return FieldDiffs.touching(diff, fields);
+    return updater().needsReplacement(diff);
   }
 
   @SuppressWarnings("unchecked")

@@ -34,7 +34,7 @@ public final class StepFactory {
       case REDIS_INSTANCE -> new RedisInstanceStep(request, clients, inventory);
       case REDIS_AUTH_SECRET -> new RedisAuthSecretStep(request, clients, inventory);
       case VPC_CONNECTOR -> new VpcConnectorStep(request, clients, inventory);
-      case FIREWALL -> new FirewallStep(request, clients, inventory);
+      case FIREWALL -> new EgressFirewallStep(request, clients, inventory);
       case STATIC_ADDRESS -> new StaticAddressStep(request, clients, inventory);
       case CLOUD_ROUTER -> new CloudRouterStep(request, clients, inventory);
       case CLOUD_NAT -> new CloudNatStep(request, clients, inventory);

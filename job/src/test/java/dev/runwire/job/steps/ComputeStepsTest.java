@@ -224,8 +224,14 @@ class ComputeStepsTest {
     assertEquals(List.of(), harness.mutations());
   }
 
+  /**
+   * A connector's machineType and a growing instance count change in place with one PATCH and an
+   * updateMask (Connector.yaml: update_verb PATCH); a shrinking count needs a new connector
+   * (Connector.yaml: ForceNewIfChange on isInstanceShrinkage). This test used to expect every change
+   * refused as a replacement, the non-Google behaviour.
+   */
   @Test
-  void connectorIsCreatedLeftAloneAndAChangeIsRefusedAsReplacement() {
+  void connectorIsCreatedLeftAloneGrownInPlaceAndAShrinkIsRefusedAsReplacement() {
     ProvisioningRequest apply = TestRequests.connector(false);
     RunResult created = harness.runSteps(apply, EGRESS_SUBNET, VPC_CONNECTOR);
     assertEquals(
@@ -237,20 +243,42 @@ class ComputeStepsTest {
     assertEquals(List.of(), harness.mutations());
 
     Consumer<JsonObject> bigger =
-        json ->
-            json.getAsJsonObject("egress")
-                .getAsJsonObject("connector")
-                .addProperty("maxInstances", 5);
+        json -> {
+          JsonObject c = json.getAsJsonObject("egress").getAsJsonObject("connector");
+          c.addProperty("maxInstances", 5);
+          c.addProperty("machineType", "e2-standard-4");
+        };
     StepOutcome drift =
         harness.runStep(
             VPC_CONNECTOR, tweak(TestRequests.connectorJson(false), "drift-check", bigger));
     assertEquals(Status.DRIFTED, drift.status());
-    assertEquals(List.of(new FieldDiff("maxInstances", "3", "5")), drift.diff());
+    assertEquals(
+        List.of(
+            new FieldDiff("maxInstances", "3", "5"),
+            new FieldDiff("machineType", "e2-micro", "e2-standard-4")),
+        drift.diff());
 
-    StepOutcome refused =
+    StepOutcome grown =
         harness.runStep(VPC_CONNECTOR, tweak(TestRequests.connectorJson(false), "apply", bigger));
+    assertEquals(Action.UPDATE, grown.action(), grown::message);
+    assertEquals(1, harness.mutations().size(), harness.mutations()::toString);
+    assertEquals("PATCH", harness.mutations().get(0).method());
+    assertTrue(
+        harness.mutations().get(0).query().contains("updateMask=maxInstances"),
+        harness.mutations().get(0).query());
+    var connector =
+        harness
+            .clients
+            .vpcAccess()
+            .getConnector("projects/demo-project/locations/europe-west1/connectors/run-conn");
+    assertEquals(5, connector.getMaxInstances());
+    assertEquals("e2-standard-4", connector.getMachineType());
+    harness.cloud.resetLog();
+
+    StepOutcome refused = harness.runStep(VPC_CONNECTOR, apply);
     assertEquals(Reasons.NEEDS_REPLACEMENT, refused.error().code());
     assertTrue(refused.message().contains("maxInstances"), refused.message());
+    assertTrue(!refused.message().contains("machineType"), refused.message());
     assertEquals(List.of(), harness.mutations());
   }
 

@@ -72,16 +72,20 @@ class SharedRouterTest {
       StepOutcome outcomeA = natA.join();
       StepOutcome outcomeB = natB.join();
       harness.cloud.faults().clear();
-      assertEquals(Status.SUCCEEDED, outcomeA.status(), outcomeA::message);
-      assertEquals(Status.SUCCEEDED, outcomeB.status(), outcomeB::message);
-      List<String> nats = natsOnRouter();
-      if (nats.equals(List.of("svc-a-nat", "svc-b-nat"))) {
+      boolean bothSucceeded =
+          outcomeA.status() == Status.SUCCEEDED && outcomeB.status() == Status.SUCCEEDED;
+      if (!bothSucceeded) {
+        System.out.println("round " + round + ": " + outcomeA.message() + " / " + outcomeB.message());
+      }
+      if (bothSucceeded && natsOnRouter().equals(List.of("svc-a-nat", "svc-b-nat"))) {
         survived++;
       }
       clearNats();
     }
 
-    System.out.printf("shared router: both NATs survived in %d of %d rounds%n", survived, ROUNDS);
+    System.out.printf(
+        "shared router: both steps succeeded and both NATs survived in %d of %d rounds%n",
+        survived, ROUNDS);
     assertEquals(ROUNDS, survived, "rounds in which both NATs survived");
   }
 
