@@ -12,7 +12,6 @@ import com.google.cloud.vpcaccess.v1.Connector;
 import com.google.cloud.vpcaccess.v1.OperationMetadata;
 import com.google.longrunning.Operation;
 import com.google.protobuf.TypeRegistry;
-import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,8 +19,8 @@ import java.util.Map;
 /**
  * Serverless VPC Access's connector PATCH, which the Java client lacks: the REST API takes {@code
  * PATCH /v1/{connector.name}?updateMask=} for machineType, minInstances and maxInstances (the
- * Terraform provider's mmv1/products/vpcaccess/Connector.yaml: update_verb PATCH, update_mask).
- * It goes through gax's HttpJson transport on a {@link ClientContext} made from the same settings as
+ * Terraform provider's mmv1/products/vpcaccess/Connector.yaml: update_verb PATCH, update_mask). It
+ * goes through gax's HttpJson transport on a {@link ClientContext} made from the same settings as
  * the VPC Access client (endpoint, credentials, one attempt per call), so there is one HTTP stack
  * and one retry layer. Returns the long-running operation; poll it with the client's operations
  * client.
@@ -45,7 +44,12 @@ public final class ConnectorUpdates implements AutoCloseable {
   /** Starts the PATCH of {@code connector.name} with the fields in {@code updateMask}. */
   public Operation update(Connector connector, List<String> updateMask) {
     return HttpJsonCallableFactory.createUnaryCallable(
-            HttpJsonCallSettings.create(patch(String.join(",", updateMask))), call, context)
+            HttpJsonCallSettings.<Connector, Operation>newBuilder()
+                .setMethodDescriptor(patch(String.join(",", updateMask)))
+                .setTypeRegistry(TYPES)
+                .build(),
+            call,
+            context)
         .call(connector);
   }
 

@@ -17,7 +17,6 @@ import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.ProvisioningRequest.EgressMode;
 import dev.runwire.schemas.events.StepEvent.Action;
 import dev.runwire.schemas.events.StepEvent.FieldDiff;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -133,14 +132,20 @@ final class EgressFirewallStep implements Step {
     List<FieldDiff> diff = FieldDiffs.between(actual, want);
     if (diff.isEmpty()) {
       return new StepOutcome.Succeeded(
-          Action.NONE, List.of(), Map.of(), "up to date (above EGRESS deny '" + blocked.deny() + "')");
+          Action.NONE,
+          List.of(),
+          Map.of(),
+          "up to date (above EGRESS deny '" + blocked.deny() + "')");
     }
     Action action = ours.isEmpty() ? Action.CREATE : Action.UPDATE;
     String because = "EGRESS deny rule '" + blocked.deny() + "' blocks " + traffic;
     switch (ctx.mode()) {
       case PLAN:
         return new StepOutcome.Succeeded(
-            action, diff, Map.of(), (ours.isEmpty() ? "would create: " : "would update: ") + because);
+            action,
+            diff,
+            Map.of(),
+            (ours.isEmpty() ? "would create: " : "would update: ") + because);
       case DRIFT_CHECK:
         return new StepOutcome.Drifted(diff, Map.of(), "drifted: " + because);
       default:
@@ -149,7 +154,10 @@ final class EgressFirewallStep implements Step {
     if (ours.isPresent() && Names.keepUnlessCreatedByRunwire(ours.get().getDescription()) != null) {
       throw new StepFailure(
           Reasons.CANNOT_UPDATE,
-          "firewall rule " + name + " exists but was not created by runwire; " + because
+          "firewall rule "
+              + name
+              + " exists but was not created by runwire; "
+              + because
               + ". Name another rule in egress.firewallName, or change that rule yourself.");
     }
     write(ours.isEmpty(), body(want, blocked.deny()), ctx);
@@ -184,18 +192,11 @@ final class EgressFirewallStep implements Step {
         Action.DELETE, List.of(new FieldDiff("exists", "true", "false")), Map.of(), "deleted");
   }
 
-  /** The network's VPC firewall rules: one list call (rules are global, per project). */
+  /** The network's VPC firewall rules (rules are global: one list per project). */
   private List<Firewall> networkRules(StepContext ctx) {
-    return ctx.call(
-        () -> {
-          List<Firewall> all = new ArrayList<>();
-          for (Firewall f : clients.firewalls().list(project).iterateAll()) {
-            if (Names.last(f.getNetwork()).equals(network)) {
-              all.add(f);
-            }
-          }
-          return all;
-        });
+    return inventory.firewalls(project).stream()
+        .filter(f -> Names.last(f.getNetwork()).equals(network))
+        .toList();
   }
 
   /** The instance's range as Memorystore reports it, or the requested CIDR before it exists. */

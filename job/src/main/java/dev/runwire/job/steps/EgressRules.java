@@ -14,8 +14,9 @@ import java.util.Set;
  * evaluated the way Compute does: enabled EGRESS rules that apply to the workload (no targets, or a
  * target tag it carries), lowest priority number first, a deny before an allow at the same
  * priority, the implied allow-egress (65535) last. Memorystore is reached over peering, so the
- * traffic is egress from the workload's network (GCP-FACTS, Firewall); only an EGRESS deny can block
- * it, and the fix is the narrowest allow one priority above that deny, for the workload's tags.
+ * traffic is egress from the workload's network (GCP-FACTS, Firewall); only an EGRESS deny can
+ * block it, and the fix is the narrowest allow one priority above that deny, for the workload's
+ * tags.
  *
  * <p>A rule that targets service accounts is taken to apply when it denies and not to help when it
  * allows (runwire cannot tell a workload's account from its network path). Hierarchical and network
@@ -59,14 +60,16 @@ final class EgressRules {
       if (deny
           && appliesTo(rule, workloadTags, true)
           && destinations(rule).stream().anyMatch(d -> d.overlaps(redis))
-          && rule.getDeniedList().stream().anyMatch(d -> matches(d.getIPProtocol(), d.getPortsList(), port))) {
+          && rule.getDeniedList().stream()
+              .anyMatch(d -> matches(d.getIPProtocol(), d.getPortsList(), port))) {
         int p = priority(rule);
         return new Blocked(rule.getName(), p, p == 0 ? -1 : p - 1);
       }
       if (!deny
           && appliesTo(rule, workloadTags, false)
           && destinations(rule).stream().anyMatch(d -> d.contains(redis))
-          && rule.getAllowedList().stream().anyMatch(a -> matches(a.getIPProtocol(), a.getPortsList(), port))) {
+          && rule.getAllowedList().stream()
+              .anyMatch(a -> matches(a.getIPProtocol(), a.getPortsList(), port))) {
         return new Open(rule.getName());
       }
     }
@@ -90,7 +93,9 @@ final class EgressRules {
   /** An EGRESS rule without destination ranges applies to every destination (0.0.0.0/0). */
   private static List<IPAddress> destinations(Firewall rule) {
     List<String> ranges =
-        rule.getDestinationRangesCount() == 0 ? List.of("0.0.0.0/0") : rule.getDestinationRangesList();
+        rule.getDestinationRangesCount() == 0
+            ? List.of("0.0.0.0/0")
+            : rule.getDestinationRangesList();
     return ranges.stream().flatMap(r -> block(r).stream()).toList();
   }
 

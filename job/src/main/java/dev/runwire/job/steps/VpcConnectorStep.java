@@ -9,8 +9,8 @@ import dev.runwire.job.engine.Deleter;
 import dev.runwire.job.engine.Observation.Progress;
 import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
-import dev.runwire.job.engine.StepKind;
 import dev.runwire.job.engine.StepFailure;
+import dev.runwire.job.engine.StepKind;
 import dev.runwire.job.engine.StepOutput;
 import dev.runwire.job.engine.Updater;
 import dev.runwire.schemas.ProvisioningRequest;
@@ -24,8 +24,8 @@ import java.util.Set;
  * The Serverless VPC Access connector, on a bare /28 range or on its explicit /28 subnet. Machine
  * type and a growing instance count change in place (a PATCH with updateMask, which the Java client
  * lacks: {@link dev.runwire.job.cloud.ConnectorUpdates}); network, range, subnet and a shrinking
- * instance count need a new connector, which apply refuses (a failed step naming the fields), as the
- * Terraform provider decides (mmv1/products/vpcaccess/Connector.yaml: update_verb PATCH,
+ * instance count need a new connector, which apply refuses (a failed step naming the fields), as
+ * the Terraform provider decides (mmv1/products/vpcaccess/Connector.yaml: update_verb PATCH,
  * update_mask; {@code customdiff.ForceNewIfChange("min_instances"|"max_instances",
  * isInstanceShrinkage)}).
  */
@@ -35,7 +35,8 @@ final class VpcConnectorStep extends ResourceStep<Connector, VpcConnectorStep.Sp
         Deleter<Connector> {
 
   /** What a PATCH may change. */
-  private static final List<String> IN_PLACE = List.of("machineType", "minInstances", "maxInstances");
+  private static final List<String> IN_PLACE =
+      List.of("machineType", "minInstances", "maxInstances");
 
   /** Instance counts that may grow in place but not shrink. */
   private static final Set<String> GROW_ONLY = Set.of("minInstances", "maxInstances");

@@ -75,7 +75,8 @@ class SharedRouterTest {
       boolean bothSucceeded =
           outcomeA.status() == Status.SUCCEEDED && outcomeB.status() == Status.SUCCEEDED;
       if (!bothSucceeded) {
-        System.out.println("round " + round + ": " + outcomeA.message() + " / " + outcomeB.message());
+        System.out.println(
+            "round " + round + ": " + outcomeA.message() + " / " + outcomeB.message());
       }
       if (bothSucceeded && natsOnRouter().equals(List.of("svc-a-nat", "svc-b-nat"))) {
         survived++;
