@@ -66,8 +66,8 @@ locals {
     "redis.instances.upgrade"       = "redis instance (version in place)"
     "redis.operations.get"          = "redis instance"
 
-    # Serverless VPC Access connector (connector mode). PATCH (REST) for machineType and
-    # min/max instances; shrinking max is a replace (delete + create). vpcaccess.connectors.use
+    # Serverless VPC Access connector (connector mode). PATCH (REST) for machineType and more
+    # min/max instances; fewer instances need a new connector, which apply refuses (NeedsReplacement). vpcaccess.connectors.use
     # is not listed: current IAM no longer lets custom roles hold it, and deploying a service on a
     # connector of its own project does not need it.
     "vpcaccess.connectors.create" = "vpc connector"
