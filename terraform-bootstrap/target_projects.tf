@@ -16,13 +16,12 @@ locals {
     # of a service without template.serviceAccount, which gets access to the AUTH secret.
     "compute.projects.get" = "redis-auth-access (runtime account)"
 
-    # egress subnet (Direct VPC /26+, or a connector's explicit /28); PATCH needs the fingerprint
-    # from get; destroy removes it.
+    # egress subnet (Direct VPC /26+, or a connector's explicit /28); destroy removes it (or keeps
+    # it while Cloud Run still holds it). The job never PATCHes a subnet: no subnetworks.update.
     "compute.subnetworks.create" = "egress subnet"
     "compute.subnetworks.delete" = "egress subnet (destroy)"
     "compute.subnetworks.get"    = "egress subnet"
     "compute.subnetworks.list"   = "egress subnet, drift-check sweep"
-    "compute.subnetworks.update" = "egress subnet"
     # Private Google Access on an existing subnet changes only through this call, not PATCH.
     "compute.subnetworks.setPrivateIpGoogleAccess" = "egress subnet (privateIpGoogleAccess)"
     # attaching a Cloud Run service (Direct VPC) or a connector to the subnet uses it.
@@ -31,9 +30,9 @@ locals {
     # no INGRESS rule any more (Redis is reached over peering: egress from the VPC); only when
     # an EGRESS deny would block the workload -> Redis range and port, a higher-priority EGRESS
     # allow for the workload's network tags. list reads the network's rules to decide.
+    # The rule is read from that list (no get).
     "compute.firewalls.create" = "egress firewall allow"
     "compute.firewalls.delete" = "egress firewall allow (destroy)"
-    "compute.firewalls.get"    = "egress firewall allow"
     "compute.firewalls.list"   = "egress firewall allow (EGRESS deny check), drift-check sweep"
     "compute.firewalls.update" = "egress firewall allow"
 
@@ -67,8 +66,8 @@ locals {
     "redis.instances.upgrade"       = "redis instance (version in place)"
     "redis.operations.get"          = "redis instance"
 
-    # Serverless VPC Access connector (connector mode). PATCH (REST) for machineType and
-    # min/max instances; shrinking max is a replace (delete + create). vpcaccess.connectors.use
+    # Serverless VPC Access connector (connector mode). PATCH (REST) for machineType and more
+    # min/max instances; fewer instances need a new connector, which apply refuses (NeedsReplacement). vpcaccess.connectors.use
     # is not listed: current IAM no longer lets custom roles hold it, and deploying a service on a
     # connector of its own project does not need it.
     "vpcaccess.connectors.create" = "vpc connector"

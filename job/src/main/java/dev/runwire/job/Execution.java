@@ -7,6 +7,7 @@ import dev.runwire.job.engine.ApiErrors;
 import dev.runwire.job.engine.DagPlanner;
 import dev.runwire.job.engine.RetryPolicy;
 import dev.runwire.job.engine.RunResult;
+import dev.runwire.job.engine.StepOutcome;
 import dev.runwire.job.engine.WaitPolicy;
 import dev.runwire.job.events.EventSinks;
 import dev.runwire.job.steps.Inventory;
@@ -283,7 +284,24 @@ final class Execution {
         targets,
         code,
         error,
-        drift(request, results));
+        drift(request, results),
+        kept(results));
+  }
+
+  /** Every resource a step kept (destroy left it in place), with why and what to do. */
+  private static List<RunEvent.Kept> kept(List<RunResult> results) {
+    List<RunEvent.Kept> kept = new ArrayList<>();
+    for (RunResult result : results) {
+      result
+          .outcomes()
+          .forEach(
+              (kind, outcome) -> {
+                if (outcome instanceof StepOutcome.Kept k) {
+                  kept.add(new RunEvent.Kept(kind.wire(), k.resource(), k.message()));
+                }
+              });
+    }
+    return kept;
   }
 
   private static ThreadFactory daemonThreads() {

@@ -29,8 +29,6 @@ class ModesTest {
       "projects/demo-project/locations/europe-west1/services/visitor-counter";
   static final String INSTANCE =
       "projects/demo-project/locations/europe-west1/instances/visitor-cache";
-  static final String FIREWALL =
-      "projects/demo-project/global/firewalls/allow-visitor-counter-redis";
 
   static LocalCloud cloud;
   static CloudClients clients;
@@ -62,17 +60,13 @@ class ModesTest {
 
     assertEquals(List.of(), JobRunTest.mutations(cloud));
     for (String step :
-        List.of(
-            "egress-subnet",
-            "redis-instance",
-            "firewall",
-            "static-address",
-            "cloud-router",
-            "cloud-nat")) {
+        List.of("egress-subnet", "redis-instance", "static-address", "cloud-router", "cloud-nat")) {
       JsonObject end = JobRunTest.stepEnd(plan, step);
       assertEquals("create", end.get("action").getAsString(), step);
       assertEquals("would create", end.get("message").getAsString(), step);
     }
+    // Redis has no range yet: whether an EGRESS allow is needed is decided once it has.
+    assertEquals("none", JobRunTest.stepEnd(plan, "firewall").get("action").getAsString());
     JsonObject service = JobRunTest.stepEnd(plan, "cloud-run-service");
     assertTrue(service.toString().contains("(known after apply)"), service.toString());
   }
@@ -96,7 +90,6 @@ class ModesTest {
     JsonObject request = TestRequests.directVpcJson(false);
     assertEquals(RunwireJob.OK, run("apply", request, new JobOutput()));
     cloud.changeOutOfBand(INSTANCE, "{\"memorySizeGb\":4}");
-    cloud.changeOutOfBand(FIREWALL, "{\"sourceRanges\":[\"0.0.0.0/0\"]}");
     cloud.changeOutOfBand(
         SERVICE, "{\"template\":{\"vpcAccess\":{\"egress\":\"PRIVATE_RANGES_ONLY\"}}}");
     cloud.resetLog();
@@ -105,7 +98,7 @@ class ModesTest {
     assertEquals(RunwireJob.DRIFT, run("drift-check", request, drift), drift.stderr());
 
     assertEquals(List.of(), JobRunTest.mutations(cloud));
-    assertEquals(Set.of("redis-instance", "firewall", "cloud-run-service"), drifted(drift));
+    assertEquals(Set.of("redis-instance", "cloud-run-service"), drifted(drift));
     assertEquals("drifted", drift.events("dev.runwire.run.v1").get(0).get("status").getAsString());
     JobRunTest.assertEventsMatchTheirSchemas(drift);
 
@@ -120,7 +113,8 @@ class ModesTest {
     JsonObject request = TestRequests.directVpcJson(false);
     assertEquals(RunwireJob.OK, run("apply", request, new JobOutput()));
     cloud.changeOutOfBand(INSTANCE, "{\"memorySizeGb\":4}");
-    cloud.changeOutOfBand(FIREWALL, "{\"sourceRanges\":[\"0.0.0.0/0\"]}");
+    cloud.changeOutOfBand(
+        SERVICE, "{\"template\":{\"vpcAccess\":{\"egress\":\"PRIVATE_RANGES_ONLY\"}}}");
     JsonObject check = request.deepCopy();
     check.addProperty("mode", "drift-check");
     JobOutput drift = new JobOutput();
@@ -130,7 +124,7 @@ class ModesTest {
         JobRunTest.run(cloud, check, drift, Map.of("CLOUD_RUN_EXECUTION", "runwire-job-drift1"));
 
     assertEquals(RunwireJob.OK, code, drift.stderr());
-    assertEquals(Set.of("redis-instance", "firewall"), drifted(drift));
+    assertEquals(Set.of("redis-instance", "cloud-run-service"), drifted(drift));
     JsonObject run = drift.events("dev.runwire.run.v1").get(0);
     assertEquals("drifted", run.get("status").getAsString());
     assertEquals(0, run.get("exitCode").getAsInt());

@@ -50,6 +50,18 @@ class TargetProjectGrantsTest {
     }
   }
 
+  /**
+   * Permissions the job no longer uses: Private Google Access goes through setPrivateIpGoogleAccess
+   * (no subnet PATCH), and the EGRESS allow is found in the network's rule list (no firewall get);
+   * there is no INGRESS rule.
+   */
+  @Test
+  void customRoleHoldsNothingTheJobNoLongerCalls() {
+    for (String unused : List.of("compute.subnetworks.update", "compute.firewalls.get")) {
+      assertFalse(permissions.containsKey(unused), "locals.job_permissions still has " + unused);
+    }
+  }
+
   @Test
   void customRoleHoldsNoPermissionCustomRolesCannotHave() {
     assertFalse(

@@ -3,6 +3,7 @@ package dev.runwire.job.cloud;
 import com.google.api.gax.longrunning.OperationSnapshot;
 import com.google.api.gax.longrunning.OperationTimedPollAlgorithm;
 import com.google.api.gax.retrying.RetrySettings;
+import com.google.api.gax.rpc.ClientContext;
 import com.google.api.gax.rpc.ClientSettings;
 import com.google.api.gax.rpc.OperationCallSettings;
 import com.google.api.gax.rpc.UnaryCallSettings;
@@ -34,8 +35,10 @@ import com.google.cloud.run.v2.TasksClient;
 import com.google.cloud.run.v2.TasksSettings;
 import com.google.cloud.secretmanager.v1.SecretManagerServiceClient;
 import com.google.cloud.secretmanager.v1.SecretManagerServiceSettings;
+import com.google.cloud.vpcaccess.v1.Connector;
 import com.google.cloud.vpcaccess.v1.VpcAccessServiceClient;
 import com.google.cloud.vpcaccess.v1.VpcAccessServiceSettings;
+import com.google.longrunning.Operation;
 import dev.runwire.job.engine.StepKind;
 import dev.runwire.job.engine.WaitPolicy;
 import dev.runwire.schemas.cloud.CloudEndpoints;
@@ -136,6 +139,7 @@ public final class CloudClients implements AutoCloseable {
           () ->
               SecretManagerServiceClient.create(
                   settings(Api.SECRETMANAGER, SecretManagerServiceSettings.newHttpJsonBuilder())));
+  private ConnectorUpdates connectorUpdates;
 
   public CloudClients(CloudEndpoints endpoints, WaitPolicy waits) {
     this.endpoints = endpoints;
@@ -178,6 +182,26 @@ public final class CloudClients implements AutoCloseable {
 
   public VpcAccessServiceClient vpcAccess() {
     return vpcAccess.get();
+  }
+
+  /**
+   * The connector PATCH the VPC Access client lacks, on the same settings (endpoint, credentials,
+   * one attempt) through gax's HttpJson transport.
+   */
+  public synchronized ConnectorUpdates connectorUpdates() {
+    if (connectorUpdates == null) {
+      connectorUpdates =
+          made(
+              () ->
+                  new ConnectorUpdates(
+                      ClientContext.create(
+                          settings(Api.VPCACCESS, VpcAccessServiceSettings.newHttpJsonBuilder())),
+                      UnaryCallSettings.<Connector, Operation>newUnaryCallSettingsBuilder()
+                          .setRetryableCodes(Set.of())
+                          .setRetrySettings(singleAttempt(RetrySettings.newBuilder().build()))
+                          .build()));
+    }
+    return connectorUpdates;
   }
 
   public ServicesClient services() {

@@ -95,14 +95,17 @@ public final class ListedInventory implements Inventory {
   }
 
   @Override
-  public Optional<Firewall> firewall(String project, String name) {
-    return find(
-        "firewalls",
-        project,
-        "global",
-        () -> all(clients.firewalls().list(project).iterateAll()),
-        Firewall::getName,
-        name);
+  public List<Firewall> firewalls(String project) {
+    return listed(
+            "firewalls",
+            project,
+            "global",
+            () -> all(clients.firewalls().list(project).iterateAll()),
+            Firewall::getName)
+        .values()
+        .stream()
+        .map(Firewall.class::cast)
+        .toList();
   }
 
   @Override

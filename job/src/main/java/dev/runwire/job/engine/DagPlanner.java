@@ -32,7 +32,7 @@ import java.util.Set;
  *          │                 └─ redis-ca-secret ────────────────────────┤  (TLS only)
  *          ├─ egress-subnet ─┬─ vpc-connector (connector mode) ─────────┤
  *          │                 └──────────────────────────────────────────┤
- *          ├─ firewall (custom networks) ───────────────────────────────├─ cloud-run-service ─┐
+ *          ├─ firewall (EGRESS allow, only if an EGRESS deny blocks) ───├─ cloud-run-service ─┐
  *          └─ cloud-router ─┐                                           │                     │
  *   static-address ─────────┴─ cloud-nat (+ egress-subnet) ─────────────┘   probe-job ─ verify
  * </pre>
@@ -63,7 +63,6 @@ public final class DagPlanner {
   private static Plan applyPlan(ProvisioningRequest request, boolean prune) {
     boolean subnet = request.egress().egressSubnet() != null;
     boolean connector = request.egress().mode() == EgressMode.CONNECTOR;
-    boolean firewall = !"default".equals(request.target().network());
     boolean staticIp = request.wantsStaticEgressIp();
     boolean auth = request.redis().authEnabled();
     boolean tls =
@@ -88,9 +87,8 @@ public final class DagPlanner {
     if (connector) {
       nodes.add(node(VPC_CONNECTOR, subnet ? EGRESS_SUBNET : NETWORK));
     }
-    if (firewall) {
-      nodes.add(node(FIREWALL, NETWORK));
-    }
+    // Decided per network: an EGRESS allow only where an EGRESS deny blocks the way to Redis.
+    nodes.add(node(FIREWALL, NETWORK, REDIS_INSTANCE));
     if (staticIp) {
       nodes.add(node(STATIC_ADDRESS));
       nodes.add(node(CLOUD_ROUTER, NETWORK));

@@ -13,6 +13,7 @@ public final class Reasons {
   public static final String SERVICE_NOT_FOUND = "ServiceNotFound";
   public static final String NAT_CLASH = "NatClash";
   public static final String PRIVATE_SERVICES_ACCESS_MISSING = "PrivateServicesAccessMissing";
+  public static final String EGRESS_BLOCKED = "EgressBlocked";
   public static final String NOT_READY = "ResourceNotReady";
   public static final String DEADLINE_EXCEEDED = "StepDeadlineExceeded";
   public static final String CANNOT_CREATE = "CannotCreate";

@@ -151,7 +151,10 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
                 : "."));
   }
 
-  /** Why destroy keeps the resource, or {@code null} to delete it. */
+  /**
+   * Why destroy keeps the resource, or {@code null} to delete it. A delete the cloud refuses for a
+   * while ends the same way: the deleter throws {@link KeptOnDestroy}.
+   */
   protected String keepOnDestroy(R actual, StepContext ctx) {
     return null;
   }
@@ -295,7 +298,7 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
     }
     String keep = keepReason(seen.resource(), ctx);
     if (keep != null) {
-      return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), keep);
+      return new StepOutcome.Kept(resource(), keep);
     }
     if (this instanceof Restorer<?>) {
       @SuppressWarnings("unchecked")
@@ -311,7 +314,11 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
     if (!(this instanceof Deleter<?>)) {
       return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), "not runwire's to delete");
     }
-    delete(seen.resource(), ctx);
+    try {
+      delete(seen.resource(), ctx);
+    } catch (KeptOnDestroy held) {
+      return new StepOutcome.Kept(resource(), held.getMessage());
+    }
     return new StepOutcome.Succeeded(
         Action.DELETE, List.of(new FieldDiff("exists", "true", "false")), Map.of(), "deleted");
   }
@@ -414,8 +421,7 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
     if (!(this instanceof Updater<?, ?>)) {
       return diff;
     }
-    Set<String> fields = updater().replacementFields();
-    return FieldDiffs.touching(diff, fields);
+    return updater().needsReplacement(diff);
   }
 
   @SuppressWarnings("unchecked")

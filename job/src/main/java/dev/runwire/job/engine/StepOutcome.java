@@ -52,6 +52,19 @@ public sealed interface StepOutcome {
     }
   }
 
+  /**
+   * Destroy left the resource in place, and {@code message} (starting {@code "kept: "}) says why
+   * and what to do: runwire did not create it, it holds data, other things live on it, or the cloud
+   * still holds it and names when it lets go. The one way a step says "left behind": the run event
+   * lists every kept resource.
+   */
+  record Kept(String resource, String message) implements StepOutcome {
+    @Override
+    public Status status() {
+      return Status.SUCCEEDED;
+    }
+  }
+
   /** Drift check: the resource differs from the request (or is missing). */
   record Drifted(List<FieldDiff> diff, Map<String, String> outputs, String message)
       implements StepOutcome {

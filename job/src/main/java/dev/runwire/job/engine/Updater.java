@@ -13,4 +13,13 @@ public interface Updater<R, S extends Record> {
   default Set<String> replacementFields() {
     return Set.of();
   }
+
+  /**
+   * The part of {@code diff} that cannot happen in place: by default the diffs of {@link
+   * #replacementFields()}; a step whose rule depends on the values (a connector may grow, not
+   * shrink) says so here.
+   */
+  default List<FieldDiff> needsReplacement(List<FieldDiff> diff) {
+    return FieldDiffs.touching(diff, replacementFields());
+  }
 }

@@ -127,6 +127,16 @@ public final class WaitPolicy {
     }
   }
 
+  /** Pauses for {@code pause}, or until {@code deadline} when that comes first. */
+  public void pause(Duration pause, Instant deadline) {
+    long millis = Math.min(pause.toMillis(), remainingMillis(deadline));
+    ApiCall.unchecked(
+        () -> {
+          sleeper.sleep(Duration.ofMillis(millis));
+          return null;
+        });
+  }
+
   private Duration next(Duration delay) {
     long grown = (long) Math.ceil(delay.toMillis() * multiplier);
     return Duration.ofMillis(Math.min(Math.max(grown, 1), maxDelay.toMillis()));

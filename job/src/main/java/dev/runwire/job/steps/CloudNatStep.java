@@ -17,9 +17,14 @@ import dev.runwire.job.engine.StepKind;
 import dev.runwire.job.engine.Updater;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.events.StepEvent.FieldDiff;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The Cloud NAT that gives the egress subnet its fixed public IP. A NAT lives in the router's
@@ -36,6 +41,11 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
       List<String> natIps,
       String sourceRanges,
       List<String> subnetworks) {}
+
+  /** Writes of the router's {@code nats} before the step gives up on a busy router. */
+  private static final int MAX_WRITES = 6;
+
+  private static final Random JITTER = new Random();
 
   private final CloudClients clients;
   private final Inventory inventory;
@@ -159,12 +169,64 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
     List<RouterNat> apply(List<RouterNat> otherNats);
   }
 
-  /** Reads the router, swaps our NAT for the edited list, writes the whole list back. */
+  /**
+   * Reads the router, swaps our NAT for the edited list, writes the whole list back, and confirms.
+   * Routers have no fingerprint and a PATCH of {@code nats} replaces the whole list (GCP-FACTS):
+   * another execution that read the router before this write landed can overwrite it, or this write
+   * can overwrite that one's NAT. So after the write the router is read again, at once and once
+   * more after as long as the write took (a writer that read before us lands within about that),
+   * and the write is repeated from a fresh read while our NAT is not as written or a NAT we kept is
+   * gone. Terraform serialises writers with a mutex instead; executions share no memory.
+   */
   private void patchNats(StepContext ctx, String verb, NatEdit edit) {
-    Router current = ctx.call(() -> clients.routers().get(project, region, router));
-    List<RouterNat> others = new ArrayList<>();
-    current.getNatsList().stream().filter(n -> !n.getName().equals(nat)).forEach(others::add);
-    List<RouterNat> nats = edit.apply(others);
+    for (int write = 1; ; write++) {
+      Instant started = Instant.now();
+      Router current = ctx.call(() -> clients.routers().get(project, region, router));
+      List<RouterNat> others = new ArrayList<>();
+      current.getNatsList().stream().filter(n -> !n.getName().equals(nat)).forEach(others::add);
+      List<RouterNat> nats = edit.apply(others);
+      writeNats(ctx, verb + (write == 1 ? "" : "#" + write), current, nats);
+      Set<String> expected = names(nats);
+      if (holds(ctx, expected)) {
+        ctx.waits().pause(Duration.between(started, Instant.now()), ctx.deadline());
+        if (holds(ctx, expected)) {
+          return;
+        }
+      }
+      if (write == MAX_WRITES) {
+        throw new StepFailure(
+            Reasons.CANNOT_UPDATE,
+            "router "
+                + router
+                + " was rewritten by another writer "
+                + MAX_WRITES
+                + " times while NAT "
+                + nat
+                + " was being written (routers have no fingerprint); expected NATs "
+                + expected
+                + ". Run again when the other writer is done.");
+      }
+      // Two writers that lost to each other repeat at different moments.
+      ctx.waits()
+          .pause(ctx.waits().initialDelay().multipliedBy(1 + JITTER.nextInt(4)), ctx.deadline());
+    }
+  }
+
+  /** Our NAT is there exactly when we wrote it, and every NAT we kept is still there. */
+  private boolean holds(StepContext ctx, Set<String> expected) {
+    Router now = ctx.call(() -> clients.routers().get(project, region, router));
+    Set<String> present = names(now.getNatsList());
+    return present.containsAll(expected) && (expected.contains(nat) == present.contains(nat));
+  }
+
+  private static Set<String> names(List<RouterNat> nats) {
+    Set<String> names = new TreeSet<>();
+    nats.forEach(n -> names.add(n.getName()));
+    return names;
+  }
+
+  private void writeNats(StepContext ctx, String verb, Router current, List<RouterNat> nats) {
+    // A new requestId per write: Compute answers a repeated id with the first write's operation.
     String requestId = Names.computeRequestId(ctx.executionId(), router + "/" + nat, verb);
     // An empty list cannot go in a PATCH (the client leaves empty fields out): PUT the router
     // without NATs instead.

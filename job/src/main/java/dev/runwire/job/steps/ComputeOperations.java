@@ -26,7 +26,32 @@ import java.util.stream.Collectors;
  */
 final class ComputeOperations {
 
+  /**
+   * Compute's {@code error.errors[].code} (reason {@code resourceInUseByAnotherResource}) for a
+   * delete of something another resource still uses; a failure with it carries it as its reason.
+   */
+  static final String IN_USE = "RESOURCE_IN_USE_BY_ANOTHER_RESOURCE";
+
   private ComputeOperations() {}
+
+  /**
+   * Compute's words when a delete is refused because something still uses the resource, from a
+   * failed operation or from a call refused outright; empty for any other failure.
+   */
+  static java.util.Optional<String> inUse(RuntimeException e) {
+    if (e instanceof StepFailure f && IN_USE.equals(f.reason())) {
+      return java.util.Optional.of(f.getMessage());
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String message = t.getMessage();
+      if (message != null
+          && (message.contains("resourceInUseByAnotherResource")
+              || message.contains("is already being used by"))) {
+        return java.util.Optional.of(message);
+      }
+    }
+    return java.util.Optional.empty();
+  }
 
   /**
    * Starts a mutation and waits for its operation.
@@ -84,6 +109,7 @@ final class ComputeOperations {
       throw ApiExceptionFactory.createException(
           what + " failed: " + detail, null, HttpJsonStatusCode.of(Code.ALREADY_EXISTS), false);
     }
-    throw new StepFailure(code.name(), what + " failed: " + detail);
+    boolean inUse = errors.getErrorsList().stream().anyMatch(e -> e.getCode().equals(IN_USE));
+    throw new StepFailure(inUse ? IN_USE : code.name(), what + " failed: " + detail);
   }
 }

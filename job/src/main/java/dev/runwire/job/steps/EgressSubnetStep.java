@@ -2,11 +2,13 @@ package dev.runwire.job.steps;
 
 import com.google.cloud.compute.v1.DeleteSubnetworkRequest;
 import com.google.cloud.compute.v1.InsertSubnetworkRequest;
-import com.google.cloud.compute.v1.PatchSubnetworkRequest;
+import com.google.cloud.compute.v1.SetPrivateIpGoogleAccessSubnetworkRequest;
 import com.google.cloud.compute.v1.Subnetwork;
+import com.google.cloud.compute.v1.SubnetworksSetPrivateIpGoogleAccessRequest;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.Creator;
 import dev.runwire.job.engine.Deleter;
+import dev.runwire.job.engine.KeptOnDestroy;
 import dev.runwire.job.engine.Ownership;
 import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
@@ -17,6 +19,7 @@ import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.ProvisioningRequest.EgressMode;
 import dev.runwire.schemas.ProvisioningRequest.Route;
 import dev.runwire.schemas.events.StepEvent.FieldDiff;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -25,7 +28,8 @@ import java.util.Set;
  * The subnet the service's traffic leaves from: the Direct VPC egress subnet (/26 or larger), or
  * the connector's explicit /28 subnet. Network and range cannot change in place. With Direct VPC
  * and all-traffic egress, Private Google Access is turned on so the service still reaches Google
- * APIs; that one is patched in place (a PATCH carries the subnet's current fingerprint).
+ * APIs; that one changes in place through {@code subnetworks.setPrivateIpGoogleAccess} (never a
+ * PATCH).
  */
 final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.Spec>
     implements Creator<EgressSubnetStep.Spec>,
@@ -43,6 +47,7 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
   private final String range;
   private final Boolean privateGoogleAccess;
   private final ServiceMarks marks;
+  private final boolean directVpc;
 
   EgressSubnetStep(
       ProvisioningRequest request, CloudClients clients, Inventory inventory, ServiceMarks marks) {
@@ -54,9 +59,8 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
     this.network = request.target().network();
     this.name = request.egress().egressSubnet().name();
     this.range = request.egress().egressSubnet().range();
-    boolean directAllTraffic =
-        request.egress().mode() == EgressMode.DIRECT_VPC
-            && request.egress().route() == Route.ALL_TRAFFIC;
+    this.directVpc = request.egress().mode() == EgressMode.DIRECT_VPC;
+    boolean directAllTraffic = directVpc && request.egress().route() == Route.ALL_TRAFFIC;
     this.privateGoogleAccess = directAllTraffic ? Boolean.TRUE : null;
   }
 
@@ -141,50 +145,64 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
     return Set.of("network", "ipCidrRange");
   }
 
+  /**
+   * Private Google Access is the one field that changes in place, and only through {@code
+   * subnetworks.setPrivateIpGoogleAccess}: Compute refuses it in a PATCH ("The following field(s)
+   * specified in the request cannot be modified: [privateIpGoogleAccess]"; GCP-FACTS, permission
+   * {@code compute.subnetworks.setPrivateIpGoogleAccess}).
+   */
   @Override
   public void update(Subnetwork actual, Spec desired, List<FieldDiff> diff, StepContext ctx) {
-    Subnetwork patch =
-        Subnetwork.newBuilder()
-            .setFingerprint(actual.getFingerprint())
-            .setPrivateIpGoogleAccess(desired.privateIpGoogleAccess())
+    SetPrivateIpGoogleAccessSubnetworkRequest request =
+        SetPrivateIpGoogleAccessSubnetworkRequest.newBuilder()
+            .setProject(project)
+            .setRegion(region)
+            .setSubnetwork(name)
+            .setSubnetworksSetPrivateIpGoogleAccessRequestResource(
+                SubnetworksSetPrivateIpGoogleAccessRequest.newBuilder()
+                    .setPrivateIpGoogleAccess(desired.privateIpGoogleAccess()))
+            .setRequestId(
+                Names.computeRequestId(ctx.executionId(), name, "setPrivateIpGoogleAccess"))
             .build();
     ComputeOperations.run(
         ctx,
         clients,
         project,
         region,
-        "subnet " + name + " patched",
-        () ->
-            clients
-                .subnetworks()
-                .patchCallable()
-                .call(
-                    PatchSubnetworkRequest.newBuilder()
-                        .setProject(project)
-                        .setRegion(region)
-                        .setSubnetwork(name)
-                        .setSubnetworkResource(patch)
-                        .setRequestId(Names.computeRequestId(ctx.executionId(), name, "patch"))
-                        .build()));
+        "subnet " + name + " Private Google Access set",
+        () -> clients.subnetworks().setPrivateIpGoogleAccessCallable().call(request));
   }
 
+  /**
+   * A subnet Cloud Run held for Direct VPC egress cannot be deleted for 1-2 hours after the service
+   * left it (Compute refuses with resourceInUseByAnotherResource): destroy keeps it and says when
+   * to run again, instead of failing.
+   */
   @Override
   public void delete(Subnetwork actual, StepContext ctx) {
-    ComputeOperations.run(
-        ctx,
-        clients,
-        project,
-        region,
-        "subnet " + name + " deleted",
-        () ->
-            clients
-                .subnetworks()
-                .deleteCallable()
-                .call(
-                    DeleteSubnetworkRequest.newBuilder()
-                        .setProject(project)
-                        .setRegion(region)
-                        .setSubnetwork(name)
-                        .build()));
+    try {
+      ComputeOperations.run(
+          ctx,
+          clients,
+          project,
+          region,
+          "subnet " + name + " deleted",
+          () ->
+              clients
+                  .subnetworks()
+                  .deleteCallable()
+                  .call(
+                      DeleteSubnetworkRequest.newBuilder()
+                          .setProject(project)
+                          .setRegion(region)
+                          .setSubnetwork(name)
+                          .build()));
+    } catch (RuntimeException e) {
+      if (!directVpc) {
+        throw e;
+      }
+      String refusal = ComputeOperations.inUse(e).orElseThrow(() -> e);
+      throw new KeptOnDestroy(DirectVpcRelease.keptMessage(name, refusal, Instant.now()), e);
+    }
   }
 }

@@ -10,6 +10,7 @@ import com.google.cloud.redis.v1.Instance;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.secretmanager.v1.Secret;
 import com.google.cloud.vpcaccess.v1.Connector;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -27,7 +28,8 @@ public interface Inventory {
 
   Optional<Address> address(String project, String region, String name);
 
-  Optional<Firewall> firewall(String project, String name);
+  /** Every VPC firewall rule of the project (rules are global; one list call). */
+  List<Firewall> firewalls(String project);
 
   Optional<Instance> redisInstance(String project, String region, String id);
 

@@ -14,6 +14,8 @@ import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.ApiCall;
 import dev.runwire.job.engine.ApiErrors;
 import dev.runwire.job.engine.RetryPolicy;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -54,8 +56,13 @@ public final class LiveInventory implements Inventory {
   }
 
   @Override
-  public Optional<Firewall> firewall(String project, String name) {
-    return get(() -> clients.firewalls().get(project, name));
+  public List<Firewall> firewalls(String project) {
+    return retry.call(
+        () -> {
+          List<Firewall> all = new ArrayList<>();
+          clients.firewalls().list(project).iterateAll().forEach(all::add);
+          return all;
+        });
   }
 
   @Override

@@ -109,7 +109,11 @@ final class ServiceWiring {
         connector ? Names.connector(project, region, request.egress().connector().name()) : "",
         connector
             ? List.of()
-            : List.of(request.target().network() + "/" + request.egress().subnet().name()),
+            : List.of(
+                networkInterface(
+                    request.target().network(),
+                    request.egress().subnet().name(),
+                    List.of(EgressFirewallStep.directVpcTag(request.service().name())))),
         (request.egress().route() == Route.ALL_TRAFFIC
                 ? VpcEgress.ALL_TRAFFIC
                 : VpcEgress.PRIVATE_RANGES_ONLY)
@@ -171,7 +175,10 @@ final class ServiceWiring {
         container == null ? null : container.getImage(),
         vpc.getConnector(),
         vpc.getNetworkInterfacesList().stream()
-            .map(n -> Names.last(n.getNetwork()) + "/" + Names.last(n.getSubnetwork()))
+            .map(
+                n ->
+                    networkInterface(
+                        Names.last(n.getNetwork()), Names.last(n.getSubnetwork()), n.getTagsList()))
             .toList(),
         (!wired || vpc.getEgress() == VpcEgress.VPC_EGRESS_UNSPECIFIED
                 ? VpcEgress.PRIVATE_RANGES_ONLY
@@ -190,6 +197,14 @@ final class ServiceWiring {
             : SERVING);
   }
 
+  /**
+   * A Direct VPC interface as compared: network/subnet and its network tags. The tag
+   * runwire-SERVICE is what an EGRESS allow targets when a deny would block the way to Redis.
+   */
+  private static String networkInterface(String network, String subnet, List<String> tags) {
+    return network + "/" + subnet + (tags.isEmpty() ? "" : " tags " + String.join(",", tags));
+  }
+
   /** {@code base} with the desired wiring written over it; every other field as it was. */
   Service.Builder apply(Service base, Spec want) {
     Service.Builder service = base.toBuilder();
@@ -203,7 +218,8 @@ final class ServiceWiring {
       vpc.addNetworkInterfaces(
           NetworkInterface.newBuilder()
               .setNetwork(request.target().network())
-              .setSubnetwork(request.egress().subnet().name()));
+              .setSubnetwork(request.egress().subnet().name())
+              .addTags(EgressFirewallStep.directVpcTag(request.service().name())));
     }
     template.setVpcAccess(vpc); // sets one mode and clears the other in the same update
     if (template.getContainersCount() == 0) {

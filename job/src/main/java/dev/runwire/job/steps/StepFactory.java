@@ -54,7 +54,7 @@ public final class StepFactory {
       case REDIS_AUTH_ACCESS -> new RedisAuthAccessStep(request, clients, inventory);
       case REDIS_CA_SECRET -> new RedisCaSecretStep(request, clients, inventory);
       case VPC_CONNECTOR -> new VpcConnectorStep(request, clients, inventory, marks);
-      case FIREWALL -> new FirewallStep(request, clients, inventory);
+      case FIREWALL -> new EgressFirewallStep(request, clients, inventory);
       case STATIC_ADDRESS -> new StaticAddressStep(request, clients, inventory, marks);
       case CLOUD_ROUTER -> new CloudRouterStep(request, clients, inventory, marks);
       case CLOUD_NAT -> new CloudNatStep(request, clients, inventory, marks);

@@ -90,12 +90,19 @@ class DagPlannerTest {
     assertTrue(plan.node(CLOUD_RUN_SERVICE).dependsOn().contains(REDIS_AUTH_ACCESS));
   }
 
+  /**
+   * The firewall step checks the network's EGRESS rules once Redis has its range, on every network:
+   * an EGRESS deny on the default network blocks as well. (It used to be left out on `default`,
+   * where it only added an INGRESS rule that does nothing for Memorystore.)
+   */
   @Test
-  void defaultNetworkNeedsNoFirewallRule() {
+  void everyNetworkIncludingDefaultIsCheckedForEgressDenyRules() {
     JsonObject json = TestRequests.directVpcJson(false);
     json.getAsJsonObject("target").addProperty("network", "default");
 
-    assertFalse(DagPlanner.plan(TestRequests.of(json)).contains(FIREWALL));
+    Plan plan = DagPlanner.plan(TestRequests.of(json));
+    assertTrue(plan.contains(FIREWALL));
+    assertEquals(Set.of(NETWORK, REDIS_INSTANCE), plan.node(FIREWALL).dependsOn());
   }
 
   @Test

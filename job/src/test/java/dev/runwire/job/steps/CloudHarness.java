@@ -44,10 +44,19 @@ final class CloudHarness implements AutoCloseable {
   }
 
   CloudHarness() {
+    this(b -> b);
+  }
+
+  /**
+   * A local cloud configured by {@code local} (durations, a seed) on top of the instant profile.
+   */
+  CloudHarness(java.util.function.UnaryOperator<LocalCloud.Builder> local) {
     this.cloud =
-        LocalCloud.builder()
-            .profile("instant")
-            .imageCommand(JobConfig.LOCAL_PROBE_IMAGE, JobCommand.onTestClasspath())
+        local
+            .apply(
+                LocalCloud.builder()
+                    .profile("instant")
+                    .imageCommand(JobConfig.LOCAL_PROBE_IMAGE, JobCommand.onTestClasspath()))
             .start();
     this.clients = new CloudClients(CloudEndpoints.local(cloud.baseUrl(), null), waits);
   }

@@ -125,6 +125,40 @@ class CloudRunServiceStepTest {
     assertEquals("web", service.getLabelsMap().get("team"));
   }
 
+  /**
+   * Direct VPC egress carries the network tag runwire-SERVICE (Cloud Run v2 NetworkInterface.tags):
+   * the EGRESS allow the firewall step makes above a blocking deny targets that tag, so a service
+   * without it would stay blocked. A service wired before it had the tag drifts and apply adds it.
+   */
+  @Test
+  void directVpcInterfaceCarriesTheTagTheEgressAllowTargets() {
+    run("apply", json -> {});
+    var wired = service().getTemplate().getVpcAccess().getNetworkInterfaces(0);
+    assertEquals(List.of(EgressFirewallStep.directVpcTag("visitor-counter")), wired.getTagsList());
+    harness.cloud.changeOutOfBand(
+        Scenarios.SERVICE,
+        "{\"template\":{\"vpcAccess\":{\"networkInterfaces\":[{\"network\":\""
+            + wired.getNetwork()
+            + "\",\"subnetwork\":\""
+            + wired.getSubnetwork()
+            + "\"}]}}}");
+    assertEquals(0, service().getTemplate().getVpcAccess().getNetworkInterfaces(0).getTagsCount());
+    harness.cloud.resetLog();
+
+    StepOutcome drift = run("drift-check", json -> {});
+
+    assertEquals(Status.DRIFTED, drift.status());
+    assertEquals("networkInterfaces", drift.diff().get(0).field(), drift.diff()::toString);
+    assertEquals(List.of(), harness.mutations());
+
+    StepOutcome applied = run("apply", json -> {});
+
+    assertEquals(Action.UPDATE, applied.action(), applied::message);
+    assertEquals(
+        List.of("runwire-visitor-counter"),
+        service().getTemplate().getVpcAccess().getNetworkInterfaces(0).getTagsList());
+  }
+
   @Test
   void driftedEgressIsUpdatedInApplyAndReportedInDriftCheck() {
     run("apply", json -> {});

@@ -5,11 +5,14 @@ import static dev.runwire.job.engine.StepKind.CLOUD_ROUTER;
 import static dev.runwire.job.engine.StepKind.EGRESS_SUBNET;
 import static dev.runwire.job.engine.StepKind.FIREWALL;
 import static dev.runwire.job.engine.StepKind.NETWORK;
+import static dev.runwire.job.engine.StepKind.REDIS_INSTANCE;
 import static dev.runwire.job.engine.StepKind.STATIC_ADDRESS;
 import static dev.runwire.job.engine.StepKind.VPC_CONNECTOR;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.cloud.compute.v1.Denied;
+import com.google.cloud.compute.v1.Firewall;
 import com.google.cloud.compute.v1.Network;
 import com.google.cloud.compute.v1.Router;
 import com.google.cloud.compute.v1.RouterNat;
@@ -26,6 +29,7 @@ import dev.runwire.schemas.events.StepEvent.FieldDiff;
 import dev.runwire.schemas.events.StepEvent.Status;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -73,8 +77,12 @@ class ComputeStepsTest {
     assertEquals(List.of(), harness.mutations());
   }
 
+  /**
+   * Private Google Access changes only through subnetworks.setPrivateIpGoogleAccess: Compute
+   * refuses it in a PATCH (GCP-FACTS). This test used to assert a PATCH, the non-Google behaviour.
+   */
   @Test
-  void egressSubnetIsCreatedLeftAloneAndPatchedWithItsFingerprint() {
+  void egressSubnetIsCreatedLeftAloneAndPrivateGoogleAccessIsSetThroughItsOwnMethod() {
     assertEquals(Action.CREATE, run(EGRESS_SUBNET, "apply").action());
     assertTrue(
         subnet().getPrivateIpGoogleAccess(),
@@ -88,12 +96,72 @@ class ComputeStepsTest {
 
     assertEquals(Action.UPDATE, patched.action(), patched::message);
     assertTrue(subnet().getPrivateIpGoogleAccess());
-    assertEquals("PATCH", harness.mutations().get(0).method());
+    assertEquals(1, harness.mutations().size(), harness.mutations()::toString);
+    assertEquals("POST", harness.mutations().get(0).method());
+    assertTrue(
+        harness
+            .mutations()
+            .get(0)
+            .path()
+            .endsWith("/subnetworks/run-egress/setPrivateIpGoogleAccess"),
+        harness.mutations().get(0).path());
   }
 
+  /**
+   * Memorystore is reached over peering: only an EGRESS deny can block the way, so no rule is made
+   * until one does; then the narrowest allow one priority above it, for the workload's tag, to the
+   * Redis range and port. This test used to expect an INGRESS rule on every apply, which does
+   * nothing for Redis and opens the port on every VM (GCP-FACTS, Firewall).
+   */
   @Test
-  void firewallIsCreatedLeftAloneAndPatched() {
-    assertEquals(Action.CREATE, run(FIREWALL, "apply").action());
+  void egressAllowIsMadeOnlyAboveABlockingEgressDenyAndDestroyDeletesOnlyOurs() throws Exception {
+    RunResult first = harness.runSteps(request("apply", r -> {}), REDIS_INSTANCE, FIREWALL);
+    StepOutcome notNeeded = first.outcome(FIREWALL);
+    assertEquals(Action.NONE, notNeeded.action(), notNeeded::message);
+    assertTrue(notNeeded.message().startsWith("not needed"), notNeeded.message());
+    assertTrue(
+        harness.mutations().stream().noneMatch(m -> m.path().contains("/firewalls")),
+        harness.mutations()::toString);
+
+    String redisRange =
+        harness
+            .clients
+            .redis()
+            .getInstance("projects/demo-project/locations/europe-west1/instances/visitor-cache")
+            .getReservedIpRange();
+    harness
+        .clients
+        .firewalls()
+        .insertAsync(
+            PROJECT,
+            Firewall.newBuilder()
+                .setName("deny-all-egress")
+                .setNetwork("projects/demo-project/global/networks/runwire-net")
+                .setDirection("EGRESS")
+                .setPriority(900)
+                .addDestinationRanges("0.0.0.0/0")
+                .addDenied(Denied.newBuilder().setIPProtocol("all"))
+                .build())
+        .get();
+    harness.cloud.resetLog();
+
+    assertDrifted(
+        FIREWALL,
+        new FieldDiff("direction", null, "EGRESS"),
+        new FieldDiff("priority", null, "899"),
+        new FieldDiff("destinationRanges", null, "[" + redisRange + "]"),
+        new FieldDiff("allowed", null, "[tcp:6379]"),
+        new FieldDiff("targetTags", null, "[runwire-visitor-counter]"));
+    StepOutcome created = run(FIREWALL, "apply");
+    assertEquals(Action.CREATE, created.action(), created::message);
+    assertTrue(created.message().contains("deny-all-egress"), created.message());
+    Firewall allow = harness.clients.firewalls().get(PROJECT, "allow-visitor-counter-redis");
+    assertEquals("EGRESS", allow.getDirection());
+    assertEquals(899, allow.getPriority());
+    assertEquals(List.of(redisRange), allow.getDestinationRangesList());
+    assertEquals(List.of("runwire-visitor-counter"), allow.getTargetTagsList());
+    assertEquals(0, allow.getSourceRangesCount());
+    assertTrue(allow.getDescription().startsWith(Names.CREATED_BY), allow.getDescription());
     harness.cloud.resetLog();
     assertUnchanged(FIREWALL);
 
@@ -102,14 +170,44 @@ class ComputeStepsTest {
         "{\"allowed\":[{\"IPProtocol\":\"tcp\",\"ports\":[\"22\"]}]}");
     assertDrifted(FIREWALL, new FieldDiff("allowed", "[tcp:22]", "[tcp:6379]"));
     assertEquals(Action.UPDATE, run(FIREWALL, "apply").action());
+
+    StepOutcome destroyed = run(FIREWALL, "destroy");
+    assertEquals(Action.DELETE, destroyed.action(), destroyed::message);
     assertEquals(
-        "6379",
-        harness
-            .clients
-            .firewalls()
-            .get(PROJECT, "allow-visitor-counter-redis")
-            .getAllowed(0)
-            .getPorts(0));
+        List.of("deny-all-egress"),
+        StreamSupport.stream(
+                harness.clients.firewalls().list(PROJECT).iterateAll().spliterator(), false)
+            .filter(f -> f.getNetwork().endsWith("/runwire-net"))
+            .map(Firewall::getName)
+            .toList());
+  }
+
+  /** The default network's rules are checked too (its default rules are all INGRESS). */
+  @Test
+  void onTheDefaultNetworkAnEgressDenyIsFoundToo() throws Exception {
+    Consumer<JsonObject> onDefault =
+        json -> json.getAsJsonObject("target").addProperty("network", "default");
+    harness.runSteps(request("apply", onDefault), REDIS_INSTANCE);
+    assertTrue(run(FIREWALL, "apply", onDefault).message().startsWith("not needed"));
+    harness
+        .clients
+        .firewalls()
+        .insertAsync(
+            PROJECT,
+            Firewall.newBuilder()
+                .setName("deny-redis-port")
+                .setNetwork("projects/demo-project/global/networks/default")
+                .setDirection("EGRESS")
+                .addDestinationRanges("0.0.0.0/0")
+                .addDenied(Denied.newBuilder().setIPProtocol("tcp").addPorts("6000-7000"))
+                .build())
+        .get();
+
+    StepOutcome created = run(FIREWALL, "apply", onDefault);
+
+    assertEquals(Action.CREATE, created.action(), created::message);
+    assertEquals(
+        999, harness.clients.firewalls().get(PROJECT, "allow-visitor-counter-redis").getPriority());
   }
 
   @Test
@@ -180,8 +278,47 @@ class ComputeStepsTest {
     assertUnchanged(CLOUD_NAT);
   }
 
+  /**
+   * A NAT with ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES on the network and region makes a second NAT
+   * impossible (the local cloud refuses it with Compute's message): the preflight names it as a
+   * NatClash before any router write.
+   */
   @Test
-  void connectorIsCreatedLeftAloneAndAChangeIsRefusedAsReplacement() throws Exception {
+  void anAllPrimaryRangesNatElsewhereStopsTheNatBeforeAnyRouterWrite() throws Exception {
+    harness.runSteps(request("apply", r -> {}), EGRESS_SUBNET, STATIC_ADDRESS, CLOUD_ROUTER);
+    harness
+        .clients
+        .routers()
+        .insertAsync(
+            PROJECT,
+            REGION,
+            Router.newBuilder()
+                .setName("legacy")
+                .setNetwork("projects/demo-project/global/networks/runwire-net")
+                .addNats(
+                    RouterNat.newBuilder()
+                        .setName("primary-only")
+                        .setNatIpAllocateOption("AUTO_ONLY")
+                        .setSourceSubnetworkIpRangesToNat("ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES"))
+                .build())
+        .get();
+    harness.cloud.resetLog();
+
+    StepOutcome nat = run(CLOUD_NAT, "apply");
+
+    assertEquals(Reasons.NAT_CLASH, nat.error().code(), nat::message);
+    assertTrue(nat.message().contains("ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES"), nat.message());
+    assertEquals(List.of(), harness.mutations());
+  }
+
+  /**
+   * A connector's machineType and a growing instance count change in place with one PATCH and an
+   * updateMask (Connector.yaml: update_verb PATCH); a shrinking count needs a new connector
+   * (Connector.yaml: ForceNewIfChange on isInstanceShrinkage). This test used to expect every
+   * change refused as a replacement, the non-Google behaviour.
+   */
+  @Test
+  void connectorIsCreatedLeftAloneGrownInPlaceAndAShrinkIsRefusedAsReplacement() throws Exception {
     ProvisioningRequest apply = TestRequests.connector(false);
     RunResult created = harness.runSteps(apply, EGRESS_SUBNET, VPC_CONNECTOR);
     assertEquals(
@@ -194,25 +331,51 @@ class ComputeStepsTest {
     assertEquals(List.of(), harness.mutations());
 
     Consumer<JsonObject> bigger =
-        json ->
-            json.getAsJsonObject("egress")
-                .getAsJsonObject("connector")
-                .addProperty("maxInstances", 5);
+        json -> {
+          JsonObject c = json.getAsJsonObject("egress").getAsJsonObject("connector");
+          c.addProperty("maxInstances", 5);
+          c.addProperty("machineType", "e2-standard-4");
+        };
     StepOutcome drift =
         harness.runStep(
             VPC_CONNECTOR, tweak(TestRequests.connectorJson(false), "drift-check", bigger));
     assertEquals(Status.DRIFTED, drift.status());
-    assertEquals(List.of(new FieldDiff("maxInstances", "3", "5")), drift.diff());
+    assertEquals(
+        List.of(
+            new FieldDiff("maxInstances", "3", "5"),
+            new FieldDiff("machineType", "e2-micro", "e2-standard-4")),
+        drift.diff());
 
-    StepOutcome refused =
+    StepOutcome grown =
         harness.runStep(VPC_CONNECTOR, tweak(TestRequests.connectorJson(false), "apply", bigger));
+    assertEquals(Action.UPDATE, grown.action(), grown::message);
+    assertEquals(1, harness.mutations().size(), harness.mutations()::toString);
+    assertEquals("PATCH", harness.mutations().get(0).method());
+    assertTrue(
+        harness.mutations().get(0).query().contains("updateMask=maxInstances"),
+        harness.mutations().get(0).query());
+    var connector =
+        harness
+            .clients
+            .vpcAccess()
+            .getConnector("projects/demo-project/locations/europe-west1/connectors/run-conn");
+    assertEquals(5, connector.getMaxInstances());
+    assertEquals("e2-standard-4", connector.getMachineType());
+    harness.cloud.resetLog();
+
+    StepOutcome refused = harness.runStep(VPC_CONNECTOR, apply);
     assertEquals(Reasons.NEEDS_REPLACEMENT, refused.error().code());
     assertTrue(refused.message().contains("maxInstances"), refused.message());
+    assertTrue(!refused.message().contains("machineType"), refused.message());
     assertEquals(List.of(), harness.mutations());
   }
 
   private static StepOutcome run(StepKind kind, String mode) {
     return harness.runStep(kind, request(mode, r -> {}));
+  }
+
+  private static StepOutcome run(StepKind kind, String mode, Consumer<JsonObject> edit) {
+    return harness.runStep(kind, request(mode, edit));
   }
 
   private static void assertUnchanged(StepKind kind) {

@@ -27,6 +27,21 @@ class NatClashTest {
     assertTrue(clash.get().contains("ALL_SUBNETWORKS_ALL_IP_RANGES"), clash.get());
   }
 
+  /**
+   * Compute refuses a second NAT beside ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES too (osv.dev#5629).
+   */
+  @Test
+  void anAllPrimaryRangesNatOnTheSameNetworkClashesToo() {
+    Router legacy = router("legacy", NET, nat("primary", "ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES"));
+
+    Optional<String> clash =
+        NatClash.find(List.of(legacy), "runwire-net", "europe-west1", "r/ours", "run-egress");
+
+    assertTrue(clash.isPresent());
+    assertTrue(clash.get().contains("NAT 'primary' on router 'legacy'"), clash.get());
+    assertTrue(clash.get().contains("ALL_SUBNETWORKS_ALL_PRIMARY_IP_RANGES"), clash.get());
+  }
+
   @Test
   void aNatListingOurSubnetClashesButOneForAnotherSubnetDoesNot() {
     RouterNat batch =

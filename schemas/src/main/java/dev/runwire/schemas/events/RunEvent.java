@@ -2,6 +2,7 @@ package dev.runwire.schemas.events;
 
 import com.google.gson.annotations.SerializedName;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,7 +27,8 @@ public record RunEvent(
     int targets,
     int exitCode,
     EventError error,
-    Drift drift)
+    Drift drift,
+    List<Kept> kept)
     implements RunwireEvent {
 
   public static final String TYPE = "dev.runwire.run.v1";
@@ -34,9 +36,10 @@ public record RunEvent(
   public RunEvent {
     apiVersion = apiVersion == null ? "runwire.dev/v1" : apiVersion;
     outputs = outputs == null ? Map.of() : Map.copyOf(outputs);
+    kept = kept == null || kept.isEmpty() ? null : List.copyOf(kept);
   }
 
-  /** Without a drift summary (apply, destroy). */
+  /** A run event without a drift summary that left nothing behind. */
   public RunEvent(
       String apiVersion,
       String requestId,
@@ -69,6 +72,7 @@ public record RunEvent(
         targets,
         exitCode,
         error,
+        null,
         null);
   }
 
@@ -100,6 +104,12 @@ public record RunEvent(
    * differ over all of them (a missing resource counts as one).
    */
   public record Drift(int services, int fields) {}
+
+  /**
+   * A resource the run left in place on purpose (destroy kept it): which step, the resource, and
+   * why and what to do (e.g. when Cloud Run releases a subnet and to run destroy again then).
+   */
+  public record Kept(String step, String resource, String message) {}
 
   /** How many steps ended which way. */
   public record Counts(

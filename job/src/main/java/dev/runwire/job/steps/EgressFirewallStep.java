@@ -1,0 +1,282 @@
+package dev.runwire.job.steps;
+
+import com.google.cloud.compute.v1.Allowed;
+import com.google.cloud.compute.v1.DeleteFirewallRequest;
+import com.google.cloud.compute.v1.Firewall;
+import com.google.cloud.compute.v1.InsertFirewallRequest;
+import com.google.cloud.compute.v1.PatchFirewallRequest;
+import dev.runwire.job.cloud.CloudClients;
+import dev.runwire.job.engine.FieldDiffs;
+import dev.runwire.job.engine.Reasons;
+import dev.runwire.job.engine.Step;
+import dev.runwire.job.engine.StepContext;
+import dev.runwire.job.engine.StepFailure;
+import dev.runwire.job.engine.StepKind;
+import dev.runwire.job.engine.StepOutcome;
+import dev.runwire.schemas.ProvisioningRequest;
+import dev.runwire.schemas.ProvisioningRequest.EgressMode;
+import dev.runwire.schemas.events.StepEvent.Action;
+import dev.runwire.schemas.events.StepEvent.FieldDiff;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The EGRESS allow from the workload to Redis, only when the network needs one. Memorystore is
+ * reached over peering: the traffic is egress from the workload's network, allowed by the implied
+ * allow-egress rule, and an INGRESS rule in the customer network does nothing for it (it would only
+ * open the port on every VM). What can block it is an EGRESS deny rule; then this step creates the
+ * narrowest allow that wins over it: one priority above the deny, for the workload's network tags
+ * only, to the Redis range and port only ({@link EgressRules} decides). The rule carries runwire's
+ * description marker, and destroy deletes only a rule that has it.
+ *
+ * <p>Its existence depends on the other rules, so it is not a {@code ResourceStep} (whose resource
+ * should always exist): without a blocking deny, apply creates nothing and a drift check reports
+ * nothing.
+ */
+final class EgressFirewallStep implements Step {
+
+  /** The tag runwire's Direct VPC egress puts on the service's network interface. */
+  static String directVpcTag(String service) {
+    return "runwire-" + service;
+  }
+
+  /** The tag a connector's instances carry (Serverless VPC Access). */
+  static String connectorTag(String region, String connector) {
+    return "vpc-connector-" + region + "-" + connector;
+  }
+
+  record Spec(
+      String direction,
+      int priority,
+      List<String> destinationRanges,
+      List<String> allowed,
+      List<String> targetTags) {}
+
+  private final CloudClients clients;
+  private final Inventory inventory;
+  private final String project;
+  private final String region;
+  private final String network;
+  private final String name;
+  private final String redisId;
+  private final String requestedRange;
+  private final int port;
+  private final String tag;
+
+  EgressFirewallStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+    this.clients = clients;
+    this.inventory = inventory;
+    this.project = request.target().project();
+    this.region = request.target().region();
+    this.network = request.target().network();
+    this.name = request.names().firewall();
+    this.redisId = request.redis().name();
+    this.requestedRange = request.redis().reservedIpRange();
+    this.port = request.redis().expectedPort();
+    this.tag =
+        request.egress().mode() == EgressMode.CONNECTOR
+            ? connectorTag(region, request.egress().connector().name())
+            : directVpcTag(request.service().name());
+  }
+
+  @Override
+  public StepKind kind() {
+    return StepKind.FIREWALL;
+  }
+
+  @Override
+  public String resource() {
+    return Names.full("compute", "projects/" + project + "/global/firewalls/" + name);
+  }
+
+  @Override
+  public StepOutcome execute(StepContext ctx) {
+    List<Firewall> rules = networkRules(ctx);
+    Optional<Firewall> ours = rules.stream().filter(r -> r.getName().equals(name)).findFirst();
+    return switch (ctx.mode()) {
+      case DESTROY -> destroy(ours, ctx);
+      case APPLY, PLAN, DRIFT_CHECK -> reconcile(rules, ours, ctx);
+    };
+  }
+
+  private StepOutcome reconcile(List<Firewall> rules, Optional<Firewall> ours, StepContext ctx) {
+    Optional<String> redisRange = redisRange();
+    if (redisRange.isEmpty()) {
+      return new StepOutcome.Succeeded(
+          Action.NONE, List.of(), Map.of(), "decided once the Redis instance has its range");
+    }
+    List<Firewall> others = rules.stream().filter(r -> !r.getName().equals(name)).toList();
+    EgressRules.Verdict verdict = EgressRules.evaluate(others, Set.of(tag), redisRange.get(), port);
+    String traffic = "egress of tag " + tag + " to " + redisRange.get() + " tcp:" + port;
+    if (verdict instanceof EgressRules.Open open) {
+      return new StepOutcome.Succeeded(
+          Action.NONE,
+          List.of(),
+          Map.of(),
+          "not needed: " + open.decidedBy() + " allows " + traffic + " (no EGRESS deny blocks it)");
+    }
+    EgressRules.Blocked blocked = (EgressRules.Blocked) verdict;
+    if (blocked.allowPriority() < 0) {
+      throw new StepFailure(
+          Reasons.EGRESS_BLOCKED,
+          "EGRESS deny rule '"
+              + blocked.deny()
+              + "' at priority 0 blocks "
+              + traffic
+              + "; no rule can take precedence over it. Lower that rule's priority or narrow it.");
+    }
+    Spec want = desired(blocked.allowPriority(), redisRange.get());
+    Spec actual = ours.map(EgressFirewallStep::actual).orElse(null);
+    List<FieldDiff> diff = FieldDiffs.between(actual, want);
+    if (diff.isEmpty()) {
+      return new StepOutcome.Succeeded(
+          Action.NONE,
+          List.of(),
+          Map.of(),
+          "up to date (above EGRESS deny '" + blocked.deny() + "')");
+    }
+    Action action = ours.isEmpty() ? Action.CREATE : Action.UPDATE;
+    String because = "EGRESS deny rule '" + blocked.deny() + "' blocks " + traffic;
+    switch (ctx.mode()) {
+      case PLAN:
+        return new StepOutcome.Succeeded(
+            action,
+            diff,
+            Map.of(),
+            (ours.isEmpty() ? "would create: " : "would update: ") + because);
+      case DRIFT_CHECK:
+        return new StepOutcome.Drifted(diff, Map.of(), "drifted: " + because);
+      default:
+        break;
+    }
+    if (ours.isPresent() && !ManagedMarks.describedAsRunwire(ours.get().getDescription())) {
+      throw new StepFailure(
+          Reasons.NOT_OWNED,
+          "firewall rule "
+              + name
+              + " exists but was not created by runwire; "
+              + because
+              + ". Name another rule in egress.firewallName, or change that rule yourself.");
+    }
+    write(ours.isEmpty(), body(want, blocked.deny()), ctx);
+    return new StepOutcome.Succeeded(
+        action, diff, Map.of(), (ours.isEmpty() ? "created: " : "updated: ") + because);
+  }
+
+  private StepOutcome destroy(Optional<Firewall> ours, StepContext ctx) {
+    if (ours.isEmpty()) {
+      return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), "already absent");
+    }
+    if (!ManagedMarks.describedAsRunwire(ours.get().getDescription())) {
+      return new StepOutcome.Kept(
+          resource(),
+          "kept: not created by runwire (its description does not start with '"
+              + ManagedMarks.description("")
+              + "')");
+    }
+    ComputeOperations.run(
+        ctx,
+        clients,
+        project,
+        null,
+        "firewall " + name + " deleted",
+        () ->
+            clients
+                .firewalls()
+                .deleteCallable()
+                .call(
+                    DeleteFirewallRequest.newBuilder()
+                        .setProject(project)
+                        .setFirewall(name)
+                        .build()));
+    return new StepOutcome.Succeeded(
+        Action.DELETE, List.of(new FieldDiff("exists", "true", "false")), Map.of(), "deleted");
+  }
+
+  /** The network's VPC firewall rules (rules are global: one list per project). */
+  private List<Firewall> networkRules(StepContext ctx) {
+    return inventory.firewalls(project).stream()
+        .filter(f -> Names.last(f.getNetwork()).equals(network))
+        .toList();
+  }
+
+  /** The instance's range as Memorystore reports it, or the requested CIDR before it exists. */
+  private Optional<String> redisRange() {
+    Optional<String> reported =
+        inventory
+            .redisInstance(project, region, redisId)
+            .map(i -> i.getReservedIpRange())
+            .filter(r -> r.contains("/"));
+    if (reported.isPresent()) {
+      return reported;
+    }
+    return Optional.ofNullable(requestedRange).filter(r -> r.contains("/"));
+  }
+
+  private Spec desired(int priority, String redisRange) {
+    return new Spec("EGRESS", priority, List.of(redisRange), List.of("tcp:" + port), List.of(tag));
+  }
+
+  private static Spec actual(Firewall f) {
+    return new Spec(
+        f.getDirection(),
+        EgressRules.priority(f),
+        List.copyOf(f.getDestinationRangesList()),
+        f.getAllowedList().stream()
+            .flatMap(
+                a ->
+                    a.getPortsList().isEmpty()
+                        ? java.util.stream.Stream.of(a.getIPProtocol())
+                        : a.getPortsList().stream().map(p -> a.getIPProtocol() + ":" + p))
+            .toList(),
+        List.copyOf(f.getTargetTagsList()));
+  }
+
+  private Firewall body(Spec want, String deny) {
+    return Firewall.newBuilder()
+        .setName(name)
+        .setNetwork(Names.network(project, network))
+        .setDirection(want.direction())
+        .setPriority(want.priority())
+        .addAllDestinationRanges(want.destinationRanges())
+        .addAllowed(Allowed.newBuilder().setIPProtocol("tcp").addPorts(String.valueOf(port)))
+        .addAllTargetTags(want.targetTags())
+        .setDescription(
+            Names.CREATED_BY + "Cloud Run egress to Redis, above EGRESS deny rule " + deny)
+        .build();
+  }
+
+  private void write(boolean create, Firewall body, StepContext ctx) {
+    String verb = create ? "insert" : "patch";
+    String requestId = Names.computeRequestId(ctx.executionId(), name, verb);
+    ComputeOperations.run(
+        ctx,
+        clients,
+        project,
+        null,
+        "firewall " + name + (create ? " created" : " patched"),
+        () ->
+            create
+                ? clients
+                    .firewalls()
+                    .insertCallable()
+                    .call(
+                        InsertFirewallRequest.newBuilder()
+                            .setProject(project)
+                            .setFirewallResource(body)
+                            .setRequestId(requestId)
+                            .build())
+                : clients
+                    .firewalls()
+                    .patchCallable()
+                    .call(
+                        PatchFirewallRequest.newBuilder()
+                            .setProject(project)
+                            .setFirewall(name)
+                            .setFirewallResource(body)
+                            .setRequestId(requestId)
+                            .build()));
+  }
+}
