@@ -260,6 +260,25 @@ class OwnershipTest {
     assertEquals("delete", JobRunTest.stepEnd(undo, "egress-subnet").get("action").getAsString());
   }
 
+  @Test
+  void anAdoptedServiceIsRunwiresFromThenOn() throws Exception {
+    seedPayments();
+    JsonObject adopt = paymentsRequest();
+    adopt.getAsJsonObject("service").addProperty("image", "local/visitor-counter");
+    JsonArray kinds = new JsonArray();
+    kinds.add("cloud-run-service");
+    adopt.add("adopt", kinds);
+    JobOutput output = new JobOutput();
+
+    int code = JobRunTest.run(cloud, adopt, output, Map.of("RUNWIRE_ALLOW_ADOPTION", "true"));
+
+    assertEquals(RunwireJob.OK, code, output.stdout());
+    Service service = clients.services().getService(PAYMENTS);
+    assertEquals("local/visitor-counter", service.getTemplate().getContainers(0).getImage());
+    assertEquals("true", service.getAnnotationsMap().get("runwire.dev/owned"));
+    assertEquals(DB_URL, env(service.getTemplate().getContainers(0)).get("DB_URL"));
+  }
+
   private static void assertUntouchedPayments() {
     assertEquals(List.of(), mutationsOn("/services/payments"), "no mutating call against payments");
     Service after = clients.services().getService(PAYMENTS);
