@@ -32,6 +32,9 @@ class ConcurrentExecutionsTest {
     cloud =
         LocalCloud.builder()
             .profile("instant")
+            .imageCommand(
+                dev.runwire.job.testing.LocalProbe.IMAGE,
+                dev.runwire.job.testing.LocalProbe.command())
             .duration("redis.create", Duration.ofMillis(800))
             .duration("compute.subnetwork", Duration.ofMillis(300))
             .duration("compute.router", Duration.ofMillis(300))

@@ -52,19 +52,29 @@ class JobRunTest {
     assertTrue(
         network.getAsJsonObject("error").get("message").getAsString().contains("no-such-net"));
     for (String skipped :
-        List.of("egress-subnet", "redis-instance", "firewall", "cloud-run-service", "verify")) {
+        List.of(
+            "egress-subnet",
+            "redis-instance",
+            "firewall",
+            "cloud-run-service",
+            "probe-job",
+            "verify")) {
       assertEquals("skipped", stepEnd(output, skipped).get("status").getAsString(), skipped);
     }
     JsonObject run = output.events("dev.runwire.run.v1").get(0);
     assertEquals("failed", run.get("status").getAsString());
     assertEquals(1, run.get("exitCode").getAsInt());
-    assertEquals(5, run.getAsJsonObject("counts").get("skipped").getAsInt());
+    assertEquals(6, run.getAsJsonObject("counts").get("skipped").getAsInt());
     assertEquals(List.of(), mutations());
     assertEventsMatchTheirSchemas(output);
   }
 
   static LocalCloud startCloud() {
-    return LocalCloud.builder().profile("instant").start();
+    return LocalCloud.builder()
+        .profile("instant")
+        .imageCommand(
+            dev.runwire.job.testing.LocalProbe.IMAGE, dev.runwire.job.testing.LocalProbe.command())
+        .start();
   }
 
   static int run(JsonObject request, JobOutput output) {

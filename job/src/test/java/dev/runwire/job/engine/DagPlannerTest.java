@@ -6,7 +6,9 @@ import static dev.runwire.job.engine.StepKind.CLOUD_RUN_SERVICE;
 import static dev.runwire.job.engine.StepKind.EGRESS_SUBNET;
 import static dev.runwire.job.engine.StepKind.FIREWALL;
 import static dev.runwire.job.engine.StepKind.NETWORK;
+import static dev.runwire.job.engine.StepKind.PROBE_JOB;
 import static dev.runwire.job.engine.StepKind.REDIS_AUTH_SECRET;
+import static dev.runwire.job.engine.StepKind.REDIS_CA_SECRET;
 import static dev.runwire.job.engine.StepKind.REDIS_INSTANCE;
 import static dev.runwire.job.engine.StepKind.STATIC_ADDRESS;
 import static dev.runwire.job.engine.StepKind.VERIFY;
@@ -30,13 +32,32 @@ class DagPlannerTest {
     Plan plan = DagPlanner.plan(TestRequests.directVpc(false));
 
     assertEquals(
-        List.of(NETWORK, EGRESS_SUBNET, REDIS_INSTANCE, FIREWALL, CLOUD_RUN_SERVICE, VERIFY),
+        List.of(
+            NETWORK, EGRESS_SUBNET, REDIS_INSTANCE, FIREWALL, CLOUD_RUN_SERVICE, PROBE_JOB, VERIFY),
         plan.order());
     assertEquals(Set.of(NETWORK), plan.node(EGRESS_SUBNET).dependsOn());
     assertEquals(Set.of(NETWORK), plan.node(REDIS_INSTANCE).dependsOn());
     assertEquals(
         Set.of(EGRESS_SUBNET, REDIS_INSTANCE, FIREWALL), plan.node(CLOUD_RUN_SERVICE).dependsOn());
-    assertEquals(Set.of(CLOUD_RUN_SERVICE), plan.node(VERIFY).dependsOn());
+    // verify runs the probe job, which copies the service's network settings.
+    assertEquals(Set.of(CLOUD_RUN_SERVICE), plan.node(PROBE_JOB).dependsOn());
+    assertEquals(Set.of(PROBE_JOB), plan.node(VERIFY).dependsOn());
+  }
+
+  @Test
+  void driftCheckPlansTheProbeJobOnlyWithVerifyAndTlsPlansTheCaSecret() {
+    JsonObject json = TestRequests.directVpcJson(false);
+    json.addProperty("mode", "drift-check");
+    assertFalse(DagPlanner.plan(TestRequests.of(json)).contains(PROBE_JOB));
+    json.addProperty("verify", true);
+    assertEquals(
+        Set.of(PROBE_JOB), DagPlanner.plan(TestRequests.of(json)).node(VERIFY).dependsOn());
+
+    JsonObject tls = TestRequests.directVpcJson(false);
+    tls.getAsJsonObject("redis").addProperty("transitEncryption", "SERVER_AUTHENTICATION");
+    Plan plan = DagPlanner.plan(TestRequests.of(tls));
+    assertEquals(Set.of(REDIS_INSTANCE), plan.node(REDIS_CA_SECRET).dependsOn());
+    assertTrue(plan.node(CLOUD_RUN_SERVICE).dependsOn().contains(REDIS_CA_SECRET));
   }
 
   @Test
@@ -95,7 +116,9 @@ class DagPlannerTest {
     Plan plan = DagPlanner.plan(TestRequests.directVpc(true).withMode(Mode.DESTROY));
 
     assertFalse(plan.contains(VERIFY));
-    assertEquals(CLOUD_RUN_SERVICE, plan.order().get(0));
+    // The probe job goes first (deleted), then the service is handed back unwired.
+    assertEquals(PROBE_JOB, plan.order().get(0));
+    assertEquals(Set.of(PROBE_JOB), plan.node(CLOUD_RUN_SERVICE).dependsOn());
     assertEquals(Set.of(CLOUD_RUN_SERVICE), plan.node(CLOUD_NAT).dependsOn());
     assertEquals(Set.of(CLOUD_NAT), plan.node(STATIC_ADDRESS).dependsOn());
     assertEquals(Set.of(CLOUD_NAT), plan.node(CLOUD_ROUTER).dependsOn());
