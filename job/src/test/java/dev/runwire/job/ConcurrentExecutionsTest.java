@@ -84,7 +84,7 @@ class ConcurrentExecutionsTest {
     cloud.resetLog();
 
     assertEquals(RunwireJob.OK, execution("exec-c", request));
-    assertEquals(List.of(), JobRunTest.mutations(cloud));
+    assertEquals(List.of(), JobRunTest.resourceChanges(cloud));
   }
 
   private static int execution(String id, JsonObject request) {

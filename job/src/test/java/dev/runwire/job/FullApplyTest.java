@@ -114,7 +114,7 @@ class FullApplyTest {
     JobOutput second = new JobOutput();
     assertEquals(RunwireJob.OK, JobRunTest.run(cloud, request, second), second.stdout());
 
-    List<RecordedRequest> mutations = JobRunTest.mutations(cloud);
+    List<RecordedRequest> mutations = JobRunTest.resourceChanges(cloud);
     assertEquals(List.of(), mutations, "a second apply must not change anything");
     JsonObject counts = second.events("dev.runwire.run.v1").get(0).getAsJsonObject("counts");
     assertEquals(

@@ -112,6 +112,16 @@ class JobRunTest {
     return cloud.requestLog().stream().filter(RecordedRequest::isMutation).toList();
   }
 
+  /**
+   * Mutations that change a resource: all but the probe job's {@code :run}, which verify starts on
+   * every apply by design (an execution proves the path; it changes no resource).
+   */
+  static List<RecordedRequest> resourceChanges(LocalCloud cloud) {
+    return mutations(cloud).stream()
+        .filter(r -> !(r.path().contains("/jobs/runwire-probe-") && r.path().endsWith(":run")))
+        .toList();
+  }
+
   static void assertEventsMatchTheirSchemas(JobOutput output) {
     for (JsonObject line : output.lines()) {
       String type = line.get("type").getAsString();
