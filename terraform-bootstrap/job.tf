@@ -41,6 +41,12 @@ resource "google_cloud_run_v2_job" "runwire" {
           name  = "RUNWIRE_EVENTS_TOPIC"
           value = google_pubsub_topic.events.id
         }
+        # verify runs the probe (this same binary, command "probe") as a Cloud Run job in the
+        # target project, on the service's own network path.
+        env {
+          name  = "RUNWIRE_PROBE_IMAGE"
+          value = var.job_image
+        }
         env {
           name  = "RUNWIRE_ALLOWED_PROJECTS"
           value = join(",", var.target_projects)

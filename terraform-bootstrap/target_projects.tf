@@ -110,7 +110,10 @@ locals {
     "run.jobs.get"       = "verify probe"
     "run.jobs.update"    = "verify probe"
     "run.jobs.run"       = "verify probe"
+    "run.jobs.delete"    = "verify probe (destroy)"
     "run.executions.get" = "verify probe"
+    # the probe's exit code: Task.lastAttemptResult.exitCode
+    "run.tasks.list" = "verify probe"
   }
 
   # Secret Manager permissions go into a role of their own, bound with a condition: the job may
@@ -124,6 +127,8 @@ locals {
     "resource.type == \"cloudresourcemanager.googleapis.com/Project\"",
     "resource.name.endsWith(\"-auth\")",
     "resource.name.extract(\"/secrets/{secret}/versions/\").endsWith(\"-auth\")",
+    "resource.name.endsWith(\"-server-ca\")",
+    "resource.name.extract(\"/secrets/{secret}/versions/\").endsWith(\"-server-ca\")",
   ])
 
   # With use_predefined_roles: the smallest predefined roles holding the permissions above

@@ -345,6 +345,18 @@ final class LocalEnvironment implements AutoCloseable {
                     .setService(service)
                     .build()),
             "deploy the service " + name);
+    // As `gcloud run deploy --allow-unauthenticated` does: the owner makes it public. runwire
+    // did not create this service, so it would refuse to change who may invoke it (NotOwned).
+    services.setIamPolicy(
+        com.google.iam.v1.SetIamPolicyRequest.newBuilder()
+            .setResource(deployed.getName())
+            .setPolicy(
+                com.google.iam.v1.Policy.newBuilder()
+                    .addBindings(
+                        com.google.iam.v1.Binding.newBuilder()
+                            .setRole("roles/run.invoker")
+                            .addMembers("allUsers")))
+            .build());
     parts.add(new Part("sample service", name + " at " + deployed.getUri(), since(t0)));
     return deployed;
   }

@@ -101,7 +101,13 @@ class PolicyAtStartTest {
 
   @BeforeAll
   static void startCloud() {
-    cloud = LocalCloud.builder().profile("instant").start();
+    cloud =
+        LocalCloud.builder()
+            .profile("instant")
+            .imageCommand(
+                dev.runwire.job.testing.LocalProbe.IMAGE,
+                dev.runwire.job.testing.LocalProbe.command())
+            .start();
   }
 
   @AfterAll

@@ -79,9 +79,12 @@ class TargetProjectGrantsTest {
     assertEquals(
         "resource.type == \"cloudresourcemanager.googleapis.com/Project\""
             + " || resource.name.endsWith(\"-auth\")"
-            + " || resource.name.extract(\"/secrets/{secret}/versions/\").endsWith(\"-auth\")",
+            + " || resource.name.extract(\"/secrets/{secret}/versions/\").endsWith(\"-auth\")"
+            + " || resource.name.endsWith(\"-server-ca\")"
+            + " || resource.name.extract(\"/secrets/{secret}/versions/\").endsWith(\"-server-ca\")",
         text(condition.get("expression")),
-        "create/list on the project; a secret or a version only when the secret is <redis>-auth");
+        "create/list on the project; a secret or a version only when the secret is <redis>-auth"
+            + " or <redis>-server-ca (the TLS CA)");
     assertTrue(
         targets.contains("p if startswith(p, \"secretmanager.\")")
             && targets.contains("p if !startswith(p, \"secretmanager.\")"),

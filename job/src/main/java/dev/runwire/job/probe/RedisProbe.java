@@ -103,9 +103,15 @@ public final class RedisProbe {
     return result.exitCode();
   }
 
-  /** The most telling cause in the chain decides. */
+  /** The most telling cause in the chain (and its suppressed exceptions) decides. */
   static ProbeResult classify(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
+    java.util.List<Throwable> chain = new java.util.ArrayList<>();
+    for (Throwable t = e; t != null && chain.size() < 20; t = t.getCause()) {
+      chain.add(t);
+      // Jedis keeps the per-address connect failures as suppressed exceptions.
+      chain.addAll(java.util.List.of(t.getSuppressed()));
+    }
+    for (Throwable t : chain) {
       if (t instanceof JedisAccessControlException) {
         return ProbeResult.AUTH;
       }
@@ -131,7 +137,7 @@ public final class RedisProbe {
       }
     }
     String m = String.valueOf(e.getMessage());
-    if (m.contains("Unexpected end of stream")) {
+    if (m.contains("Unexpected end of stream") || m.startsWith("Failed to connect to")) {
       return ProbeResult.REFUSED;
     }
     if (m.contains("timed out")) {
