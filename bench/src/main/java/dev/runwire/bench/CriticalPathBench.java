@@ -93,15 +93,7 @@ final class CriticalPathBench {
 
     LocalCloud.Builder builder = LocalCloud.builder().profile("scaled:" + OperationDurations.SCALE);
     OperationDurations.overrides().forEach(builder::duration);
-    // verify runs the probe job: the job jar with the probe command, started like the job is.
-    builder.imageCommand(
-        "local/runwire-job",
-        List.of(
-            ProcessHandle.current().info().command().orElse("java"),
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC",
-            "-jar",
-            RepoLayout.find().jobJar().toString()));
+    ProbeImage.mapped(builder);
     List<Rep> done = new ArrayList<>();
     try (LocalCloud cloud = builder.start();
         CloudSeeds seeds = new CloudSeeds(cloud.baseUrl(), OperationDurations.POLL_INITIAL_DELAY)) {

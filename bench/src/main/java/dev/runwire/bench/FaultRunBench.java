@@ -41,6 +41,7 @@ final class FaultRunBench {
     JsonObject json = BenchRequests.largest("bench-faults");
     LocalCloud.Builder builder = LocalCloud.builder().profile("scaled:" + OperationDurations.SCALE);
     OperationDurations.overrides().forEach(builder::duration);
+    ProbeImage.mapped(builder);
     List<Double> clean = new ArrayList<>();
     List<Run> faulted = new ArrayList<>();
     try (LocalCloud cloud = builder.start();

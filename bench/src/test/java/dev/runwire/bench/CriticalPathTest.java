@@ -27,7 +27,12 @@ class CriticalPathTest {
 
     assertEquals(
         List.of(
-            StepKind.NETWORK, StepKind.REDIS_INSTANCE, StepKind.CLOUD_RUN_SERVICE, StepKind.VERIFY),
+            StepKind.NETWORK,
+            StepKind.REDIS_INSTANCE,
+            StepKind.FIREWALL,
+            StepKind.CLOUD_RUN_SERVICE,
+            StepKind.PROBE_JOB,
+            StepKind.VERIFY),
         path.chain());
     assertEquals(Duration.ofMillis(3000 + 250), path.length());
   }
@@ -58,6 +63,7 @@ class CriticalPathTest {
             StepKind.EGRESS_SUBNET,
             StepKind.VPC_CONNECTOR,
             StepKind.CLOUD_RUN_SERVICE,
+            StepKind.PROBE_JOB,
             StepKind.VERIFY),
         path.chain());
     assertEquals(Duration.ofMillis(100 + 10_000 + 250), path.length());

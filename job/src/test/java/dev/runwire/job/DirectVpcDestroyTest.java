@@ -9,6 +9,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import dev.runwire.emulator.LocalCloud;
 import dev.runwire.job.cloud.CloudClients;
+import dev.runwire.job.testing.JobCommand;
 import dev.runwire.job.testing.TestRequests;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +35,7 @@ class DirectVpcDestroyTest {
     cloud =
         LocalCloud.builder()
             .profile("instant")
+            .imageCommand(JobConfig.LOCAL_PROBE_IMAGE, JobCommand.onTestClasspath())
             .duration("run.directvpc.release", Duration.ofSeconds(3))
             .start();
     clients = FullApplyTest.clientsOf(cloud);

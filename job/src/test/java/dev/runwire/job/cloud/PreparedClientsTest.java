@@ -37,11 +37,12 @@ class PreparedClientsTest {
                   StepKind.CLOUD_RUN_SERVICE))
           .get(60, TimeUnit.SECONDS);
 
-      // networks, global operations, redis, routers, region operations, services
-      assertEquals(6, clients.madeCount());
+      // networks, global operations, redis, routers, region operations, services, and for the
+      // service step's secret grant to its runtime account: projects, secrets
+      assertEquals(8, clients.madeCount());
       var redis = clients.redis();
       assertSame(redis, clients.redis());
-      assertEquals(6, clients.madeCount(), "asking again makes nothing new");
+      assertEquals(8, clients.madeCount(), "asking again makes nothing new");
     }
   }
 
