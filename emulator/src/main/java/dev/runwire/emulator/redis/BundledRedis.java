@@ -73,7 +73,12 @@ final class BundledRedis {
     return binary(platform(), cacheDir());
   }
 
-  static Optional<Path> binary(String platform, Path cacheDir) {
+  /**
+   * Synchronized: while one thread writes the temporary file, a process another thread forks
+   * inherits its write descriptor for a moment, and executing the binary then fails with "Text file
+   * busy" (JDK-8068370). Other processes forked here meanwhile are covered by {@link #runs}.
+   */
+  static synchronized Optional<Path> binary(String platform, Path cacheDir) {
     String resource = RESOURCES.get(platform);
     if (resource == null) {
       LOG.fine("embedded-redis has no redis-server for " + platform);
@@ -122,8 +127,29 @@ final class BundledRedis {
     }
   }
 
-  /** {@code redis-server --version} exits 0 and names Redis. */
+  /**
+   * {@code redis-server --version} exits 0 and names Redis. "Text file busy" (a child forked by
+   * another thread of this JVM still holds the extraction's write descriptor) is retried briefly.
+   */
   private static boolean runs(Path binary) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return versionRuns(binary);
+      } catch (IOException e) {
+        if (attempt == 10 || !String.valueOf(e.getMessage()).contains("Text file busy")) {
+          return false;
+        }
+        try {
+          Thread.sleep(50);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
+      }
+    }
+  }
+
+  private static boolean versionRuns(Path binary) throws IOException {
     try {
       Process p =
           new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
@@ -133,8 +159,6 @@ final class BundledRedis {
         return false;
       }
       return p.exitValue() == 0 && out.contains("Redis server");
-    } catch (IOException e) {
-      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;
