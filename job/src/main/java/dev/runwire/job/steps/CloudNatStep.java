@@ -48,10 +48,9 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
   private static final Random JITTER = new Random();
 
   private final CloudClients clients;
+  private final ComputeMutations compute;
   private final Inventory inventory;
-  private final String project;
-  private final String region;
-  private final String network;
+  private final ComputeLocation at;
   private final String router;
   private final String nat;
   private final String address;
@@ -63,9 +62,8 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
     this.clients = clients;
     this.inventory = inventory;
     this.marks = marks;
-    this.project = request.target().project();
-    this.region = request.target().region();
-    this.network = request.target().network();
+    this.at = ComputeLocation.of(request);
+    this.compute = new ComputeMutations(clients, at);
     this.router = request.names().router();
     this.nat = request.names().nat();
     this.address = request.names().address();
@@ -79,15 +77,13 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
 
   @Override
   public String resource() {
-    return Names.full(
-        "compute",
-        "projects/" + project + "/regions/" + region + "/routers/" + router + "/nats/" + nat);
+    return Names.full("compute", at.router(router) + "/nats/" + nat);
   }
 
   /** The router, when it carries our NAT. */
   @Override
   protected Optional<Router> read(StepContext ctx) {
-    return inventory.router(project, region, router).filter(r -> ours(r).isPresent());
+    return inventory.router(at.project(), at.region(), router).filter(r -> ours(r).isPresent());
   }
 
   private Optional<RouterNat> ours(Router r) {
@@ -123,39 +119,43 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
     return new Spec("MANUAL_ONLY", List.of(address), "LIST_OF_SUBNETWORKS", List.of(subnet));
   }
 
-  private RouterNat natBody() {
-    return RouterNat.newBuilder()
-        .setName(nat)
-        .setNatIpAllocateOption("MANUAL_ONLY")
-        .addNatIps(Names.address(project, region, address))
-        .setSourceSubnetworkIpRangesToNat("LIST_OF_SUBNETWORKS")
-        .addSubnetworks(
-            RouterNatSubnetworkToNat.newBuilder()
-                .setName(Names.subnetwork(project, region, subnet))
-                .addSourceIpRangesToNat("ALL_IP_RANGES"))
-        .build();
+  /** What is sent: the desired spec as our entry of the router's {@code nats[]}. */
+  private RouterNat body(Spec spec) {
+    RouterNat.Builder body =
+        RouterNat.newBuilder()
+            .setName(nat)
+            .setNatIpAllocateOption(spec.natIpAllocateOption())
+            .setSourceSubnetworkIpRangesToNat(spec.sourceRanges());
+    spec.natIps().forEach(ip -> body.addNatIps(at.address(ip)));
+    spec.subnetworks()
+        .forEach(
+            s ->
+                body.addSubnetworks(
+                    RouterNatSubnetworkToNat.newBuilder()
+                        .setName(at.subnetwork(s))
+                        .addSourceIpRangesToNat("ALL_IP_RANGES")));
+    return body.build();
   }
 
   @Override
   public void create(Spec desired, StepContext ctx) {
-    checkNoClash(ctx);
-    patchNats(
-        ctx,
-        "create",
-        others -> {
-          others.add(natBody());
-          return others;
-        });
+    put(desired, "create", ctx);
   }
 
   @Override
   public void update(Router actual, Spec desired, List<FieldDiff> diff, StepContext ctx) {
+    put(desired, "update", ctx);
+  }
+
+  /** Create and update are one write: our NAT, as desired, beside the others. */
+  private void put(Spec desired, String verb, StepContext ctx) {
     checkNoClash(ctx);
+    RouterNat ours = body(desired);
     patchNats(
         ctx,
-        "update",
+        verb,
         others -> {
-          others.add(natBody());
+          others.add(ours);
           return others;
         });
   }
@@ -181,7 +181,7 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
   private void patchNats(StepContext ctx, String verb, NatEdit edit) {
     for (int write = 1; ; write++) {
       Instant started = Instant.now();
-      Router current = ctx.call(() -> clients.routers().get(project, region, router));
+      Router current = ctx.call(() -> clients.routers().get(at.project(), at.region(), router));
       List<RouterNat> others = new ArrayList<>();
       current.getNatsList().stream().filter(n -> !n.getName().equals(nat)).forEach(others::add);
       List<RouterNat> nats = edit.apply(others);
@@ -214,7 +214,7 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
 
   /** Our NAT is there exactly when we wrote it, and every NAT we kept is still there. */
   private boolean holds(StepContext ctx, Set<String> expected) {
-    Router now = ctx.call(() -> clients.routers().get(project, region, router));
+    Router now = ctx.call(() -> clients.routers().get(at.project(), at.region(), router));
     Set<String> present = names(now.getNatsList());
     return present.containsAll(expected) && (expected.contains(nat) == present.contains(nat));
   }
@@ -227,30 +227,27 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
 
   private void writeNats(StepContext ctx, String verb, Router current, List<RouterNat> nats) {
     // A new requestId per write: Compute answers a repeated id with the first write's operation.
-    String requestId = Names.computeRequestId(ctx.executionId(), router + "/" + nat, verb);
+    String requestId = ComputeMutations.requestId(ctx.executionId(), router + "/" + nat, verb);
     // An empty list cannot go in a PATCH (the client leaves empty fields out): PUT the router
     // without NATs instead.
     UpdateRouterRequest put =
         UpdateRouterRequest.newBuilder()
-            .setProject(project)
-            .setRegion(region)
+            .setProject(at.project())
+            .setRegion(at.region())
             .setRouter(router)
             .setRouterResource(current.toBuilder().clearNats())
             .setRequestId(requestId)
             .build();
     PatchRouterRequest patch =
         PatchRouterRequest.newBuilder()
-            .setProject(project)
-            .setRegion(region)
+            .setProject(at.project())
+            .setRegion(at.region())
             .setRouter(router)
             .setRouterResource(Router.newBuilder().addAllNats(nats))
             .setRequestId(requestId)
             .build();
-    ComputeOperations.run(
+    compute.regional(
         ctx,
-        clients,
-        project,
-        region,
         "NAT " + nat + " " + verb,
         () ->
             nats.isEmpty()
@@ -264,10 +261,10 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
         ctx.call(
             () -> {
               List<Router> all = new ArrayList<>();
-              clients.routers().list(project, region).iterateAll().forEach(all::add);
+              clients.routers().list(at.project(), at.region()).iterateAll().forEach(all::add);
               return all;
             });
-    NatClash.find(routers, network, region, router + "/" + nat, subnet)
+    NatClash.find(routers, at.network(), at.region(), router + "/" + nat, subnet)
         .ifPresent(
             clash -> {
               throw new StepFailure(Reasons.NAT_CLASH, clash);

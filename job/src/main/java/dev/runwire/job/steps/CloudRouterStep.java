@@ -23,10 +23,9 @@ final class CloudRouterStep extends ResourceStep<Router, CloudRouterStep.Spec>
   record Spec(String network) {}
 
   private final CloudClients clients;
+  private final ComputeMutations compute;
   private final Inventory inventory;
-  private final String project;
-  private final String region;
-  private final String network;
+  private final ComputeLocation at;
   private final String name;
   private final ServiceMarks marks;
 
@@ -35,9 +34,8 @@ final class CloudRouterStep extends ResourceStep<Router, CloudRouterStep.Spec>
     this.clients = clients;
     this.inventory = inventory;
     this.marks = marks;
-    this.project = request.target().project();
-    this.region = request.target().region();
-    this.network = request.target().network();
+    this.at = ComputeLocation.of(request);
+    this.compute = new ComputeMutations(clients, at);
     this.name = request.names().router();
   }
 
@@ -48,12 +46,12 @@ final class CloudRouterStep extends ResourceStep<Router, CloudRouterStep.Spec>
 
   @Override
   public String resource() {
-    return Names.full("compute", "projects/" + project + "/regions/" + region + "/routers/" + name);
+    return Names.full("compute", at.router(name));
   }
 
   @Override
   protected Optional<Router> read(StepContext ctx) {
-    return inventory.router(project, region, name);
+    return inventory.router(at.project(), at.region(), name);
   }
 
   @Override
@@ -63,7 +61,7 @@ final class CloudRouterStep extends ResourceStep<Router, CloudRouterStep.Spec>
 
   @Override
   protected Spec desired(StepContext ctx) {
-    return new Spec(network);
+    return new Spec(at.network());
   }
 
   @Override
@@ -79,26 +77,27 @@ final class CloudRouterStep extends ResourceStep<Router, CloudRouterStep.Spec>
     return name;
   }
 
+  /** What is sent: the desired spec, named and marked. */
+  private Router body(Spec spec) {
+    return Router.newBuilder()
+        .setName(name)
+        .setNetwork(at.network(spec.network()))
+        .setDescription(
+            ManagedMarks.DESCRIPTION_PREFIX + "carries the NAT for the static egress IP")
+        .build();
+  }
+
   @Override
   public void create(Spec desired, StepContext ctx) {
     InsertRouterRequest request =
         InsertRouterRequest.newBuilder()
-            .setProject(project)
-            .setRegion(region)
-            .setRouterResource(
-                Router.newBuilder()
-                    .setName(name)
-                    .setNetwork(Names.network(project, network))
-                    .setDescription(Names.CREATED_BY + "carries the NAT for the static egress IP"))
-            .setRequestId(Names.computeRequestId(ctx.executionId(), name, "insert"))
+            .setProject(at.project())
+            .setRegion(at.region())
+            .setRouterResource(body(desired))
+            .setRequestId(ComputeMutations.requestId(ctx.executionId(), name, "insert"))
             .build();
-    ComputeOperations.run(
-        ctx,
-        clients,
-        project,
-        region,
-        "router " + name + " created",
-        () -> clients.routers().insertCallable().call(request));
+    compute.regional(
+        ctx, "router " + name + " created", () -> clients.routers().insertCallable().call(request));
   }
 
   @Override
@@ -113,21 +112,13 @@ final class CloudRouterStep extends ResourceStep<Router, CloudRouterStep.Spec>
 
   @Override
   public void delete(Router actual, StepContext ctx) {
-    ComputeOperations.run(
-        ctx,
-        clients,
-        project,
-        region,
-        "router " + name + " deleted",
-        () ->
-            clients
-                .routers()
-                .deleteCallable()
-                .call(
-                    DeleteRouterRequest.newBuilder()
-                        .setProject(project)
-                        .setRegion(region)
-                        .setRouter(name)
-                        .build()));
+    DeleteRouterRequest request =
+        DeleteRouterRequest.newBuilder()
+            .setProject(at.project())
+            .setRegion(at.region())
+            .setRouter(name)
+            .build();
+    compute.regional(
+        ctx, "router " + name + " deleted", () -> clients.routers().deleteCallable().call(request));
   }
 }

@@ -55,10 +55,9 @@ final class EgressFirewallStep implements Step {
       List<String> targetTags) {}
 
   private final CloudClients clients;
+  private final ComputeMutations compute;
   private final Inventory inventory;
-  private final String project;
-  private final String region;
-  private final String network;
+  private final ComputeLocation at;
   private final String name;
   private final String redisId;
   private final String requestedRange;
@@ -68,16 +67,15 @@ final class EgressFirewallStep implements Step {
   EgressFirewallStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
     this.clients = clients;
     this.inventory = inventory;
-    this.project = request.target().project();
-    this.region = request.target().region();
-    this.network = request.target().network();
+    this.at = ComputeLocation.of(request);
+    this.compute = new ComputeMutations(clients, at);
     this.name = request.names().firewall();
     this.redisId = request.redis().name();
     this.requestedRange = request.redis().reservedIpRange();
     this.port = request.redis().expectedPort();
     this.tag =
         request.egress().mode() == EgressMode.CONNECTOR
-            ? connectorTag(region, request.egress().connector().name())
+            ? connectorTag(at.region(), request.egress().connector().name())
             : directVpcTag(request.service().name());
   }
 
@@ -88,7 +86,7 @@ final class EgressFirewallStep implements Step {
 
   @Override
   public String resource() {
-    return Names.full("compute", "projects/" + project + "/global/firewalls/" + name);
+    return Names.full("compute", at.firewall(name));
   }
 
   @Override
@@ -176,29 +174,20 @@ final class EgressFirewallStep implements Step {
               + ManagedMarks.description("")
               + "')");
     }
-    ComputeOperations.run(
+    DeleteFirewallRequest request =
+        DeleteFirewallRequest.newBuilder().setProject(at.project()).setFirewall(name).build();
+    compute.global(
         ctx,
-        clients,
-        project,
-        null,
         "firewall " + name + " deleted",
-        () ->
-            clients
-                .firewalls()
-                .deleteCallable()
-                .call(
-                    DeleteFirewallRequest.newBuilder()
-                        .setProject(project)
-                        .setFirewall(name)
-                        .build()));
+        () -> clients.firewalls().deleteCallable().call(request));
     return new StepOutcome.Succeeded(
         Action.DELETE, List.of(new FieldDiff("exists", "true", "false")), Map.of(), "deleted");
   }
 
   /** The network's VPC firewall rules (rules are global: one list per project). */
   private List<Firewall> networkRules(StepContext ctx) {
-    return inventory.firewalls(project).stream()
-        .filter(f -> Names.last(f.getNetwork()).equals(network))
+    return inventory.firewalls(at.project()).stream()
+        .filter(f -> Names.last(f.getNetwork()).equals(at.network()))
         .toList();
   }
 
@@ -206,7 +195,7 @@ final class EgressFirewallStep implements Step {
   private Optional<String> redisRange() {
     Optional<String> reported =
         inventory
-            .redisInstance(project, region, redisId)
+            .redisInstance(at.project(), at.region(), redisId)
             .map(i -> i.getReservedIpRange())
             .filter(r -> r.contains("/"));
     if (reported.isPresent()) {
@@ -234,49 +223,57 @@ final class EgressFirewallStep implements Step {
         List.copyOf(f.getTargetTagsList()));
   }
 
+  /** What is sent: the desired spec, named and marked with the deny rule it answers. */
   private Firewall body(Spec want, String deny) {
-    return Firewall.newBuilder()
-        .setName(name)
-        .setNetwork(Names.network(project, network))
-        .setDirection(want.direction())
-        .setPriority(want.priority())
-        .addAllDestinationRanges(want.destinationRanges())
-        .addAllowed(Allowed.newBuilder().setIPProtocol("tcp").addPorts(String.valueOf(port)))
-        .addAllTargetTags(want.targetTags())
-        .setDescription(
-            Names.CREATED_BY + "Cloud Run egress to Redis, above EGRESS deny rule " + deny)
-        .build();
+    Firewall.Builder body =
+        Firewall.newBuilder()
+            .setName(name)
+            .setNetwork(at.networkName())
+            .setDirection(want.direction())
+            .setPriority(want.priority())
+            .addAllDestinationRanges(want.destinationRanges())
+            .addAllTargetTags(want.targetTags())
+            .setDescription(
+                ManagedMarks.DESCRIPTION_PREFIX
+                    + "Cloud Run egress to Redis, above EGRESS deny rule "
+                    + deny);
+    want.allowed().forEach(rule -> body.addAllowed(allowed(rule)));
+    return body.build();
+  }
+
+  /** {@code tcp:6379} or {@code icmp}, the form {@link #actual} reads back. */
+  private static Allowed allowed(String rule) {
+    int colon = rule.indexOf(':');
+    return colon < 0
+        ? Allowed.newBuilder().setIPProtocol(rule).build()
+        : Allowed.newBuilder()
+            .setIPProtocol(rule.substring(0, colon))
+            .addPorts(rule.substring(colon + 1))
+            .build();
   }
 
   private void write(boolean create, Firewall body, StepContext ctx) {
     String verb = create ? "insert" : "patch";
-    String requestId = Names.computeRequestId(ctx.executionId(), name, verb);
-    ComputeOperations.run(
+    String requestId = ComputeMutations.requestId(ctx.executionId(), name, verb);
+    InsertFirewallRequest insert =
+        InsertFirewallRequest.newBuilder()
+            .setProject(at.project())
+            .setFirewallResource(body)
+            .setRequestId(requestId)
+            .build();
+    PatchFirewallRequest patch =
+        PatchFirewallRequest.newBuilder()
+            .setProject(at.project())
+            .setFirewall(name)
+            .setFirewallResource(body)
+            .setRequestId(requestId)
+            .build();
+    compute.global(
         ctx,
-        clients,
-        project,
-        null,
         "firewall " + name + (create ? " created" : " patched"),
         () ->
             create
-                ? clients
-                    .firewalls()
-                    .insertCallable()
-                    .call(
-                        InsertFirewallRequest.newBuilder()
-                            .setProject(project)
-                            .setFirewallResource(body)
-                            .setRequestId(requestId)
-                            .build())
-                : clients
-                    .firewalls()
-                    .patchCallable()
-                    .call(
-                        PatchFirewallRequest.newBuilder()
-                            .setProject(project)
-                            .setFirewall(name)
-                            .setFirewallResource(body)
-                            .setRequestId(requestId)
-                            .build()));
+                ? clients.firewalls().insertCallable().call(insert)
+                : clients.firewalls().patchCallable().call(patch));
   }
 }

@@ -39,10 +39,9 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
   record Spec(String network, String ipCidrRange, Boolean privateIpGoogleAccess) {}
 
   private final CloudClients clients;
+  private final ComputeMutations compute;
   private final Inventory inventory;
-  private final String project;
-  private final String region;
-  private final String network;
+  private final ComputeLocation at;
   private final String name;
   private final String range;
   private final Boolean privateGoogleAccess;
@@ -54,9 +53,8 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
     this.clients = clients;
     this.inventory = inventory;
     this.marks = marks;
-    this.project = request.target().project();
-    this.region = request.target().region();
-    this.network = request.target().network();
+    this.at = ComputeLocation.of(request);
+    this.compute = new ComputeMutations(clients, at);
     this.name = request.egress().egressSubnet().name();
     this.range = request.egress().egressSubnet().range();
     this.directVpc = request.egress().mode() == EgressMode.DIRECT_VPC;
@@ -71,12 +69,12 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
 
   @Override
   public String resource() {
-    return Names.full("compute", Names.subnetwork(project, region, name));
+    return Names.full("compute", at.subnetwork(name));
   }
 
   @Override
   protected Optional<Subnetwork> read(StepContext ctx) {
-    return inventory.subnetwork(project, region, name);
+    return inventory.subnetwork(at.project(), at.region(), name);
   }
 
   @Override
@@ -89,7 +87,7 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
 
   @Override
   protected Spec desired(StepContext ctx) {
-    return new Spec(network, range, privateGoogleAccess);
+    return new Spec(at.network(), range, privateGoogleAccess);
   }
 
   @Override
@@ -107,37 +105,36 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
 
   @Override
   protected StepOutput output(Subnetwork subnet, StepContext ctx) {
-    return new StepOutputs.EgressSubnet(Names.subnetwork(project, region, name));
+    return new StepOutputs.EgressSubnet(at.subnetwork(name));
+  }
+
+  /** What is sent: the desired spec, named and marked. */
+  private Subnetwork body(Spec spec) {
+    Subnetwork.Builder subnet =
+        Subnetwork.newBuilder()
+            .setName(name)
+            .setNetwork(at.network(spec.network()))
+            .setIpCidrRange(spec.ipCidrRange())
+            .setDescription(ManagedMarks.DESCRIPTION_PREFIX + "Cloud Run egress subnet");
+    if (spec.privateIpGoogleAccess() != null) {
+      subnet.setPrivateIpGoogleAccess(spec.privateIpGoogleAccess());
+    }
+    return subnet.build();
   }
 
   @Override
   public void create(Spec desired, StepContext ctx) {
-    Subnetwork.Builder subnet =
-        Subnetwork.newBuilder()
-            .setName(name)
-            .setNetwork(Names.network(project, network))
-            .setIpCidrRange(range)
-            .setDescription(Names.CREATED_BY + "Cloud Run egress subnet");
-    if (privateGoogleAccess != null) {
-      subnet.setPrivateIpGoogleAccess(privateGoogleAccess);
-    }
-    ComputeOperations.run(
+    InsertSubnetworkRequest request =
+        InsertSubnetworkRequest.newBuilder()
+            .setProject(at.project())
+            .setRegion(at.region())
+            .setSubnetworkResource(body(desired))
+            .setRequestId(ComputeMutations.requestId(ctx.executionId(), name, "insert"))
+            .build();
+    compute.regional(
         ctx,
-        clients,
-        project,
-        region,
         "subnet " + name + " created",
-        () ->
-            clients
-                .subnetworks()
-                .insertCallable()
-                .call(
-                    InsertSubnetworkRequest.newBuilder()
-                        .setProject(project)
-                        .setRegion(region)
-                        .setSubnetworkResource(subnet)
-                        .setRequestId(Names.computeRequestId(ctx.executionId(), name, "insert"))
-                        .build()));
+        () -> clients.subnetworks().insertCallable().call(request));
   }
 
   @Override
@@ -155,20 +152,17 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
   public void update(Subnetwork actual, Spec desired, List<FieldDiff> diff, StepContext ctx) {
     SetPrivateIpGoogleAccessSubnetworkRequest request =
         SetPrivateIpGoogleAccessSubnetworkRequest.newBuilder()
-            .setProject(project)
-            .setRegion(region)
+            .setProject(at.project())
+            .setRegion(at.region())
             .setSubnetwork(name)
             .setSubnetworksSetPrivateIpGoogleAccessRequestResource(
                 SubnetworksSetPrivateIpGoogleAccessRequest.newBuilder()
                     .setPrivateIpGoogleAccess(desired.privateIpGoogleAccess()))
             .setRequestId(
-                Names.computeRequestId(ctx.executionId(), name, "setPrivateIpGoogleAccess"))
+                ComputeMutations.requestId(ctx.executionId(), name, "setPrivateIpGoogleAccess"))
             .build();
-    ComputeOperations.run(
+    compute.regional(
         ctx,
-        clients,
-        project,
-        region,
         "subnet " + name + " Private Google Access set",
         () -> clients.subnetworks().setPrivateIpGoogleAccessCallable().call(request));
   }
@@ -180,28 +174,22 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
    */
   @Override
   public void delete(Subnetwork actual, StepContext ctx) {
+    DeleteSubnetworkRequest request =
+        DeleteSubnetworkRequest.newBuilder()
+            .setProject(at.project())
+            .setRegion(at.region())
+            .setSubnetwork(name)
+            .build();
     try {
-      ComputeOperations.run(
+      compute.regional(
           ctx,
-          clients,
-          project,
-          region,
           "subnet " + name + " deleted",
-          () ->
-              clients
-                  .subnetworks()
-                  .deleteCallable()
-                  .call(
-                      DeleteSubnetworkRequest.newBuilder()
-                          .setProject(project)
-                          .setRegion(region)
-                          .setSubnetwork(name)
-                          .build()));
+          () -> clients.subnetworks().deleteCallable().call(request));
     } catch (RuntimeException e) {
       if (!directVpc) {
         throw e;
       }
-      String refusal = ComputeOperations.inUse(e).orElseThrow(() -> e);
+      String refusal = ComputeMutations.inUse(e).orElseThrow(() -> e);
       throw new KeptOnDestroy(DirectVpcRelease.keptMessage(name, refusal, Instant.now()), e);
     }
   }

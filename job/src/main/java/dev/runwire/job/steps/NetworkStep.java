@@ -19,13 +19,11 @@ final class NetworkStep extends ResourceStep<Network, NetworkStep.Spec> {
   record Spec(String name) {}
 
   private final Inventory inventory;
-  private final String project;
-  private final String network;
+  private final ComputeLocation at;
 
   NetworkStep(ProvisioningRequest request, Inventory inventory) {
     this.inventory = inventory;
-    this.project = request.target().project();
-    this.network = request.target().network();
+    this.at = ComputeLocation.of(request);
   }
 
   @Override
@@ -35,12 +33,12 @@ final class NetworkStep extends ResourceStep<Network, NetworkStep.Spec> {
 
   @Override
   public String resource() {
-    return Names.full("compute", Names.network(project, network));
+    return Names.full("compute", at.networkName());
   }
 
   @Override
   protected Optional<Network> read(StepContext ctx) {
-    return inventory.network(project, network);
+    return inventory.network(at.project(), at.network());
   }
 
   @Override
@@ -50,11 +48,13 @@ final class NetworkStep extends ResourceStep<Network, NetworkStep.Spec> {
 
   @Override
   protected Spec desired(StepContext ctx) {
-    return new Spec(network);
+    return new Spec(at.network());
   }
 
   @Override
   protected StepFailure missing(StepContext ctx) {
+    String project = at.project();
+    String network = at.network();
     String fix =
         "default".equals(network)
             ? "The project has no 'default' network; create one, or name your VPC in target.network."

@@ -149,7 +149,7 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
             .setAuthEnabled(desired.authEnabled())
             .setTransitEncryptionMode(
                 Instance.TransitEncryptionMode.valueOf(desired.transitEncryptionMode()))
-            .setAuthorizedNetwork(Names.network(project, network))
+            .setAuthorizedNetwork(new ComputeLocation(project, region, network).networkName())
             .putAllLabels(desired.labels());
     if (desired.reservedIpRange() != null) {
       instance.setReservedIpRange(desired.reservedIpRange());

@@ -26,9 +26,9 @@ final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Sp
   record Spec(String addressType) {}
 
   private final CloudClients clients;
+  private final ComputeMutations compute;
   private final Inventory inventory;
-  private final String project;
-  private final String region;
+  private final ComputeLocation at;
   private final String name;
   private final ServiceMarks marks;
 
@@ -37,8 +37,8 @@ final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Sp
     this.clients = clients;
     this.inventory = inventory;
     this.marks = marks;
-    this.project = request.target().project();
-    this.region = request.target().region();
+    this.at = ComputeLocation.of(request);
+    this.compute = new ComputeMutations(clients, at);
     this.name = request.names().address();
   }
 
@@ -49,12 +49,12 @@ final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Sp
 
   @Override
   public String resource() {
-    return Names.full("compute", Names.address(project, region, name));
+    return Names.full("compute", at.address(name));
   }
 
   @Override
   protected Optional<Address> read(StepContext ctx) {
-    return inventory.address(project, region, name);
+    return inventory.address(at.project(), at.region(), name);
   }
 
   @Override
@@ -96,46 +96,42 @@ final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Sp
     return new StepOutputs.EgressIp(address.getAddress());
   }
 
+  /** What is sent: the desired spec, named and marked. */
+  private Address body(Spec spec) {
+    return Address.newBuilder()
+        .setName(name)
+        .setAddressType(spec.addressType())
+        .setDescription(ManagedMarks.DESCRIPTION_PREFIX + "static egress IP")
+        .putAllLabels(ManagedMarks.label())
+        .build();
+  }
+
   @Override
   public void create(Spec desired, StepContext ctx) {
     InsertAddressRequest request =
         InsertAddressRequest.newBuilder()
-            .setProject(project)
-            .setRegion(region)
-            .setAddressResource(
-                Address.newBuilder()
-                    .setName(name)
-                    .setAddressType("EXTERNAL")
-                    .setDescription(Names.CREATED_BY + "static egress IP")
-                    .putAllLabels(ManagedMarks.label()))
-            .setRequestId(Names.computeRequestId(ctx.executionId(), name, "insert"))
+            .setProject(at.project())
+            .setRegion(at.region())
+            .setAddressResource(body(desired))
+            .setRequestId(ComputeMutations.requestId(ctx.executionId(), name, "insert"))
             .build();
-    ComputeOperations.run(
+    compute.regional(
         ctx,
-        clients,
-        project,
-        region,
         "address " + name + " reserved",
         () -> clients.addresses().insertCallable().call(request));
   }
 
   @Override
   public void delete(Address actual, StepContext ctx) {
-    ComputeOperations.run(
+    DeleteAddressRequest request =
+        DeleteAddressRequest.newBuilder()
+            .setProject(at.project())
+            .setRegion(at.region())
+            .setAddress(name)
+            .build();
+    compute.regional(
         ctx,
-        clients,
-        project,
-        region,
         "address " + name + " released",
-        () ->
-            clients
-                .addresses()
-                .deleteCallable()
-                .call(
-                    DeleteAddressRequest.newBuilder()
-                        .setProject(project)
-                        .setRegion(region)
-                        .setAddress(name)
-                        .build()));
+        () -> clients.addresses().deleteCallable().call(request));
   }
 }

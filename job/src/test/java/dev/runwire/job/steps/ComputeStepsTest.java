@@ -161,7 +161,8 @@ class ComputeStepsTest {
     assertEquals(List.of(redisRange), allow.getDestinationRangesList());
     assertEquals(List.of("runwire-visitor-counter"), allow.getTargetTagsList());
     assertEquals(0, allow.getSourceRangesCount());
-    assertTrue(allow.getDescription().startsWith(Names.CREATED_BY), allow.getDescription());
+    assertTrue(
+        allow.getDescription().startsWith(ManagedMarks.DESCRIPTION_PREFIX), allow.getDescription());
     harness.cloud.resetLog();
     assertUnchanged(FIREWALL);
 

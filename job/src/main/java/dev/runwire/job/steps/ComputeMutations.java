@@ -11,20 +11,23 @@ import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.ApiCall;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepFailure;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * The one way a step changes a Compute resource: start the mutation (one call), then poll its
- * operation until DONE (one call per poll). Each call goes through the step's retry policy on its
- * own, so a transient fault while waiting repeats that poll, not the mutation and not the wait. The
- * mutation carries a {@code requestId}, so a retried start is answered with the same operation.
+ * The one way a step calls Compute and waits: start the mutation (one call), then poll its
+ * operation until DONE (one call per poll), for one step's {@link ComputeLocation}. Each call goes
+ * through the step's retry policy on its own, so a transient fault while waiting repeats that poll,
+ * not the mutation and not the wait. The mutation carries a {@code requestId}, so a retried start
+ * is answered with the same operation.
  *
  * <p>A failed operation reaches Java only as its HTTP reason ("BAD REQUEST"); the detail ("Invalid
  * IPCidrRange: ... conflicts with existing subnetwork ...") is in {@code error.errors[]}, so the
  * step's message is read from there (GCP-FACTS 5: the Java client reads failure from {@code
  * httpErrorStatusCode}).
  */
-final class ComputeOperations {
+final class ComputeMutations {
 
   /**
    * Compute's {@code error.errors[].code} (reason {@code resourceInUseByAnotherResource}) for a
@@ -32,7 +35,24 @@ final class ComputeOperations {
    */
   static final String IN_USE = "RESOURCE_IN_USE_BY_ANOTHER_RESOURCE";
 
-  private ComputeOperations() {}
+  private final CloudClients clients;
+  private final ComputeLocation location;
+
+  ComputeMutations(CloudClients clients, ComputeLocation location) {
+    this.clients = clients;
+    this.location = location;
+  }
+
+  /**
+   * A Compute {@code requestId}: the same for a retry of the same change within one execution, so
+   * Compute runs it once; different across executions, so a later run is never answered with an old
+   * operation.
+   */
+  static String requestId(String executionId, String step, String verb) {
+    return UUID.nameUUIDFromBytes(
+            (executionId + "/" + step + "/" + verb).getBytes(StandardCharsets.UTF_8))
+        .toString();
+  }
 
   /**
    * Compute's words when a delete is refused because something still uses the resource, from a
@@ -53,25 +73,24 @@ final class ComputeOperations {
     return java.util.Optional.empty();
   }
 
-  /**
-   * Starts a mutation and waits for its operation.
-   *
-   * @param region the operation's region, or {@code null} for a global one (networks, firewalls)
-   */
-  static Operation run(
-      StepContext ctx,
-      CloudClients clients,
-      String project,
-      String region,
-      String what,
-      ApiCall<Operation> start) {
+  /** Starts a mutation of a regional resource (subnet, address, router) and waits for it. */
+  Operation regional(StepContext ctx, String what, ApiCall<Operation> start) {
+    return run(ctx, location.region(), what, start);
+  }
+
+  /** Starts a mutation of a global resource (firewall) and waits for it. */
+  Operation global(StepContext ctx, String what, ApiCall<Operation> start) {
+    return run(ctx, null, what, start);
+  }
+
+  private Operation run(StepContext ctx, String region, String what, ApiCall<Operation> start) {
     Operation started = ctx.call(start);
     Operation done =
         started.getStatus() == Status.DONE
             ? started
             : ctx.waits()
                 .untilAfterPause(
-                    () -> ctx.call(() -> poll(clients, project, region, started.getName())),
+                    () -> ctx.call(() -> poll(region, started.getName())),
                     op -> op.getStatus() == Status.DONE,
                     ctx.deadline(),
                     what);
@@ -79,11 +98,10 @@ final class ComputeOperations {
     return done;
   }
 
-  private static Operation poll(
-      CloudClients clients, String project, String region, String operation) {
+  private Operation poll(String region, String operation) {
     return region == null
-        ? clients.globalOperations().get(project, operation)
-        : clients.regionOperations().get(project, region, operation);
+        ? clients.globalOperations().get(location.project(), operation)
+        : clients.regionOperations().get(location.project(), region, operation);
   }
 
   private static void failIfFailed(Operation done, String what) {
