@@ -139,12 +139,12 @@ final class Execution {
     }
     boolean failed = crash != null || !unchecked.isEmpty();
     RunEvent.Outcome status = outcome(results, failed);
-    int code = exitCode(status, cloudRunTask);
+    ExitCode code = exitCode(status, cloudRunTask);
     EventError error = crash != null ? crash : firstError(results, unchecked);
     // Step events first: a failed one pauses the request's ordering key in the Pub/Sub client
     // until flush resumes it, and the run event must not be published into a paused key.
-    if (!flushed() && code == RunwireJob.OK) {
-      code = RunwireJob.STEP_FAILED;
+    if (!flushed() && code == ExitCode.OK) {
+      code = ExitCode.STEP_FAILED;
       if (error == null) {
         error =
             new EventError(
@@ -154,11 +154,11 @@ final class Execution {
       }
     }
     RunEvent run = runEvent(request, started, results, targets, status, code, error);
-    if (!delivered(run) && code == RunwireJob.OK) {
-      code = RunwireJob.STEP_FAILED;
+    if (!delivered(run) && code == ExitCode.OK) {
+      code = ExitCode.STEP_FAILED;
     }
     sinks.all().close();
-    return code;
+    return code.code();
   }
 
   /** Waits for every event published so far; false when one could not be delivered. */
@@ -214,11 +214,11 @@ final class Execution {
         : RunEvent.Outcome.SUCCEEDED;
   }
 
-  static int exitCode(RunEvent.Outcome outcome, boolean cloudRunTask) {
+  static ExitCode exitCode(RunEvent.Outcome outcome, boolean cloudRunTask) {
     return switch (outcome) {
-      case SUCCEEDED -> RunwireJob.OK;
-      case DRIFTED -> cloudRunTask ? RunwireJob.OK : RunwireJob.DRIFT;
-      case FAILED -> RunwireJob.STEP_FAILED;
+      case SUCCEEDED -> ExitCode.OK;
+      case DRIFTED -> cloudRunTask ? ExitCode.OK : ExitCode.DRIFT;
+      case FAILED -> ExitCode.STEP_FAILED;
     };
   }
 
@@ -264,7 +264,7 @@ final class Execution {
       List<RunResult> results,
       int targets,
       RunEvent.Outcome status,
-      int code,
+      ExitCode code,
       EventError error) {
     Instant finished = clock.instant();
     Map<String, String> outputs = results.size() == 1 ? results.get(0).outputs() : Map.of();
@@ -282,7 +282,7 @@ final class Execution {
         config.taskIndex(),
         config.taskCount(),
         targets,
-        code,
+        code.code(),
         error,
         drift(request, results),
         kept(results));

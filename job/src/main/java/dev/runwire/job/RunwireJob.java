@@ -39,11 +39,6 @@ import java.util.Map;
  */
 public final class RunwireJob {
 
-  public static final int OK = 0;
-  public static final int STEP_FAILED = 1;
-  public static final int INVALID = 2;
-  public static final int DRIFT = 3;
-
   private static final String USAGE =
       "usage: runwire-job [apply|plan|drift-check|destroy|validate <request.json|->] | probe\n"
           + "       (without arguments the request is read from RUNWIRE_REQUEST)";
@@ -89,7 +84,7 @@ public final class RunwireJob {
       if (text == null) {
         err.println(
             "no request: set " + JobConfig.REQUEST + " or pass a mode and a file\n" + USAGE);
-        return INVALID;
+        return ExitCode.INVALID.code();
       }
     } else if (args.length == 2 && args[0].equals("validate")) {
       return ValidateCommand.run(args[1], stdin, out);
@@ -98,7 +93,7 @@ public final class RunwireJob {
         cliMode = Mode.fromWire(args[0]);
       } catch (IllegalArgumentException e) {
         err.println(e.getMessage() + "\n" + USAGE);
-        return INVALID;
+        return ExitCode.INVALID.code();
       }
       try {
         text =
@@ -107,21 +102,21 @@ public final class RunwireJob {
                 : Files.readString(Path.of(args[1]), StandardCharsets.UTF_8);
       } catch (IOException e) {
         err.println("cannot read " + args[1] + ": " + e.getMessage());
-        return INVALID;
+        return ExitCode.INVALID.code();
       }
     } else {
       err.println(USAGE);
-      return INVALID;
+      return ExitCode.INVALID.code();
     }
     if (!config.problems().isEmpty()) {
       config.problems().forEach(p -> err.println("configuration: " + p));
-      return INVALID;
+      return ExitCode.INVALID.code();
     }
     err.println(config.policy().describe());
     ValidationResult result = RequestValidator.standard().validate(text);
     if (!result.valid()) {
       reportRejected(config, result);
-      return INVALID;
+      return ExitCode.INVALID.code();
     }
     ProvisioningRequest request = result.request();
     if (cliMode != null && cliMode != request.mode()) {
@@ -133,7 +128,7 @@ public final class RunwireJob {
       if (!rewritten.valid()) {
         String prefix = "in mode " + cliMode.wire() + ": ";
         rewritten.problems().forEach(p -> err.println(prefix + p));
-        return INVALID;
+        return ExitCode.INVALID.code();
       }
     }
     // The job can be run by hand: the deployment policy is checked again here, before any API
@@ -146,7 +141,7 @@ public final class RunwireJob {
               + " problems); nothing was touched:");
       refusals.forEach(r -> err.println("refused: " + r));
       publishRejected(config, request.requestId(), refusals);
-      return INVALID;
+      return ExitCode.INVALID.code();
     }
     EventSinks.Chosen sinks = sinks(config);
     // Cloud Run sets CLOUD_RUN_EXECUTION in every task; its absence means a command line.

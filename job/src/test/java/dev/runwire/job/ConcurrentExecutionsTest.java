@@ -63,8 +63,8 @@ class ConcurrentExecutionsTest {
     CompletableFuture<Integer> b =
         CompletableFuture.supplyAsync(() -> execution("exec-b", request));
 
-    assertEquals(RunwireJob.OK, a.join());
-    assertEquals(RunwireJob.OK, b.join());
+    assertEquals(ExitCode.OK.code(), a.join());
+    assertEquals(ExitCode.OK.code(), b.join());
     String location = "projects/demo-project/locations/europe-west1";
     assertEquals(1, count(clients.redis().listInstances(location).iterateAll()));
     assertEquals(1, count(clients.vpcAccess().listConnectors(location).iterateAll()));
@@ -82,7 +82,7 @@ class ConcurrentExecutionsTest {
             .toList());
     cloud.resetLog();
 
-    assertEquals(RunwireJob.OK, execution("exec-c", request));
+    assertEquals(ExitCode.OK.code(), execution("exec-c", request));
     assertEquals(List.of(), JobRunTest.changes(cloud));
   }
 
@@ -94,7 +94,7 @@ class ConcurrentExecutionsTest {
     env.put("CLOUD_RUN_EXECUTION", id);
     JobOutput output = new JobOutput();
     int code = RunwireJobTest.job(env, output).run();
-    if (code != RunwireJob.OK) {
+    if (code != ExitCode.OK.code()) {
       System.err.println(id + ":\n" + output.stdout() + output.stderr());
     }
     return code;

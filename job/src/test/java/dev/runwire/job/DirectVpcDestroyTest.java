@@ -51,10 +51,10 @@ class DirectVpcDestroyTest {
   @Test
   void aSubnetCloudRunStillHoldsIsKeptUntilItsReleaseAndDeletedByALaterDestroy() throws Exception {
     JsonObject request = TestRequests.directVpcJson(false);
-    assertEquals(RunwireJob.OK, run("apply", request, new JobOutput()));
+    assertEquals(ExitCode.OK.code(), run("apply", request, new JobOutput()));
     JobOutput destroy = new JobOutput();
 
-    assertEquals(RunwireJob.OK, run("destroy", request, destroy), destroy.stdout());
+    assertEquals(ExitCode.OK.code(), run("destroy", request, destroy), destroy.stdout());
 
     JsonObject subnetEnd = JobRunTest.stepEnd(destroy, "egress-subnet");
     assertEquals("succeeded", subnetEnd.get("status").getAsString(), subnetEnd.toString());
@@ -83,7 +83,7 @@ class DirectVpcDestroyTest {
 
     Thread.sleep(Math.max(0, Duration.between(Instant.now(), release).toMillis()) + 1500);
     JobOutput again = new JobOutput();
-    assertEquals(RunwireJob.OK, run("destroy", request, again), again.stdout());
+    assertEquals(ExitCode.OK.code(), run("destroy", request, again), again.stdout());
 
     assertEquals("delete", JobRunTest.stepEnd(again, "egress-subnet").get("action").getAsString());
     assertFalse(subnetExists());

@@ -75,7 +75,7 @@ class DriftSweepTest {
 
     int code = sweep(0, 1, output);
 
-    assertEquals(RunwireJob.DRIFT, code, output.stderr());
+    assertEquals(ExitCode.DRIFT.code(), code, output.stderr());
     JsonObject run = output.events("dev.runwire.run.v1").get(0);
     assertEquals(3, run.get("targets").getAsInt());
     assertEquals(Set.of("visitor-counter", "billing-api", "orders-api"), targets(output));
@@ -121,7 +121,7 @@ class DriftSweepTest {
 
     int code = sweep(0, 1, output, Map.of("CLOUD_RUN_EXECUTION", "runwire-job-sweep1"));
 
-    assertEquals(RunwireJob.OK, code, "drift found is a successful task: " + output.stderr());
+    assertEquals(ExitCode.OK.code(), code, "drift found is a successful task: " + output.stderr());
     List<JsonObject> runs = output.events("dev.runwire.run.v1");
     assertEquals(1, runs.size());
     JsonObject run = runs.get(0);
@@ -166,7 +166,7 @@ class DriftSweepTest {
 
   private static void apply(JsonObject request) {
     JobOutput output = new JobOutput();
-    assertEquals(RunwireJob.OK, JobRunTest.run(cloud, request, output), output.stdout());
+    assertEquals(ExitCode.OK.code(), JobRunTest.run(cloud, request, output), output.stdout());
   }
 
   private static JsonObject service(

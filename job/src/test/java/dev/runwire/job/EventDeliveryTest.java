@@ -49,7 +49,7 @@ class EventDeliveryTest {
 
     int code = run(sink);
 
-    assertEquals(RunwireJob.OK, code);
+    assertEquals(ExitCode.OK.code(), code);
     assertEquals(List.of(RunEvent.Outcome.SUCCEEDED), sink.deliveredRunOutcomes());
   }
 
@@ -59,7 +59,7 @@ class EventDeliveryTest {
 
     int code = run(sink);
 
-    assertEquals(RunwireJob.STEP_FAILED, code);
+    assertEquals(ExitCode.STEP_FAILED.code(), code);
     assertEquals(List.of(), sink.deliveredRunOutcomes());
   }
 
@@ -69,9 +69,9 @@ class EventDeliveryTest {
 
     int code = run(sink);
 
-    assertEquals(RunwireJob.STEP_FAILED, code);
+    assertEquals(ExitCode.STEP_FAILED.code(), code);
     RunEvent run = sink.deliveredRuns().get(0);
-    assertEquals(RunwireJob.STEP_FAILED, run.exitCode());
+    assertEquals(ExitCode.STEP_FAILED.code(), run.exitCode());
     assertEquals(Execution.EVENTS_NOT_DELIVERED, run.error().code());
   }
 

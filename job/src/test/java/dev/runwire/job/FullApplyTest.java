@@ -74,7 +74,7 @@ class FullApplyTest {
 
     int code = JobRunTest.run(cloud, request, first);
 
-    assertEquals(RunwireJob.OK, code, first.stdout() + first.stderr());
+    assertEquals(ExitCode.OK.code(), code, first.stdout() + first.stderr());
     JobRunTest.assertEventsMatchTheirSchemas(first);
     JsonObject verify = JobRunTest.stepEnd(first, "verify");
     assertEquals("succeeded", verify.get("status").getAsString(), verify.toString());
@@ -112,7 +112,7 @@ class FullApplyTest {
     cloud.resetLog();
 
     JobOutput second = new JobOutput();
-    assertEquals(RunwireJob.OK, JobRunTest.run(cloud, request, second), second.stdout());
+    assertEquals(ExitCode.OK.code(), JobRunTest.run(cloud, request, second), second.stdout());
 
     List<RecordedRequest> mutations = JobRunTest.changes(cloud);
     assertEquals(List.of(), mutations, "a second apply must not change anything");

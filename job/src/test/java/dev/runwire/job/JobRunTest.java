@@ -46,7 +46,7 @@ class JobRunTest {
 
     int code = run(json, output);
 
-    assertEquals(RunwireJob.STEP_FAILED, code, output.stderr());
+    assertEquals(ExitCode.STEP_FAILED.code(), code, output.stderr());
     JsonObject network = stepEnd(output, "network");
     assertEquals("failed", network.get("status").getAsString());
     assertEquals("NetworkNotFound", network.getAsJsonObject("error").get("code").getAsString());

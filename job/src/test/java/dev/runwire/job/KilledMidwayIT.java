@@ -77,7 +77,8 @@ class KilledMidwayIT {
 
     Process second = start(file, "exec-2", dir.resolve("second.log"));
     assertTrue(second.waitFor(120, TimeUnit.SECONDS), "the second run hangs");
-    assertEquals(RunwireJob.OK, second.exitValue(), Files.readString(dir.resolve("second.log")));
+    assertEquals(
+        ExitCode.OK.code(), second.exitValue(), Files.readString(dir.resolve("second.log")));
 
     assertEquals(1, creates("/instances").size(), "the Redis instance was created twice");
     assertEquals(1, creates("/connectors").size(), "the connector was created twice");

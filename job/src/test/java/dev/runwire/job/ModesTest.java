@@ -56,7 +56,8 @@ class ModesTest {
   void planOnAnEmptyProjectShowsEveryCreateAndMutatesNothing() {
     JobOutput plan = new JobOutput();
 
-    assertEquals(RunwireJob.OK, run("plan", TestRequests.directVpcJson(true), plan), plan.stderr());
+    assertEquals(
+        ExitCode.OK.code(), run("plan", TestRequests.directVpcJson(true), plan), plan.stderr());
 
     assertEquals(List.of(), JobRunTest.mutations(cloud));
     for (String step :
@@ -73,11 +74,12 @@ class ModesTest {
 
   @Test
   void planAfterApplyFindsNothingToDo() {
-    assertEquals(RunwireJob.OK, run("apply", TestRequests.directVpcJson(true), new JobOutput()));
+    assertEquals(
+        ExitCode.OK.code(), run("apply", TestRequests.directVpcJson(true), new JobOutput()));
     cloud.resetLog();
     JobOutput plan = new JobOutput();
 
-    assertEquals(RunwireJob.OK, run("plan", TestRequests.directVpcJson(true), plan));
+    assertEquals(ExitCode.OK.code(), run("plan", TestRequests.directVpcJson(true), plan));
 
     assertEquals(List.of(), JobRunTest.mutations(cloud));
     JsonObject counts = plan.events("dev.runwire.run.v1").get(0).getAsJsonObject("counts");
@@ -88,30 +90,30 @@ class ModesTest {
   @Test
   void driftCheckReportsOutOfBandChangesExitsThreeAndApplyCorrectsThem() {
     JsonObject request = TestRequests.directVpcJson(false);
-    assertEquals(RunwireJob.OK, run("apply", request, new JobOutput()));
+    assertEquals(ExitCode.OK.code(), run("apply", request, new JobOutput()));
     cloud.changeOutOfBand(INSTANCE, "{\"memorySizeGb\":4}");
     cloud.changeOutOfBand(
         SERVICE, "{\"template\":{\"vpcAccess\":{\"egress\":\"PRIVATE_RANGES_ONLY\"}}}");
     cloud.resetLog();
     JobOutput drift = new JobOutput();
 
-    assertEquals(RunwireJob.DRIFT, run("drift-check", request, drift), drift.stderr());
+    assertEquals(ExitCode.DRIFT.code(), run("drift-check", request, drift), drift.stderr());
 
     assertEquals(List.of(), JobRunTest.mutations(cloud));
     assertEquals(Set.of("redis-instance", "cloud-run-service"), drifted(drift));
     assertEquals("drifted", drift.events("dev.runwire.run.v1").get(0).get("status").getAsString());
     JobRunTest.assertEventsMatchTheirSchemas(drift);
 
-    assertEquals(RunwireJob.OK, run("apply", request, new JobOutput()));
+    assertEquals(ExitCode.OK.code(), run("apply", request, new JobOutput()));
     JobOutput again = new JobOutput();
-    assertEquals(RunwireJob.OK, run("drift-check", request, again));
+    assertEquals(ExitCode.OK.code(), run("drift-check", request, again));
     assertEquals(Set.of(), drifted(again));
   }
 
   @Test
   void driftFoundUnderCloudRunIsASuccessfulTaskWhoseRunEventSaysDrifted() {
     JsonObject request = TestRequests.directVpcJson(false);
-    assertEquals(RunwireJob.OK, run("apply", request, new JobOutput()));
+    assertEquals(ExitCode.OK.code(), run("apply", request, new JobOutput()));
     cloud.changeOutOfBand(INSTANCE, "{\"memorySizeGb\":4}");
     cloud.changeOutOfBand(
         SERVICE, "{\"template\":{\"vpcAccess\":{\"egress\":\"PRIVATE_RANGES_ONLY\"}}}");
@@ -123,7 +125,7 @@ class ModesTest {
     int code =
         JobRunTest.run(cloud, check, drift, Map.of("CLOUD_RUN_EXECUTION", "runwire-job-drift1"));
 
-    assertEquals(RunwireJob.OK, code, drift.stderr());
+    assertEquals(ExitCode.OK.code(), code, drift.stderr());
     assertEquals(Set.of("redis-instance", "cloud-run-service"), drifted(drift));
     JsonObject run = drift.events("dev.runwire.run.v1").get(0);
     assertEquals("drifted", run.get("status").getAsString());
@@ -135,18 +137,18 @@ class ModesTest {
 
     // The same check from the command line still exits 3.
     JobOutput cli = new JobOutput();
-    assertEquals(RunwireJob.DRIFT, JobRunTest.run(cloud, check, cli), cli.stderr());
+    assertEquals(ExitCode.DRIFT.code(), JobRunTest.run(cloud, check, cli), cli.stderr());
     assertEquals(3, cli.events("dev.runwire.run.v1").get(0).get("exitCode").getAsInt());
-    assertEquals(RunwireJob.OK, run("apply", request, new JobOutput()));
+    assertEquals(ExitCode.OK.code(), run("apply", request, new JobOutput()));
   }
 
   @Test
   void destroyRestoresTheServiceDeletesTheWiringAndKeepsRedis() {
     JsonObject request = TestRequests.directVpcJson(true);
-    assertEquals(RunwireJob.OK, run("apply", request, new JobOutput()));
+    assertEquals(ExitCode.OK.code(), run("apply", request, new JobOutput()));
     JobOutput destroy = new JobOutput();
 
-    assertEquals(RunwireJob.OK, run("destroy", request, destroy), destroy.stdout());
+    assertEquals(ExitCode.OK.code(), run("destroy", request, destroy), destroy.stdout());
 
     assertTrue(exists(() -> clients.redis().getInstance(INSTANCE)), "Redis must be kept");
     assertTrue(
@@ -169,7 +171,7 @@ class ModesTest {
             .anyMatch(e -> e.getName().startsWith("REDIS_")));
 
     request.addProperty("allowDataLoss", true);
-    assertEquals(RunwireJob.OK, run("destroy", request, new JobOutput()));
+    assertEquals(ExitCode.OK.code(), run("destroy", request, new JobOutput()));
     assertFalse(exists(() -> clients.redis().getInstance(INSTANCE)));
   }
 
@@ -192,7 +194,8 @@ class ModesTest {
         .get();
     JobOutput output = new JobOutput();
 
-    assertEquals(RunwireJob.STEP_FAILED, run("apply", TestRequests.directVpcJson(true), output));
+    assertEquals(
+        ExitCode.STEP_FAILED.code(), run("apply", TestRequests.directVpcJson(true), output));
 
     JsonObject nat = JobRunTest.stepEnd(output, "cloud-nat");
     assertEquals("NatClash", nat.getAsJsonObject("error").get("code").getAsString());
@@ -209,7 +212,8 @@ class ModesTest {
 
   @Test
   void switchingFromConnectorToDirectVpcClearsTheConnectorInTheSameUpdate() {
-    assertEquals(RunwireJob.OK, run("apply", TestRequests.connectorJson(false), new JobOutput()));
+    assertEquals(
+        ExitCode.OK.code(), run("apply", TestRequests.connectorJson(false), new JobOutput()));
     assertFalse(
         clients
             .services()
@@ -221,7 +225,9 @@ class ModesTest {
     JobOutput output = new JobOutput();
 
     assertEquals(
-        RunwireJob.OK, run("apply", TestRequests.directVpcJson(false), output), output.stdout());
+        ExitCode.OK.code(),
+        run("apply", TestRequests.directVpcJson(false), output),
+        output.stdout());
 
     Service service = clients.services().getService(SERVICE);
     assertEquals("", service.getTemplate().getVpcAccess().getConnector());
@@ -237,9 +243,9 @@ class ModesTest {
     request.getAsJsonObject("redis").addProperty("authEnabled", true);
     JobOutput output = new JobOutput();
 
-    assertEquals(RunwireJob.OK, run("apply", request, output), output.stdout());
+    assertEquals(ExitCode.OK.code(), run("apply", request, output), output.stdout());
     JobOutput drift = new JobOutput();
-    assertEquals(RunwireJob.OK, run("drift-check", request, drift));
+    assertEquals(ExitCode.OK.code(), run("drift-check", request, drift));
 
     String auth = clients.redis().getInstanceAuthString(INSTANCE).getAuthString();
     assertFalse(auth.isBlank());
@@ -258,7 +264,7 @@ class ModesTest {
   @Test
   void authTurnsOnAndOffInPlaceKeepingTheDataWithTheSecretGrantedToTheRuntimeAccount() {
     JsonObject plain = TestRequests.directVpcJson(false);
-    assertEquals(RunwireJob.OK, run("apply", plain, new JobOutput()));
+    assertEquals(ExitCode.OK.code(), run("apply", plain, new JobOutput()));
     com.google.cloud.redis.v1.Instance before = clients.redis().getInstance(INSTANCE);
     try (redis.clients.jedis.Jedis jedis =
         new redis.clients.jedis.Jedis(before.getHost(), before.getPort())) {
@@ -268,7 +274,7 @@ class ModesTest {
     withAuth.getAsJsonObject("redis").addProperty("authEnabled", true);
     JobOutput on = new JobOutput();
 
-    assertEquals(RunwireJob.OK, run("apply", withAuth, on), on.stdout());
+    assertEquals(ExitCode.OK.code(), run("apply", withAuth, on), on.stdout());
 
     assertEquals("update", JobRunTest.stepEnd(on, "redis-instance").get("action").getAsString());
     assertEquals("create", JobRunTest.stepEnd(on, "redis-auth-secret").get("action").getAsString());
@@ -290,7 +296,7 @@ class ModesTest {
     assertTrue(accessors(secret).contains(runtime), accessors(secret)::toString);
 
     JobOutput off = new JobOutput();
-    assertEquals(RunwireJob.OK, run("apply", plain, off), off.stdout());
+    assertEquals(ExitCode.OK.code(), run("apply", plain, off), off.stdout());
     assertEquals("update", JobRunTest.stepEnd(off, "redis-instance").get("action").getAsString());
     assertFalse(clients.redis().getInstance(INSTANCE).getAuthEnabled());
     assertFalse(
@@ -298,7 +304,7 @@ class ModesTest {
             .anyMatch(e -> e.getName().equals("REDIS_AUTH")));
 
     JobOutput destroy = new JobOutput();
-    assertEquals(RunwireJob.OK, run("destroy", withAuth, destroy), destroy.stdout());
+    assertEquals(ExitCode.OK.code(), run("destroy", withAuth, destroy), destroy.stdout());
     assertEquals(
         "update", JobRunTest.stepEnd(destroy, "redis-auth-access").get("action").getAsString());
     assertFalse(accessors(secret).contains(runtime), accessors(secret)::toString);

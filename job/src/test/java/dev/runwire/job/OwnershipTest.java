@@ -84,7 +84,7 @@ class OwnershipTest {
 
     int code = JobRunTest.run(cloud, hostile, output, PERMISSIVE);
 
-    assertEquals(RunwireJob.STEP_FAILED, code, output.stdout());
+    assertEquals(ExitCode.STEP_FAILED.code(), code, output.stdout());
     JsonObject service = JobRunTest.stepEnd(output, "cloud-run-service");
     assertEquals("NotOwned", service.getAsJsonObject("error").get("code").getAsString());
     String message = service.getAsJsonObject("error").get("message").getAsString();
@@ -105,7 +105,7 @@ class OwnershipTest {
 
     int code = JobRunTest.run(cloud, hostile, output, PERMISSIVE);
 
-    assertEquals(RunwireJob.STEP_FAILED, code, output.stdout());
+    assertEquals(ExitCode.STEP_FAILED.code(), code, output.stdout());
     JsonObject error = JobRunTest.stepEnd(output, "cloud-run-service").getAsJsonObject("error");
     assertEquals("EnvConflict", error.get("code").getAsString());
     assertTrue(error.get("message").getAsString().contains("DB_URL"), error.toString());
@@ -118,7 +118,8 @@ class OwnershipTest {
     seedPayments();
     JobOutput output = new JobOutput();
 
-    assertEquals(RunwireJob.OK, JobRunTest.run(cloud, paymentsRequest(), output), output.stdout());
+    assertEquals(
+        ExitCode.OK.code(), JobRunTest.run(cloud, paymentsRequest(), output), output.stdout());
 
     Service wired = clients.services().getService(PAYMENTS);
     Container container = wired.getTemplate().getContainers(0);
@@ -132,7 +133,7 @@ class OwnershipTest {
     JsonObject destroy = paymentsRequest();
     destroy.addProperty("mode", "destroy");
     JobOutput undo = new JobOutput();
-    assertEquals(RunwireJob.OK, JobRunTest.run(cloud, destroy, undo), undo.stdout());
+    assertEquals(ExitCode.OK.code(), JobRunTest.run(cloud, destroy, undo), undo.stdout());
 
     Service restored = clients.services().getService(PAYMENTS);
     Container after = restored.getTemplate().getContainers(0);
@@ -165,7 +166,7 @@ class OwnershipTest {
 
     int code = JobRunTest.run(cloud, destroy, output);
 
-    assertEquals(RunwireJob.OK, code, output.stdout());
+    assertEquals(ExitCode.OK.code(), code, output.stdout());
     for (String step :
         List.of("redis-instance", "egress-subnet", "static-address", "cloud-router", "cloud-nat")) {
       JsonObject end = JobRunTest.stepEnd(output, step);
@@ -204,7 +205,8 @@ class OwnershipTest {
     cloud.resetLog();
     JobOutput output = new JobOutput();
 
-    assertEquals(RunwireJob.STEP_FAILED, JobRunTest.run(cloud, apply, output), output.stdout());
+    assertEquals(
+        ExitCode.STEP_FAILED.code(), JobRunTest.run(cloud, apply, output), output.stdout());
 
     JsonObject error = JobRunTest.stepEnd(output, "redis-instance").getAsJsonObject("error");
     assertEquals("NotOwned", error.get("code").getAsString());
@@ -238,7 +240,7 @@ class OwnershipTest {
 
     int code = JobRunTest.run(cloud, apply, output, Map.of("RUNWIRE_ALLOW_ADOPTION", "true"));
 
-    assertEquals(RunwireJob.OK, code, output.stdout());
+    assertEquals(ExitCode.OK.code(), code, output.stdout());
     assertEquals(
         "runwire",
         clients
@@ -255,7 +257,7 @@ class OwnershipTest {
     destroy.addProperty("mode", "destroy");
     destroy.addProperty("allowDataLoss", true);
     JobOutput undo = new JobOutput();
-    assertEquals(RunwireJob.OK, JobRunTest.run(cloud, destroy, undo), undo.stdout());
+    assertEquals(ExitCode.OK.code(), JobRunTest.run(cloud, destroy, undo), undo.stdout());
     assertEquals("delete", JobRunTest.stepEnd(undo, "redis-instance").get("action").getAsString());
     assertEquals("delete", JobRunTest.stepEnd(undo, "egress-subnet").get("action").getAsString());
   }
@@ -272,7 +274,7 @@ class OwnershipTest {
 
     int code = JobRunTest.run(cloud, adopt, output, Map.of("RUNWIRE_ALLOW_ADOPTION", "true"));
 
-    assertEquals(RunwireJob.OK, code, output.stdout());
+    assertEquals(ExitCode.OK.code(), code, output.stdout());
     Service service = clients.services().getService(PAYMENTS);
     assertEquals("local/visitor-counter", service.getTemplate().getContainers(0).getImage());
     assertEquals("true", service.getAnnotationsMap().get("runwire.dev/owned"));

@@ -133,7 +133,7 @@ class PolicyAtStartTest {
 
     int code = RunwireJobTest.job(env, output).run();
 
-    assertEquals(RunwireJob.INVALID, code, output.stderr());
+    assertEquals(ExitCode.INVALID.code(), code, output.stderr());
     assertTrue(
         output.stderr().contains("refused: " + attempt.pointer() + ": " + attempt.reason()),
         output.stderr());
@@ -160,7 +160,7 @@ class PolicyAtStartTest {
         RunwireJobTest.job(Map.of("RUNWIRE_LOCAL_CLOUD", cloud.baseUrl()), output)
             .run("apply", file.toString());
 
-    assertEquals(RunwireJob.INVALID, code, output.stderr());
+    assertEquals(ExitCode.INVALID.code(), code, output.stderr());
     assertTrue(output.stderr().contains(PolicyReasons.ADOPTION_NOT_ALLOWED), output.stderr());
     assertEquals(List.of(), cloud.requestLog());
   }
@@ -175,7 +175,7 @@ class PolicyAtStartTest {
             "RUNWIRE_REQUEST",
             TestRequests.directVpcJson(false).toString());
 
-    assertEquals(RunwireJob.INVALID, RunwireJobTest.job(env, output).run());
+    assertEquals(ExitCode.INVALID.code(), RunwireJobTest.job(env, output).run());
     assertTrue(
         output.stderr().contains("configuration: RUNWIRE_ALLOW_PUBLIC_SERVICES: 'yes'"),
         output.stderr());

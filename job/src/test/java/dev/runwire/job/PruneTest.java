@@ -60,7 +60,7 @@ class PruneTest {
     plan.addProperty("mode", "plan");
     cloud.resetLog();
     JobOutput planned = new JobOutput();
-    assertEquals(RunwireJob.OK, JobRunTest.run(cloud, plan, planned), planned.stdout());
+    assertEquals(ExitCode.OK.code(), JobRunTest.run(cloud, plan, planned), planned.stdout());
     JsonObject prune = JobRunTest.stepEnd(planned, "prune");
     assertEquals("delete", prune.get("action").getAsString(), prune.toString());
     String diff = prune.getAsJsonArray("diff").toString();
@@ -84,7 +84,7 @@ class PruneTest {
     JsonObject drift = direct.deepCopy();
     drift.addProperty("mode", "drift-check");
     JobOutput checked = new JobOutput();
-    assertEquals(RunwireJob.OK, JobRunTest.run(cloud, drift, checked), checked.stdout());
+    assertEquals(ExitCode.OK.code(), JobRunTest.run(cloud, drift, checked), checked.stdout());
   }
 
   @Test
@@ -147,7 +147,7 @@ class PruneTest {
 
   private static JobOutput apply(JsonObject request) {
     JobOutput output = new JobOutput();
-    assertEquals(RunwireJob.OK, JobRunTest.run(cloud, request, output), output.stdout());
+    assertEquals(ExitCode.OK.code(), JobRunTest.run(cloud, request, output), output.stdout());
     return output;
   }
 

@@ -53,7 +53,7 @@ class PubSubEventsTest {
 
       int code = RunwireJobTest.job(env, output).run();
 
-      assertEquals(RunwireJob.OK, code, output.stdout());
+      assertEquals(ExitCode.OK.code(), code, output.stdout());
       int logged = output.lines().size();
       List<JsonObject> messages = pull(base, logged);
       assertEquals(logged, messages.size());

@@ -32,7 +32,7 @@ class RunwireJobTest {
       int code =
           job(Map.of("RUNWIRE_LOCAL_CLOUD", cloud.baseUrl()), output).run("apply", file.toString());
 
-      assertEquals(RunwireJob.INVALID, code);
+      assertEquals(ExitCode.INVALID.code(), code);
       assertTrue(output.stderr().contains("in mode apply: /allowDataLoss"), output.stderr());
       assertEquals(List.of(), cloud.requestLog(), "nothing may be called");
     }
@@ -50,7 +50,7 @@ class RunwireJobTest {
       int code =
           job(Map.of("RUNWIRE_LOCAL_CLOUD", cloud.baseUrl()), output).run("apply", file.toString());
 
-      assertEquals(RunwireJob.INVALID, code);
+      assertEquals(ExitCode.INVALID.code(), code);
       assertTrue(output.stderr().contains("/target/project"), output.stderr());
       assertTrue(output.stderr().contains("/target/region"), output.stderr());
       assertTrue(output.stderr().contains("/redis"), output.stderr());
@@ -74,7 +74,7 @@ class RunwireJobTest {
 
       int code = job(env, output).run();
 
-      assertEquals(RunwireJob.INVALID, code);
+      assertEquals(ExitCode.INVALID.code(), code);
       assertTrue(
           output.stderr().contains("project 'demo-project' is not allowed"), output.stderr());
       assertEquals(List.of(), cloud.requestLog());
@@ -91,7 +91,7 @@ class RunwireJobTest {
             "RUNWIRE_REQUEST",
             TestRequests.directVpcJson(false).toString());
 
-    assertEquals(RunwireJob.INVALID, job(env, output).run());
+    assertEquals(ExitCode.INVALID.code(), job(env, output).run());
     assertTrue(output.stderr().contains("region 'europe-west1' is not allowed"), output.stderr());
   }
 
@@ -104,7 +104,7 @@ class RunwireJobTest {
             "RUNWIRE_POLL_INITIAL_DELAY", "-PT1S",
             "RUNWIRE_REQUEST", TestRequests.directVpcJson(false).toString());
 
-    assertEquals(RunwireJob.INVALID, job(env, output).run());
+    assertEquals(ExitCode.INVALID.code(), job(env, output).run());
     assertTrue(output.stderr().contains("RUNWIRE_STEP_TIMEOUT"), output.stderr());
     assertTrue(output.stderr().contains("RUNWIRE_POLL_INITIAL_DELAY"), output.stderr());
   }
@@ -113,9 +113,9 @@ class RunwireJobTest {
   void withoutARequestTheUsageIsPrinted() {
     JobOutput output = new JobOutput();
 
-    assertEquals(RunwireJob.INVALID, job(Map.of(), output).run());
+    assertEquals(ExitCode.INVALID.code(), job(Map.of(), output).run());
     assertTrue(output.stderr().contains("RUNWIRE_REQUEST"), output.stderr());
-    assertEquals(RunwireJob.INVALID, job(Map.of(), output).run("reconcile", "x.json"));
+    assertEquals(ExitCode.INVALID.code(), job(Map.of(), output).run("reconcile", "x.json"));
     assertTrue(output.stderr().contains("unknown mode 'reconcile'"), output.stderr());
   }
 
@@ -133,7 +133,7 @@ class RunwireJobTest {
                 false)
             .run("validate", "-");
 
-    assertEquals(RunwireJob.OK, code, output.stderr());
+    assertEquals(ExitCode.OK.code(), code, output.stderr());
     assertTrue(output.stdout().contains("valid"));
   }
 
@@ -150,7 +150,7 @@ class RunwireJobTest {
       throw new java.io.UncheckedIOException(e);
     }
 
-    assertEquals(RunwireJob.INVALID, job(Map.of(), output).run("apply", file.toString()));
+    assertEquals(ExitCode.INVALID.code(), job(Map.of(), output).run("apply", file.toString()));
     assertTrue(
         output
             .stderr()

@@ -34,7 +34,7 @@ class TransientFaultsTest {
               output,
               Map.of("RUNWIRE_PARALLELISM", "1", "RUNWIRE_RETRY_INITIAL_DELAY", "PT0.02S"));
 
-      assertEquals(RunwireJob.OK, code, output.stdout());
+      assertEquals(ExitCode.OK.code(), code, output.stdout());
       List<Integer> transientStatuses =
           cloud.requestLog().stream()
               .map(RecordedRequest::status)
@@ -69,7 +69,7 @@ class TransientFaultsTest {
 
       int code = JobRunTest.run(cloud, TestRequests.directVpcJson(false), output);
 
-      assertEquals(RunwireJob.STEP_FAILED, code);
+      assertEquals(ExitCode.STEP_FAILED.code(), code);
       String message =
           JobRunTest.stepEnd(output, "egress-subnet")
               .getAsJsonObject("error")
