@@ -6,13 +6,8 @@ import dev.runwire.job.engine.StepOutcome;
 import dev.runwire.schemas.cloud.EventSink;
 import dev.runwire.schemas.events.EventError;
 import dev.runwire.schemas.events.StepEvent;
-import dev.runwire.schemas.events.StepEvent.Action;
-import dev.runwire.schemas.events.StepEvent.Status;
 import dev.runwire.schemas.events.StepEvent.TargetRef;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 
 /** Turns step starts and ends into {@link StepEvent}s on a sink. */
 public final class StepEventPublisher implements StepListener {
@@ -34,48 +29,39 @@ public final class StepEventPublisher implements StepListener {
 
   @Override
   public void started(Step step, Instant at) {
-    sink.publish(
-        new StepEvent(
-            null,
-            requestId,
-            executionId,
-            step.kind().wire(),
-            step.resource(),
-            target,
-            Action.NONE,
-            Status.STARTED,
-            attempt,
-            at,
-            null,
-            null,
-            List.of(),
-            Map.of(),
-            "started",
-            null));
+    sink.publish(subject(step).started(at));
   }
 
   @Override
   public void ended(Step step, StepOutcome outcome, Instant startedAt, Instant endedAt) {
-    sink.publish(
-        new StepEvent(
-            null,
-            requestId,
-            executionId,
-            step.kind().wire(),
-            step.resource(),
-            target,
-            outcome.action(),
-            outcome.status(),
-            attempt,
-            startedAt,
-            endedAt,
-            Duration.between(startedAt, endedAt).toMillis(),
-            outcome.diff(),
-            outcome.outputs(),
-            clip(outcome.message()),
-            outcome.error() == null
-                ? null
-                : new EventError(outcome.error().code(), clip(outcome.error().message()))));
+    sink.publish(event(subject(step), outcome, startedAt, endedAt));
+  }
+
+  private StepEvent.Subject subject(Step step) {
+    return new StepEvent.Subject(
+        requestId, executionId, step.kind().wire(), step.resource(), target, attempt);
+  }
+
+  private static StepEvent event(
+      StepEvent.Subject subject, StepOutcome outcome, Instant startedAt, Instant endedAt) {
+    if (outcome instanceof StepOutcome.Succeeded s) {
+      return subject.succeeded(
+          startedAt, endedAt, s.action(), s.diff(), s.outputs(), clip(s.message()));
+    }
+    if (outcome instanceof StepOutcome.Kept k) {
+      return subject.kept(startedAt, endedAt, clip(k.message()));
+    }
+    if (outcome instanceof StepOutcome.Drifted d) {
+      return subject.drifted(startedAt, endedAt, d.diff(), d.outputs(), clip(d.message()));
+    }
+    if (outcome instanceof StepOutcome.Failed f) {
+      return subject.failed(startedAt, endedAt, f.action(), f.diff(), clip(f.error()));
+    }
+    return subject.skipped(startedAt, endedAt, clip(outcome.error()));
+  }
+
+  private static EventError clip(EventError error) {
+    return new EventError(error.code(), clip(error.message()));
   }
 
   /** Messages are capped at 4096 characters by the schema; API errors can be longer. */
