@@ -106,18 +106,13 @@ final class Execution {
         targets = mine.size();
         StepFactory factory = new StepFactory(clients, inventory, config.probeImage());
         for (DriftSweep.Target target : mine) {
-          if (target.request() == null) {
-            unchecked.add(target.region() + "/" + target.service() + ": " + target.problem());
-            err.println(
-                "cannot check "
-                    + target.region()
-                    + "/"
-                    + target.service()
-                    + ": "
-                    + target.problem());
-            continue;
+          if (target instanceof DriftSweep.Checkable checkable) {
+            results.add(reconciler.reconcile(checkable.request(), request.requestId(), factory));
+          } else if (target instanceof DriftSweep.Uncheckable uncheckable) {
+            String what = target.region() + "/" + target.service() + ": " + uncheckable.problem();
+            unchecked.add(what);
+            err.println("cannot check " + what);
           }
-          results.add(reconciler.reconcile(target.request(), request.requestId(), factory));
         }
       } else {
         // Client creation and its first class loading are fixed costs on the steps of the chain:

@@ -25,12 +25,23 @@ public final class DriftSweep {
 
   private DriftSweep() {}
 
-  /**
-   * One managed service: the request to check it with, or why it cannot be checked (its annotation
-   * is missing or no longer a valid request).
-   */
-  public record Target(
-      String project, String region, String service, ProvisioningRequest request, String problem) {}
+  /** One managed service: either checkable with a request, or uncheckable for a named problem. */
+  public sealed interface Target {
+    String project();
+
+    String region();
+
+    String service();
+  }
+
+  /** A service to check with the request it was last applied with. */
+  public record Checkable(
+      String project, String region, String service, ProvisioningRequest request)
+      implements Target {}
+
+  /** A service that cannot be checked: its annotation is missing or no longer a valid request. */
+  public record Uncheckable(String project, String region, String service, String problem)
+      implements Target {}
 
   /**
    * @param requestId the sweep's id: each target's request is checked under it
@@ -63,11 +74,10 @@ public final class DriftSweep {
     String name = Names.last(service.getName());
     String lastApplied = service.getAnnotationsMap().get(ManagedMarks.LAST_APPLIED);
     if (lastApplied == null) {
-      return new Target(
+      return new Uncheckable(
           project,
           region,
           name,
-          null,
           "labelled managed-by=runwire but has no "
               + ManagedMarks.LAST_APPLIED
               + " annotation; apply it again");
@@ -77,18 +87,17 @@ public final class DriftSweep {
     try {
       json = JsonParser.parseString(lastApplied).getAsJsonObject();
     } catch (RuntimeException e) {
-      return new Target(
-          project, region, name, null, ManagedMarks.LAST_APPLIED + " is not a JSON object");
+      return new Uncheckable(
+          project, region, name, ManagedMarks.LAST_APPLIED + " is not a JSON object");
     }
     json.addProperty("requestId", requestId);
     json.addProperty("mode", Mode.DRIFT_CHECK.wire());
     ValidationResult result = RequestValidator.standard().validate(json.toString());
     if (!result.valid()) {
-      return new Target(
+      return new Uncheckable(
           project,
           region,
           name,
-          null,
           ManagedMarks.LAST_APPLIED
               + " is not a valid request: "
               + result.problems().stream()
@@ -99,11 +108,10 @@ public final class DriftSweep {
     if (!request.target().project().equals(project)
         || !request.target().region().equals(region)
         || !request.service().name().equals(name)) {
-      return new Target(
+      return new Uncheckable(
           project,
           region,
           name,
-          null,
           ManagedMarks.LAST_APPLIED
               + " describes "
               + request.target().project()
@@ -113,6 +121,6 @@ public final class DriftSweep {
               + request.service().name()
               + ", not this service (copied from another?)");
     }
-    return new Target(project, region, name, request, null);
+    return new Checkable(project, region, name, request);
   }
 }
