@@ -28,7 +28,7 @@ final class AddressResources extends ComputeCollection<Address> {
 
   private static final List<String> EXTERNAL_POOLS = List.of("203.0.113.0/24", "198.51.100.0/24");
 
-  AddressResources(CloudCore core, ComputeState state, ComputeOperations operations) {
+  AddressResources(CloudCore core, ComputeState state, OperationResources operations) {
     super(
         core,
         state,
@@ -43,7 +43,7 @@ final class AddressResources extends ComputeCollection<Address> {
   }
 
   @Override
-  Plan<Address> planInsert(Scope scope, ResourceRef ref, Address in) {
+  Prepared<Address> prepareInsert(Scope scope, ResourceRef ref, Address in) {
     if (in.hasIpVersion() && !in.getIpVersion().equals("IPV4")) {
       throw ComputeErrors.invalid(
           "resource.ipVersion", in.getIpVersion(), "The local cloud serves IPV4 addresses only.");
@@ -57,7 +57,7 @@ final class AddressResources extends ComputeCollection<Address> {
     } else {
       internal(ref, out);
     }
-    return Plan.ok(out.build());
+    return Prepared.ok(out.build());
   }
 
   private void external(Address.Builder out) {

@@ -35,10 +35,10 @@ abstract class ComputeCollection<M extends Message> {
       Set.of("kind", "id", "selfLink", "selfLinkWithId", "creationTimestamp", "region");
 
   /** What a mutation will store, and the error its operation will report instead, if any. */
-  record Plan<M>(M resource, ApiException failure) {
+  record Prepared<M>(M resource, ApiException failure) {
 
-    static <M> Plan<M> ok(M resource) {
-      return new Plan<>(resource, null);
+    static <M> Prepared<M> ok(M resource) {
+      return new Prepared<>(resource, null);
     }
   }
 
@@ -53,7 +53,7 @@ abstract class ComputeCollection<M extends Message> {
   protected final CloudCore core;
   protected final ComputeState state;
   protected final Table<M> table;
-  private final ComputeOperations operations;
+  private final OperationResources operations;
   private final String collection;
   private final String kind;
   private final boolean regional;
@@ -64,7 +64,7 @@ abstract class ComputeCollection<M extends Message> {
   ComputeCollection(
       CloudCore core,
       ComputeState state,
-      ComputeOperations operations,
+      OperationResources operations,
       Table<M> table,
       String collection,
       String kind,
@@ -135,10 +135,10 @@ abstract class ComputeCollection<M extends Message> {
   /**
    * Checks a new resource (already stamped with kind, id, name, selfLink...) and fills defaults.
    */
-  abstract Plan<M> planInsert(Scope scope, ResourceRef ref, M resource);
+  abstract Prepared<M> prepareInsert(Scope scope, ResourceRef ref, M resource);
 
   /** Checks a changed resource; {@code sent} is the patch or the new body as the client sent it. */
-  Plan<M> planChange(ResourceRef ref, M current, M changed, JsonObject sent) {
+  Prepared<M> prepareChange(ResourceRef ref, M current, M changed, JsonObject sent) {
     throw new UnsupportedOperationException(collection + " cannot be changed");
   }
 
@@ -227,13 +227,13 @@ abstract class ComputeCollection<M extends Message> {
             throw ComputeErrors.alreadyExists(ref.relative());
           }
           checkRegionField(scope, in);
-          Plan<M> plan = planInsert(scope, ref, stamp(in, ref));
-          M resource = plan.resource();
+          Prepared<M> prepared = prepareInsert(scope, ref, stamp(in, ref));
+          M resource = prepared.resource();
           table.putPending(ref.relative(), resource);
           return new Change(
               ref,
               (Long) field(resource, "id"),
-              plan.failure(),
+              prepared.failure(),
               () -> {
                 table.commit(ref.relative());
                 afterInsert(ref, resource);
@@ -347,12 +347,12 @@ abstract class ComputeCollection<M extends Message> {
               (M) core.json().fromTree(merged, prototype.newBuilderForType(), "resource").build();
           changed = ComputeEnums.normalize(changed, "resource");
           changed = keepOutputFields(current, changed);
-          Plan<M> plan = planChange(ref, current, changed, sent);
-          M next = plan.resource();
+          Prepared<M> prepared = prepareChange(ref, current, changed, sent);
+          M next = prepared.resource();
           return new Change(
               ref,
               (Long) field(current, "id"),
-              plan.failure(),
+              prepared.failure(),
               () -> {
                 if (table.get(ref.relative()).isPresent()) {
                   table.put(ref.relative(), next);
@@ -392,7 +392,7 @@ abstract class ComputeCollection<M extends Message> {
         });
   }
 
-  /** What a mutation request changes, once checked: see {@link ComputeOperations.Mutation}. */
+  /** What a mutation request changes, once checked: see {@link OperationResources.Mutation}. */
   private record Change(
       ResourceRef target, long targetId, ApiException failure, Runnable commit, Runnable abandon) {}
 
@@ -410,7 +410,7 @@ abstract class ComputeCollection<M extends Message> {
     }
     Change c = check.apply(scope);
     return operations.run(
-        new ComputeOperations.Mutation(
+        new OperationResources.Mutation(
             scope.project(),
             scope.region(),
             operationType,

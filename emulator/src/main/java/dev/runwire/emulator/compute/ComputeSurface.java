@@ -27,7 +27,7 @@ public final class ComputeSurface implements ApiSurface {
 
   private final CloudCore core;
   private final ComputeState state;
-  private final ComputeOperations operations;
+  private final OperationResources operations;
   private final ComputeNetworks networks;
   private final ServiceNetworkingSurface serviceNetworking;
   private final List<ComputeCollection<? extends Message>> collections;
@@ -36,7 +36,7 @@ public final class ComputeSurface implements ApiSurface {
     this.core = core;
     ComputeIds ids = new ComputeIds(core.ids());
     this.state = new ComputeState(ids);
-    this.operations = new ComputeOperations(core, ids);
+    this.operations = new OperationResources(core, ids);
     this.networks = new ComputeNetworks(state);
     this.serviceNetworking = new ServiceNetworkingSurface(core, state);
     this.collections =

@@ -28,7 +28,7 @@ final class FirewallResources extends ComputeCollection<Firewall> {
   private static final Set<String> WITH_PORTS = Set.of("tcp", "udp", "sctp");
   private static final Pattern PORTS = Pattern.compile("^\\d{1,5}(-\\d{1,5})?$");
 
-  FirewallResources(CloudCore core, ComputeState state, ComputeOperations operations) {
+  FirewallResources(CloudCore core, ComputeState state, OperationResources operations) {
     super(
         core,
         state,
@@ -48,14 +48,15 @@ final class FirewallResources extends ComputeCollection<Firewall> {
   }
 
   @Override
-  Plan<Firewall> planInsert(Scope scope, ResourceRef ref, Firewall in) {
+  Prepared<Firewall> prepareInsert(Scope scope, ResourceRef ref, Firewall in) {
     String reference = in.getNetwork().isEmpty() ? "default" : in.getNetwork();
     String network = referencedNetwork(ref.project(), reference).getSelfLink();
-    return Plan.ok(checked(in.toBuilder().setNetwork(network)));
+    return Prepared.ok(checked(in.toBuilder().setNetwork(network)));
   }
 
   @Override
-  Plan<Firewall> planChange(ResourceRef ref, Firewall current, Firewall changed, JsonObject sent) {
+  Prepared<Firewall> prepareChange(
+      ResourceRef ref, Firewall current, Firewall changed, JsonObject sent) {
     requireSameNetwork(ref, current, changed, "The network of a firewall rule cannot change.");
     if (!changed.getDirection().equals(current.getDirection()) && changed.hasDirection()) {
       throw ComputeErrors.invalid(
@@ -63,7 +64,7 @@ final class FirewallResources extends ComputeCollection<Firewall> {
           changed.getDirection(),
           "The direction of a firewall rule cannot change; create a new rule.");
     }
-    return Plan.ok(checked(changed.toBuilder().setNetwork(current.getNetwork())));
+    return Prepared.ok(checked(changed.toBuilder().setNetwork(current.getNetwork())));
   }
 
   private static Firewall checked(Firewall.Builder f) {

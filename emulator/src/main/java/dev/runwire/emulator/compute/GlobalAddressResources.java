@@ -19,7 +19,7 @@ final class GlobalAddressResources extends ComputeCollection<Address> {
   static final LatencyKey LATENCY = LatencyKey.of("compute.globalAddress", Duration.ofSeconds(5));
   static final String PURPOSE = "allocated range for private services access";
 
-  GlobalAddressResources(CloudCore core, ComputeState state, ComputeOperations operations) {
+  GlobalAddressResources(CloudCore core, ComputeState state, OperationResources operations) {
     super(
         core,
         state,
@@ -34,7 +34,7 @@ final class GlobalAddressResources extends ComputeCollection<Address> {
   }
 
   @Override
-  Plan<Address> planInsert(Scope scope, ResourceRef ref, Address in) {
+  Prepared<Address> prepareInsert(Scope scope, ResourceRef ref, Address in) {
     if (!in.getPurpose().equals("VPC_PEERING")) {
       throw ComputeErrors.invalid(
           "resource.purpose",
@@ -78,7 +78,7 @@ final class GlobalAddressResources extends ComputeCollection<Address> {
                           Integer.toString(in.getPrefixLength()),
                           "No free range of that size is left in 10.0.0.0/8."));
     }
-    return Plan.ok(
+    return Prepared.ok(
         in.toBuilder()
             .setAddressType("INTERNAL")
             .setNetwork(network.getSelfLink())

@@ -21,7 +21,7 @@ final class NetworkResources extends ComputeCollection<Network> {
 
   static final LatencyKey LATENCY = LatencyKey.of("compute.network", Duration.ofSeconds(20));
 
-  NetworkResources(CloudCore core, ComputeState state, ComputeOperations operations) {
+  NetworkResources(CloudCore core, ComputeState state, OperationResources operations) {
     super(
         core,
         state,
@@ -36,7 +36,7 @@ final class NetworkResources extends ComputeCollection<Network> {
   }
 
   @Override
-  Plan<Network> planInsert(Scope scope, ResourceRef ref, Network in) {
+  Prepared<Network> prepareInsert(Scope scope, ResourceRef ref, Network in) {
     if (!in.hasAutoCreateSubnetworks()) {
       throw ComputeErrors.required(
           "resource.autoCreateSubnetworks",
@@ -73,7 +73,7 @@ final class NetworkResources extends ComputeCollection<Network> {
     if (!out.hasNetworkFirewallPolicyEnforcementOrder()) {
       out.setNetworkFirewallPolicyEnforcementOrder("AFTER_CLASSIC_FIREWALL");
     }
-    return Plan.ok(out.build());
+    return Prepared.ok(out.build());
   }
 
   @Override

@@ -28,7 +28,7 @@ import java.util.Optional;
  * subnetwork, router and address ones regional. A {@code requestId} seen before answers the
  * operation it started. Callers hold the state lock.
  */
-final class ComputeOperations {
+final class OperationResources {
 
   /**
    * One mutation: what it targets, how long it takes, and what happens when it is done. {@code
@@ -58,7 +58,7 @@ final class ComputeOperations {
   private final Map<String, Operation.Builder> operations = new LinkedHashMap<>();
   private final Map<String, String> byRequestId = new HashMap<>();
 
-  ComputeOperations(CloudCore core, ComputeIds ids) {
+  OperationResources(CloudCore core, ComputeIds ids) {
     this.core = core;
     this.ids = ids;
   }

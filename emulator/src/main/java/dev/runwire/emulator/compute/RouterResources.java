@@ -18,7 +18,7 @@ final class RouterResources extends ComputeCollection<Router> {
 
   static final LatencyKey LATENCY = LatencyKey.of("compute.router", Duration.ofSeconds(8));
 
-  RouterResources(CloudCore core, ComputeState state, ComputeOperations operations) {
+  RouterResources(CloudCore core, ComputeState state, OperationResources operations) {
     super(
         core,
         state,
@@ -38,15 +38,15 @@ final class RouterResources extends ComputeCollection<Router> {
   }
 
   @Override
-  Plan<Router> planInsert(Scope scope, ResourceRef ref, Router in) {
+  Prepared<Router> prepareInsert(Scope scope, ResourceRef ref, Router in) {
     Network network = referencedNetwork(ref.project(), in.getNetwork());
-    return Plan.ok(checked(ref, in.toBuilder().setNetwork(network.getSelfLink())));
+    return Prepared.ok(checked(ref, in.toBuilder().setNetwork(network.getSelfLink())));
   }
 
   @Override
-  Plan<Router> planChange(ResourceRef ref, Router current, Router changed, JsonObject sent) {
+  Prepared<Router> prepareChange(ResourceRef ref, Router current, Router changed, JsonObject sent) {
     requireSameNetwork(ref, current, changed, "The network of a router cannot change.");
-    return Plan.ok(checked(ref, changed.toBuilder().setNetwork(current.getNetwork())));
+    return Prepared.ok(checked(ref, changed.toBuilder().setNetwork(current.getNetwork())));
   }
 
   private Router checked(ResourceRef ref, Router.Builder router) {

@@ -36,7 +36,7 @@ final class SubnetworkResources extends ComputeCollection<Subnetwork> {
   private final ComputeNetworks networks;
 
   SubnetworkResources(
-      CloudCore core, ComputeState state, ComputeOperations operations, ComputeNetworks networks) {
+      CloudCore core, ComputeState state, OperationResources operations, ComputeNetworks networks) {
     super(
         core,
         state,
@@ -63,7 +63,7 @@ final class SubnetworkResources extends ComputeCollection<Subnetwork> {
   }
 
   @Override
-  Plan<Subnetwork> planInsert(Scope scope, ResourceRef ref, Subnetwork in) {
+  Prepared<Subnetwork> prepareInsert(Scope scope, ResourceRef ref, Subnetwork in) {
     Network network = referencedNetwork(scope.project(), in.getNetwork());
     String cidr = primaryRange(in.getIpCidrRange());
     Subnetwork.Builder out =
@@ -83,11 +83,11 @@ final class SubnetworkResources extends ComputeCollection<Subnetwork> {
     }
     checkSecondaryRanges(out);
     Subnetwork subnet = withFingerprint(out.build());
-    return new Plan<>(subnet, overlap(ref, subnet));
+    return new Prepared<>(subnet, overlap(ref, subnet));
   }
 
   @Override
-  Plan<Subnetwork> planChange(
+  Prepared<Subnetwork> prepareChange(
       ResourceRef ref, Subnetwork current, Subnetwork changed, JsonObject sent) {
     String fingerprint = sent.has("fingerprint") ? sent.get("fingerprint").getAsString() : "";
     if (!fingerprint.equals(current.getFingerprint())) {
@@ -129,7 +129,7 @@ final class SubnetworkResources extends ComputeCollection<Subnetwork> {
             .setGatewayAddress(current.getGatewayAddress());
     checkSecondaryRanges(out);
     Subnetwork next = withFingerprint(out.build());
-    return new Plan<>(next, overlap(ref, next));
+    return new Prepared<>(next, overlap(ref, next));
   }
 
   @Override

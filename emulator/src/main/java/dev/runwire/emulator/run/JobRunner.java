@@ -95,8 +95,8 @@ final class JobRunner {
 
   /** Starts the execution's tasks (returns at once; tasks run on worker threads). */
   void start(Run run) {
-    record Plan(List<String> argv, Map<String, String> env, int tasks, int parallelism) {}
-    Plan plan =
+    record Launch(List<String> argv, Map<String, String> env, int tasks, int parallelism) {}
+    Launch launch =
         core.locked(
             () -> {
               if (run.cancelled) {
@@ -142,18 +142,19 @@ final class JobRunner {
               }
               int parallelism =
                   e.getParallelism() > 0 ? Math.min(e.getParallelism(), tasks) : tasks;
-              return new Plan(argv, env, tasks, parallelism);
+              return new Launch(argv, env, tasks, parallelism);
             });
-    if (plan == null) {
+    if (launch == null) {
       return;
     }
     core.workers()
         .execute(
             () -> {
-              ExecutorService pool = Executors.newFixedThreadPool(plan.parallelism(), daemon());
-              for (int i = 0; i < plan.tasks(); i++) {
+              ExecutorService pool = Executors.newFixedThreadPool(launch.parallelism(), daemon());
+              for (int i = 0; i < launch.tasks(); i++) {
                 int index = i;
-                pool.execute(() -> runTask(run, index, plan.tasks(), plan.argv(), plan.env()));
+                pool.execute(
+                    () -> runTask(run, index, launch.tasks(), launch.argv(), launch.env()));
               }
               pool.shutdown();
               try {

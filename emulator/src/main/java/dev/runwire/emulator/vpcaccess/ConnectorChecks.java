@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * (+ {@code network}) or {@code subnet}, a /28 that nothing else uses, instances (not throughput)
  * within bounds, and a known machine type. Answers where the connector sits in the network.
  */
-final class ConnectorRules {
+final class ConnectorChecks {
 
   /** Where a checked connector sits: its network and the range it holds there. */
   record Placement(String project, String network, String cidr, String purpose) {}
@@ -33,7 +33,7 @@ final class ConnectorRules {
 
   private final Networks networks;
 
-  ConnectorRules(Networks networks) {
+  ConnectorChecks(Networks networks) {
     this.networks = networks;
   }
 

@@ -46,10 +46,10 @@ public final class VpcAccessSurface implements ApiSurface {
           "v1",
           "connectors",
           "connectorId",
-          ConnectorRules.ID,
+          ConnectorChecks.ID,
           "2-25 lowercase letters, digits and hyphens, starting with a letter and not ending with"
               + " a hyphen ("
-              + ConnectorRules.ID.pattern()
+              + ConnectorChecks.ID.pattern()
               + ")",
           100,
           false);
@@ -67,13 +67,13 @@ public final class VpcAccessSurface implements ApiSurface {
 
   private final CloudCore core;
   private final Networks networks;
-  private final ConnectorRules rules;
+  private final ConnectorChecks rules;
   private final LongRunningCollection<Stored, Connector> connectors;
 
   public VpcAccessSurface(CloudCore core, Networks networks) {
     this.core = core;
     this.networks = networks;
-    this.rules = new ConnectorRules(networks);
+    this.rules = new ConnectorChecks(networks);
     this.connectors =
         new LongRunningCollection<>(
             core,
@@ -143,7 +143,7 @@ public final class VpcAccessSurface implements ApiSurface {
         default -> next.setMaxInstances(in.getMaxInstances());
       }
     }
-    ConnectorRules.checkSizing(next);
+    ConnectorChecks.checkSizing(next);
     if (s.connector.getState() != Connector.State.READY) {
       throw ApiException.failedPrecondition(
           "Connector '" + name + "' is " + s.connector.getState() + "; wait until it is READY");
@@ -191,8 +191,8 @@ public final class VpcAccessSurface implements ApiSurface {
       throw ApiException.invalidArgument(
           "connector.name", "'" + c.getName() + "' does not match " + name);
     }
-    ConnectorRules.checkSizing(c);
-    ConnectorRules.Placement placement = rules.place(project, location, c);
+    ConnectorChecks.checkSizing(c);
+    ConnectorChecks.Placement placement = rules.place(project, location, c);
     c.setName(name)
         .setState(Connector.State.CREATING)
         .clearConnectedProjects()

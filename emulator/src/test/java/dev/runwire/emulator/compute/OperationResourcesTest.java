@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Compute operations that take time: polled to DONE, failing, waited on; rate limiting. */
-class ComputeOperationsTest {
+class OperationResourcesTest {
 
   private static final String P = "ops-project";
   private static final String REGION = "us-central1";

@@ -1,7 +1,10 @@
 package dev.runwire.schemas.validation;
 
-/** Serverless VPC Access: minInstances below maxInstances (each range alone is in the schema). */
-final class ConnectorRules implements RequestRule {
+/**
+ * The request's connector sizing (not the local cloud's ConnectorChecks): minInstances below
+ * maxInstances (each range alone is in the schema).
+ */
+final class ConnectorSizeRules implements RequestRule {
 
   @Override
   public void check(RequestView request, Problems problems) {

@@ -35,7 +35,7 @@ public final class RequestValidator {
           List.of(
               new ServiceRules(),
               new RedisRules(),
-              new ConnectorRules(),
+              new ConnectorSizeRules(),
               new StaticEgressIpRules(),
               new IpRangeRules()));
 
