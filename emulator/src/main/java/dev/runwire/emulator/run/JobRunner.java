@@ -9,6 +9,7 @@ import com.google.protobuf.util.Durations;
 import com.google.protobuf.util.Timestamps;
 import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.CloudCore;
+import dev.runwire.emulator.core.LocationName;
 import dev.runwire.emulator.core.ProcessOutput;
 import dev.runwire.emulator.core.RunningOperation;
 import dev.runwire.emulator.core.Workloads;
@@ -230,7 +231,7 @@ final class JobRunner {
                             "job task",
                             e.getName() + "/tasks/" + index,
                             run.project,
-                            e.getName().split("/")[3],
+                            LocationName.parse(e.getName()).location(),
                             e.getTemplate().getServiceAccount(),
                             e.getTemplate().getVpcAccess())));
         run.live.add(process);

@@ -21,6 +21,7 @@ import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.CloudCore;
 import dev.runwire.emulator.core.LatencyKey;
+import dev.runwire.emulator.core.LocationName;
 import dev.runwire.emulator.core.LongRunningCollection;
 import dev.runwire.emulator.core.Pages;
 import dev.runwire.emulator.core.Projects;
@@ -113,8 +114,9 @@ final class RunJobs {
   }
 
   private Reply createJob(String name, Job in) {
-    String project = name.split("/")[1];
-    String location = name.split("/")[3];
+    LocationName jobName = LocationName.parse(name);
+    String project = jobName.project();
+    String location = jobName.location();
     Job.Builder job = Job.newBuilder();
     Specs.copy(in, job, SPEC);
     checkAndComplete(job, project, location);
@@ -538,7 +540,7 @@ final class RunJobs {
     for (var tree : savedExecutions) {
       Execution.Builder e = core.json().fromTree(tree, Execution.newBuilder(), "execution");
       String jobName = e.getName().substring(0, e.getName().indexOf("/executions/"));
-      JobRunner.Run run = runner.restored(jobName, jobName.split("/")[1], e);
+      JobRunner.Run run = runner.restored(jobName, LocationName.parse(jobName).project(), e);
       executions.put(e.getName(), run);
       executionChanged(run);
     }

@@ -19,6 +19,7 @@ import dev.runwire.emulator.core.ApiException;
 import dev.runwire.emulator.core.ApiRequest;
 import dev.runwire.emulator.core.CloudCore;
 import dev.runwire.emulator.core.LatencyKey;
+import dev.runwire.emulator.core.LocationName;
 import dev.runwire.emulator.core.LongRunningCollection;
 import dev.runwire.emulator.core.Projects;
 import dev.runwire.emulator.core.Regions;
@@ -138,8 +139,9 @@ final class RunServices {
   }
 
   private Reply createService(String name, Service in, boolean validateOnly) {
-    String project = name.split("/")[1];
-    String location = name.split("/")[3];
+    LocationName service = LocationName.parse(name);
+    String project = service.project();
+    String location = service.location();
     Service.Builder spec = Service.newBuilder();
     Specs.copy(in, spec, SPEC);
     checkAndComplete(spec, project, location);
@@ -277,123 +279,159 @@ final class RunServices {
         });
   }
 
-  /** Starts the revision's process if mapped, then commits. */
+  /**
+   * Brings the service to {@code generation}: starts the revision's process if its image is mapped
+   * (or gives it a Cloud Run URL), then commits the outcome; a newer generation supersedes it.
+   */
   private void reconcileGeneration(String name, Stored s, RunningOperation op, long generation) {
-    record Plan(
-        String revision,
-        Container container,
-        Map<String, String> env,
-        String project,
-        Optional<String> denied) {}
     Optional<String> fault = core.faults().operationFailure(name);
-    Plan plan =
-        core.locked(
-            () -> {
-              if (!services.isCurrent(name, s) || s.service.getGeneration() != generation) {
-                return null;
-              }
-              Container c = s.service.getTemplate().getContainers(0);
-              String project = name.split("/")[1];
-              RevisionTemplate t = s.service.getTemplate();
-              return new Plan(
-                  s.service.getLatestCreatedRevision(),
-                  c,
-                  checks.resolve(c.getEnvList(), project),
-                  project,
-                  checks.secretAccessDenied(t.getContainersList(), t.getServiceAccount(), project));
-            });
-    if (plan == null) {
+    RevisionStart start =
+        core.locked(() -> isCurrent(name, s, generation) ? revisionStart(name, s) : null);
+    if (start == null) {
       supersede(s, op);
       return;
     }
-    Optional<List<String>> command = core.images().commandFor(plan.container().getImage());
-    String failure =
-        fault
-            .or(
-                () ->
-                    plan.denied()
-                        .map(
-                            d ->
-                                "Revision '"
-                                    + plan.revision()
-                                        .substring(plan.revision().lastIndexOf('/') + 1)
-                                    + "' is not ready and cannot serve traffic. "
-                                    + d))
-            .orElse(null);
-    String uri = null;
-    if (failure == null && command.isPresent()) {
-      boolean alreadyRunning =
-          core.locked(() -> plan.revision().equals(s.service.getLatestReadyRevision()))
-              && s.service.getUri().startsWith(LOCAL_URI);
-      if (alreadyRunning) {
-        uri = LOCAL_URI + processes.portFor(name);
-      } else {
-        try {
-          uri = startRevision(name, plan.revision(), plan.container(), plan.env(), command.get());
-        } catch (ServiceProcesses.StartFailure e) {
-          failure = e.getMessage();
-        }
-      }
-    } else if (failure == null) {
-      String shortName = name.substring(name.lastIndexOf('/') + 1);
-      String region = name.split("/")[3];
-      uri =
-          "https://"
-              + shortName
-              + "-"
-              + Projects.urlHash(plan.project())
-              + "-"
-              + Regions.runCode(region)
-              + ".a.run.app";
+    Serving serving =
+        fault.or(start::refusal).map(Serving::failed).orElseGet(() -> serve(name, s, start));
+    core.locked(() -> commit(name, s, op, generation, serving));
+  }
+
+  /** What starting a generation's revision needs, read under the lock. */
+  private record RevisionStart(
+      String revision,
+      Container container,
+      Map<String, String> env,
+      String project,
+      Optional<String> denied) {
+
+    /** Cloud Run's words for a revision that cannot start (e.g. a secret it may not read). */
+    Optional<String> refusal() {
+      return denied.map(
+          d ->
+              "Revision '"
+                  + revision.substring(revision.lastIndexOf('/') + 1)
+                  + "' is not ready and cannot serve traffic. "
+                  + d);
     }
-    String failed = failure;
-    String url = uri;
-    core.locked(
-        () -> {
-          if (!services.isCurrent(name, s) || s.service.getGeneration() != generation) {
-            if (!op.isDone()) {
-              op.succeed(s.service.build());
-            }
-            return;
-          }
-          Service.Builder svc = s.service;
-          svc.setReconciling(false);
-          if (failed != null) {
-            // service.proto, `reconciling`: "If reconciliation failed, traffic_statuses,
-            // observed_generation, and latest_ready_revision will have the state of the last
-            // serving revision, or empty for newly created Services."
-            svc.clearConditions();
-            svc.setTerminalCondition(
-                Specs.condition("Ready", Condition.State.CONDITION_FAILED, failed, core.now())
-                    .toBuilder()
-                    .setSeverity(Condition.Severity.ERROR)
-                    .setReason(Condition.CommonReason.REVISION_FAILED));
-            svc.setEtag(Specs.etag(svc.build()));
-            op.fail(ApiException.failedPrecondition(failed));
-            return;
-          }
-          svc.setObservedGeneration(generation).clearConditions();
-          useSubnet(name, s);
-          svc.setTerminalCondition(
-                  Specs.condition("Ready", Condition.State.CONDITION_SUCCEEDED, null, core.now()))
-              .addConditions(
-                  Specs.condition(
-                      "RoutesReady", Condition.State.CONDITION_SUCCEEDED, null, core.now()))
-              .addConditions(
-                  Specs.condition(
-                      "ConfigurationsReady", Condition.State.CONDITION_SUCCEEDED, null, core.now()))
-              .setLatestReadyRevision(svc.getLatestCreatedRevision())
-              .clearTrafficStatuses()
-              .addTrafficStatuses(
-                  TrafficTargetStatus.newBuilder()
-                      .setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST)
-                      .setPercent(100))
-              .setUri(url)
-              .clearUrls()
-              .addUrls(url);
-          svc.setEtag(Specs.etag(svc.build()));
-          op.succeed(svc.build());
-        });
+  }
+
+  /** How a generation ended: the URL it serves at, or why it failed. */
+  private record Serving(String uri, String failure) {
+    static Serving at(String uri) {
+      return new Serving(uri, null);
+    }
+
+    static Serving failed(String failure) {
+      return new Serving(null, failure);
+    }
+  }
+
+  private boolean isCurrent(String name, Stored s, long generation) {
+    return services.isCurrent(name, s) && s.service.getGeneration() == generation;
+  }
+
+  /** Lock held. */
+  private RevisionStart revisionStart(String name, Stored s) {
+    Container c = s.service.getTemplate().getContainers(0);
+    String project = LocationName.parse(name).project();
+    RevisionTemplate t = s.service.getTemplate();
+    return new RevisionStart(
+        s.service.getLatestCreatedRevision(),
+        c,
+        checks.resolve(c.getEnvList(), project),
+        project,
+        checks.secretAccessDenied(t.getContainersList(), t.getServiceAccount(), project));
+  }
+
+  /**
+   * Runs the revision as a local process when its image is mapped (or keeps the one already serving
+   * it); otherwise the service gets a Cloud Run URL and nothing runs.
+   */
+  private Serving serve(String name, Stored s, RevisionStart start) {
+    Optional<List<String>> command = core.images().commandFor(start.container().getImage());
+    if (command.isEmpty()) {
+      return Serving.at(cloudRunUri(LocationName.parse(name), start.project()));
+    }
+    boolean alreadyRunning =
+        core.locked(() -> start.revision().equals(s.service.getLatestReadyRevision()))
+            && s.service.getUri().startsWith(LOCAL_URI);
+    if (alreadyRunning) {
+      return Serving.at(LOCAL_URI + processes.portFor(name));
+    }
+    try {
+      return Serving.at(
+          startRevision(name, start.revision(), start.container(), start.env(), command.get()));
+    } catch (ServiceProcesses.StartFailure e) {
+      return Serving.failed(e.getMessage());
+    }
+  }
+
+  /** {@code https://<service>-<project hash>-<region code>.a.run.app}, as Cloud Run answers. */
+  private static String cloudRunUri(LocationName service, String project) {
+    return "https://"
+        + service.id()
+        + "-"
+        + Projects.urlHash(project)
+        + "-"
+        + Regions.runCode(service.location())
+        + ".a.run.app";
+  }
+
+  /** Ends the operation with the generation's outcome, unless a newer one took over. Lock held. */
+  private void commit(
+      String name, Stored s, RunningOperation op, long generation, Serving serving) {
+    if (!isCurrent(name, s, generation)) {
+      if (!op.isDone()) {
+        op.succeed(s.service.build());
+      }
+      return;
+    }
+    Service.Builder svc = s.service;
+    svc.setReconciling(false);
+    if (serving.failure() != null) {
+      markFailed(svc, op, serving.failure());
+      return;
+    }
+    svc.setObservedGeneration(generation).clearConditions();
+    useSubnet(name, s);
+    markReady(svc, op, serving.uri());
+  }
+
+  /**
+   * service.proto, {@code reconciling}: "If reconciliation failed, traffic_statuses,
+   * observed_generation, and latest_ready_revision will have the state of the last serving
+   * revision, or empty for newly created Services."
+   */
+  private void markFailed(Service.Builder svc, RunningOperation op, String failed) {
+    svc.clearConditions();
+    svc.setTerminalCondition(
+        Specs.condition("Ready", Condition.State.CONDITION_FAILED, failed, core.now()).toBuilder()
+            .setSeverity(Condition.Severity.ERROR)
+            .setReason(Condition.CommonReason.REVISION_FAILED));
+    svc.setEtag(Specs.etag(svc.build()));
+    op.fail(ApiException.failedPrecondition(failed));
+  }
+
+  /** The latest created revision serves all traffic at {@code url}. */
+  private void markReady(Service.Builder svc, RunningOperation op, String url) {
+    svc.setTerminalCondition(
+            Specs.condition("Ready", Condition.State.CONDITION_SUCCEEDED, null, core.now()))
+        .addConditions(
+            Specs.condition("RoutesReady", Condition.State.CONDITION_SUCCEEDED, null, core.now()))
+        .addConditions(
+            Specs.condition(
+                "ConfigurationsReady", Condition.State.CONDITION_SUCCEEDED, null, core.now()))
+        .setLatestReadyRevision(svc.getLatestCreatedRevision())
+        .clearTrafficStatuses()
+        .addTrafficStatuses(
+            TrafficTargetStatus.newBuilder()
+                .setType(TrafficTargetAllocationType.TRAFFIC_TARGET_ALLOCATION_TYPE_LATEST)
+                .setPercent(100))
+        .setUri(url)
+        .clearUrls()
+        .addUrls(url);
+    svc.setEtag(Specs.etag(svc.build()));
+    op.succeed(svc.build());
   }
 
   /**
@@ -401,9 +439,12 @@ final class RunServices {
    * from stays held until {@link #SUBNET_RELEASE} has passed. Lock held.
    */
   private void useSubnet(String name, Stored s) {
-    String[] parts = name.split("/");
+    LocationName service = LocationName.parse(name);
     RevisionTemplate t = s.service.getTemplate();
-    String now = checks.directVpcSubnet(t.getVpcAccess(), parts[1], parts[3]).orElse(null);
+    String now =
+        checks
+            .directVpcSubnet(t.getVpcAccess(), service.project(), service.location())
+            .orElse(null);
     if (s.subnet != null && !s.subnet.equals(now)) {
       checks.holdSubnet(s.subnet, name, releaseTime());
     }
@@ -433,12 +474,12 @@ final class RunServices {
               Stored s = services.get(name);
               RevisionTemplate t =
                   s == null ? RevisionTemplate.getDefaultInstance() : s.service.getTemplate();
-              String[] parts = name.split("/");
+              LocationName service = LocationName.parse(name);
               return new Workloads.Workload(
                   "service revision",
                   revision,
-                  parts[1],
-                  parts[3],
+                  service.project(),
+                  service.location(),
                   t.getServiceAccount(),
                   t.getVpcAccess());
             });
@@ -650,7 +691,7 @@ final class RunServices {
     processes.preferPort(name, Integer.parseInt(service.getUri().substring(LOCAL_URI.length())));
     try {
       Map<String, String> env =
-          core.locked(() -> checks.resolve(c.getEnvList(), name.split("/")[1]));
+          core.locked(() -> checks.resolve(c.getEnvList(), LocationName.parse(name).project()));
       String uri = startRevision(name, service.getLatestReadyRevision(), c, env, command.get());
       core.locked(
           () -> {
