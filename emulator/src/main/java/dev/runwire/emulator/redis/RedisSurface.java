@@ -442,9 +442,27 @@ public final class RedisSurface implements ApiSurface {
     return Reply.of(out);
   }
 
-  /** The fields of a new instance, checked and completed with the API's defaults. */
+  /**
+   * The fields of a new instance, checked and completed with the API's defaults, in the order
+   * Memorystore reports them: tier, memory, version, zones, network, connect mode, transit
+   * encryption, read replicas, redis configs.
+   */
   private Instance.Builder validateNew(Instance.Builder in, String project, String location) {
     Instance.Builder out = in.clone();
+    checkTier(in);
+    validateMemory(in.getMemorySizeGb());
+    completeVersion(in, out);
+    completeZones(in, out, location);
+    completeNetwork(in, out, project);
+    completeConnectMode(in, out);
+    completeTransitEncryption(in, out);
+    completeReadReplicasMode(in, out);
+    validateReplicas(out, true);
+    validateConfigs(in.getRedisConfigsMap());
+    return out;
+  }
+
+  private static void checkTier(Instance.Builder in) {
     if (in.getTier() == Instance.Tier.TIER_UNSPECIFIED) {
       throw ApiException.invalidArgument("instance.tier", "required: use BASIC or STANDARD_HA");
     }
@@ -453,7 +471,9 @@ public final class RedisSurface implements ApiSurface {
           "instance.tier",
           "unknown tier " + in.getTierValue() + "; use BASIC (1) or STANDARD_HA (3)");
     }
-    validateMemory(in.getMemorySizeGb());
+  }
+
+  private static void completeVersion(Instance.Builder in, Instance.Builder out) {
     if (in.getRedisVersion().isEmpty()) {
       out.setRedisVersion(DEFAULT_VERSION);
     } else if (!VERSIONS.contains(in.getRedisVersion())) {
@@ -461,6 +481,10 @@ public final class RedisSurface implements ApiSurface {
           "instance.redisVersion",
           "'" + in.getRedisVersion() + "' is not supported; use one of " + sorted(VERSIONS));
     }
+  }
+
+  /** The zone (default {@code <region>-a}) and, for STANDARD_HA only, a different second zone. */
+  private static void completeZones(Instance.Builder in, Instance.Builder out, String location) {
     if (in.getLocationId().isEmpty()) {
       out.setLocationId(location + "-a");
     } else if (!in.getLocationId().startsWith(location + "-")) {
@@ -486,6 +510,10 @@ public final class RedisSurface implements ApiSurface {
       throw ApiException.invalidArgument(
           "instance.alternativeLocationId", "only STANDARD_HA instances have one; remove it");
     }
+  }
+
+  /** An existing network (default: the project's {@code default}), stored in its short form. */
+  private void completeNetwork(Instance.Builder in, Instance.Builder out, String project) {
     String network =
         in.getAuthorizedNetwork().isEmpty()
             ? "projects/" + project + "/global/networks/default"
@@ -510,6 +538,9 @@ public final class RedisSurface implements ApiSurface {
               + "' does not exist; create it first or use the default network");
     }
     out.setAuthorizedNetwork("projects/" + m.group(1) + "/global/networks/" + m.group(2));
+  }
+
+  private static void completeConnectMode(Instance.Builder in, Instance.Builder out) {
     switch (in.getConnectMode()) {
       case CONNECT_MODE_UNSPECIFIED -> out.setConnectMode(Instance.ConnectMode.DIRECT_PEERING);
       case DIRECT_PEERING, PRIVATE_SERVICE_ACCESS -> {}
@@ -517,6 +548,9 @@ public final class RedisSurface implements ApiSurface {
           throw ApiException.invalidArgument(
               "instance.connectMode", "use DIRECT_PEERING (1) or PRIVATE_SERVICE_ACCESS (2)");
     }
+  }
+
+  private static void completeTransitEncryption(Instance.Builder in, Instance.Builder out) {
     switch (in.getTransitEncryptionMode()) {
       case TRANSIT_ENCRYPTION_MODE_UNSPECIFIED, DISABLED ->
           out.setTransitEncryptionMode(Instance.TransitEncryptionMode.DISABLED);
@@ -527,6 +561,9 @@ public final class RedisSurface implements ApiSurface {
           throw ApiException.invalidArgument(
               "instance.transitEncryptionMode", "use SERVER_AUTHENTICATION (1) or DISABLED (2)");
     }
+  }
+
+  private static void completeReadReplicasMode(Instance.Builder in, Instance.Builder out) {
     if (in.getReadReplicasMode() == Instance.ReadReplicasMode.UNRECOGNIZED) {
       throw ApiException.invalidArgument(
           "instance.readReplicasMode", "use READ_REPLICAS_DISABLED or READ_REPLICAS_ENABLED");
@@ -535,9 +572,6 @@ public final class RedisSurface implements ApiSurface {
         && in.getReadReplicasMode() == Instance.ReadReplicasMode.READ_REPLICAS_MODE_UNSPECIFIED) {
       out.setReadReplicasMode(Instance.ReadReplicasMode.READ_REPLICAS_DISABLED);
     }
-    validateReplicas(out, true);
-    validateConfigs(in.getRedisConfigsMap());
-    return out;
   }
 
   /**
