@@ -7,8 +7,8 @@ import java.util.Optional;
 /**
  * The VPC networks of every project, as far as other surfaces need them: Redis checks its
  * authorized network and reserved range, Run checks a Direct VPC egress subnet, VPC Access a
- * connector range. {@link DefaultNetworks} knows only each project's {@code default} auto-mode
- * network; the Compute surface replaces it with the networks it serves.
+ * connector range. The Compute surface answers with the networks it serves (unit tests use a {@code
+ * DefaultNetworks} that knows only each project's {@code default} auto-mode network).
  *
  * <p>Called with the state lock held.
  */
