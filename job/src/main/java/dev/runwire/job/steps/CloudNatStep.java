@@ -10,7 +10,6 @@ import dev.runwire.job.engine.Creator;
 import dev.runwire.job.engine.Deleter;
 import dev.runwire.job.engine.Ownership;
 import dev.runwire.job.engine.Reasons;
-import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepFailure;
 import dev.runwire.job.engine.StepKind;
@@ -33,7 +32,7 @@ import java.util.TreeSet;
  * MANUAL_ONLY}); a NAT that already covers every subnet of the network in the region
  * (ALL_SUBNETWORKS_ALL_IP_RANGES) makes a second one impossible, and that is said plainly.
  */
-final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
+final class CloudNatStep extends ComputeStep<Router, CloudNatStep.Spec>
     implements Creator<CloudNatStep.Spec>, Updater<Router, CloudNatStep.Spec>, Deleter<Router> {
 
   record Spec(
@@ -47,25 +46,14 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
 
   private static final Random JITTER = new Random();
 
-  private final CloudClients clients;
-  private final ComputeMutations compute;
-  private final Inventory inventory;
-  private final ComputeLocation at;
   private final String router;
-  private final String nat;
   private final String address;
   private final String subnet;
-  private final ServiceMarks marks;
 
   CloudNatStep(
       ProvisioningRequest request, CloudClients clients, Inventory inventory, ServiceMarks marks) {
-    this.clients = clients;
-    this.inventory = inventory;
-    this.marks = marks;
-    this.at = ComputeLocation.of(request);
-    this.compute = new ComputeMutations(clients, at);
+    super(request, request.names().nat(), clients, inventory, marks);
     this.router = request.names().router();
-    this.nat = request.names().nat();
     this.address = request.names().address();
     this.subnet = request.egress().egressSubnet().name();
   }
@@ -76,8 +64,8 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
   }
 
   @Override
-  public String resource() {
-    return Names.full("compute", at.router(router) + "/nats/" + nat);
+  protected String relativeName() {
+    return at.router(router) + "/nats/" + name;
   }
 
   /** The router, when it carries our NAT. */
@@ -87,7 +75,7 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
   }
 
   private Optional<RouterNat> ours(Router r) {
-    return r.getNatsList().stream().filter(n -> n.getName().equals(nat)).findFirst();
+    return r.getNatsList().stream().filter(n -> n.getName().equals(name)).findFirst();
   }
 
   /**
@@ -96,12 +84,12 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
    */
   @Override
   protected Ownership ownership(Router r, StepContext ctx) {
-    return marks.records(StepKind.CLOUD_NAT, recordedName()) ? Ownership.RECORDED : Ownership.NONE;
+    return markedOrRecorded(false);
   }
 
   @Override
   protected String recordedName() {
-    return router + "/" + nat;
+    return router + "/" + name;
   }
 
   @Override
@@ -123,7 +111,7 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
   private RouterNat body(Spec spec) {
     RouterNat.Builder body =
         RouterNat.newBuilder()
-            .setName(nat)
+            .setName(name)
             .setNatIpAllocateOption(spec.natIpAllocateOption())
             .setSourceSubnetworkIpRangesToNat(spec.sourceRanges());
     spec.natIps().forEach(ip -> body.addNatIps(at.address(ip)));
@@ -183,7 +171,7 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
       Instant started = Instant.now();
       Router current = ctx.call(() -> clients.routers().get(at.project(), at.region(), router));
       List<RouterNat> others = new ArrayList<>();
-      current.getNatsList().stream().filter(n -> !n.getName().equals(nat)).forEach(others::add);
+      current.getNatsList().stream().filter(n -> !n.getName().equals(name)).forEach(others::add);
       List<RouterNat> nats = edit.apply(others);
       writeNats(ctx, verb + (write == 1 ? "" : "#" + write), current, nats);
       Set<String> expected = names(nats);
@@ -201,7 +189,7 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
                 + " was rewritten by another writer "
                 + MAX_WRITES
                 + " times while NAT "
-                + nat
+                + name
                 + " was being written (routers have no fingerprint); expected NATs "
                 + expected
                 + ". Run again when the other writer is done.");
@@ -216,7 +204,7 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
   private boolean holds(StepContext ctx, Set<String> expected) {
     Router now = ctx.call(() -> clients.routers().get(at.project(), at.region(), router));
     Set<String> present = names(now.getNatsList());
-    return present.containsAll(expected) && (expected.contains(nat) == present.contains(nat));
+    return present.containsAll(expected) && (expected.contains(name) == present.contains(name));
   }
 
   private static Set<String> names(List<RouterNat> nats) {
@@ -227,7 +215,7 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
 
   private void writeNats(StepContext ctx, String verb, Router current, List<RouterNat> nats) {
     // A new requestId per write: Compute answers a repeated id with the first write's operation.
-    String requestId = ComputeMutations.requestId(ctx.executionId(), router + "/" + nat, verb);
+    String requestId = ComputeMutations.requestId(ctx.executionId(), router + "/" + name, verb);
     // An empty list cannot go in a PATCH (the client leaves empty fields out): PUT the router
     // without NATs instead.
     UpdateRouterRequest put =
@@ -248,7 +236,7 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
             .build();
     compute.regional(
         ctx,
-        "NAT " + nat + " " + verb,
+        "NAT " + name + " " + verb,
         () ->
             nats.isEmpty()
                 ? clients.routers().updateCallable().call(put)
@@ -264,7 +252,7 @@ final class CloudNatStep extends ResourceStep<Router, CloudNatStep.Spec>
               clients.routers().list(at.project(), at.region()).iterateAll().forEach(all::add);
               return all;
             });
-    NatClash.find(routers, at.network(), at.region(), router + "/" + nat, subnet)
+    NatClash.find(routers, at.network(), at.region(), router + "/" + name, subnet)
         .ifPresent(
             clash -> {
               throw new StepFailure(Reasons.NAT_CLASH, clash);

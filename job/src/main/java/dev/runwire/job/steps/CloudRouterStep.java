@@ -7,7 +7,6 @@ import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.Creator;
 import dev.runwire.job.engine.Deleter;
 import dev.runwire.job.engine.Ownership;
-import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepKind;
 import dev.runwire.schemas.ProvisioningRequest;
@@ -17,26 +16,14 @@ import java.util.Optional;
  * The Cloud Router that carries the NAT. Destroy deletes it only when nothing else lives on it
  * (other NATs, BGP peers, interfaces).
  */
-final class CloudRouterStep extends ResourceStep<Router, CloudRouterStep.Spec>
+final class CloudRouterStep extends ComputeStep<Router, CloudRouterStep.Spec>
     implements Creator<CloudRouterStep.Spec>, Deleter<Router> {
 
   record Spec(String network) {}
 
-  private final CloudClients clients;
-  private final ComputeMutations compute;
-  private final Inventory inventory;
-  private final ComputeLocation at;
-  private final String name;
-  private final ServiceMarks marks;
-
   CloudRouterStep(
       ProvisioningRequest request, CloudClients clients, Inventory inventory, ServiceMarks marks) {
-    this.clients = clients;
-    this.inventory = inventory;
-    this.marks = marks;
-    this.at = ComputeLocation.of(request);
-    this.compute = new ComputeMutations(clients, at);
-    this.name = request.names().router();
+    super(request, request.names().router(), clients, inventory, marks);
   }
 
   @Override
@@ -45,8 +32,8 @@ final class CloudRouterStep extends ResourceStep<Router, CloudRouterStep.Spec>
   }
 
   @Override
-  public String resource() {
-    return Names.full("compute", at.router(name));
+  protected String relativeName() {
+    return at.router(name);
   }
 
   @Override
@@ -66,15 +53,7 @@ final class CloudRouterStep extends ResourceStep<Router, CloudRouterStep.Spec>
 
   @Override
   protected Ownership ownership(Router router, StepContext ctx) {
-    if (ManagedMarks.describedAsRunwire(router.getDescription())) {
-      return Ownership.MARKED;
-    }
-    return marks.records(StepKind.CLOUD_ROUTER, name) ? Ownership.RECORDED : Ownership.NONE;
-  }
-
-  @Override
-  protected String recordedName() {
-    return name;
+    return markedOrRecorded(ManagedMarks.describedAsRunwire(router.getDescription()));
   }
 
   /** What is sent: the desired spec, named and marked. */

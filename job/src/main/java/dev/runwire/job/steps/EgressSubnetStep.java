@@ -10,7 +10,6 @@ import dev.runwire.job.engine.Creator;
 import dev.runwire.job.engine.Deleter;
 import dev.runwire.job.engine.KeptOnDestroy;
 import dev.runwire.job.engine.Ownership;
-import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepKind;
 import dev.runwire.job.engine.StepOutput;
@@ -31,31 +30,20 @@ import java.util.Set;
  * APIs; that one changes in place through {@code subnetworks.setPrivateIpGoogleAccess} (never a
  * PATCH).
  */
-final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.Spec>
+final class EgressSubnetStep extends ComputeStep<Subnetwork, EgressSubnetStep.Spec>
     implements Creator<EgressSubnetStep.Spec>,
         Updater<Subnetwork, EgressSubnetStep.Spec>,
         Deleter<Subnetwork> {
 
   record Spec(String network, String ipCidrRange, Boolean privateIpGoogleAccess) {}
 
-  private final CloudClients clients;
-  private final ComputeMutations compute;
-  private final Inventory inventory;
-  private final ComputeLocation at;
-  private final String name;
   private final String range;
   private final Boolean privateGoogleAccess;
-  private final ServiceMarks marks;
   private final boolean directVpc;
 
   EgressSubnetStep(
       ProvisioningRequest request, CloudClients clients, Inventory inventory, ServiceMarks marks) {
-    this.clients = clients;
-    this.inventory = inventory;
-    this.marks = marks;
-    this.at = ComputeLocation.of(request);
-    this.compute = new ComputeMutations(clients, at);
-    this.name = request.egress().egressSubnet().name();
+    super(request, request.egress().egressSubnet().name(), clients, inventory, marks);
     this.range = request.egress().egressSubnet().range();
     this.directVpc = request.egress().mode() == EgressMode.DIRECT_VPC;
     boolean directAllTraffic = directVpc && request.egress().route() == Route.ALL_TRAFFIC;
@@ -68,8 +56,8 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
   }
 
   @Override
-  public String resource() {
-    return Names.full("compute", at.subnetwork(name));
+  protected String relativeName() {
+    return at.subnetwork(name);
   }
 
   @Override
@@ -92,15 +80,7 @@ final class EgressSubnetStep extends ResourceStep<Subnetwork, EgressSubnetStep.S
 
   @Override
   protected Ownership ownership(Subnetwork subnet, StepContext ctx) {
-    if (ManagedMarks.describedAsRunwire(subnet.getDescription())) {
-      return Ownership.MARKED;
-    }
-    return marks.records(StepKind.EGRESS_SUBNET, name) ? Ownership.RECORDED : Ownership.NONE;
-  }
-
-  @Override
-  protected String recordedName() {
-    return name;
+    return markedOrRecorded(ManagedMarks.describedAsRunwire(subnet.getDescription()));
   }
 
   @Override

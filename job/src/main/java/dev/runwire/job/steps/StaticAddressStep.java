@@ -8,7 +8,6 @@ import dev.runwire.job.engine.Creator;
 import dev.runwire.job.engine.Deleter;
 import dev.runwire.job.engine.Observation.Progress;
 import dev.runwire.job.engine.Ownership;
-import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepKind;
 import dev.runwire.job.engine.StepOutput;
@@ -20,26 +19,14 @@ import java.util.Optional;
  * cannot change in place; a different one would change the egress IP others may have allow-listed,
  * so a difference is a replacement apply refuses.
  */
-final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Spec>
+final class StaticAddressStep extends ComputeStep<Address, StaticAddressStep.Spec>
     implements Creator<StaticAddressStep.Spec>, Deleter<Address> {
 
   record Spec(String addressType) {}
 
-  private final CloudClients clients;
-  private final ComputeMutations compute;
-  private final Inventory inventory;
-  private final ComputeLocation at;
-  private final String name;
-  private final ServiceMarks marks;
-
   StaticAddressStep(
       ProvisioningRequest request, CloudClients clients, Inventory inventory, ServiceMarks marks) {
-    this.clients = clients;
-    this.inventory = inventory;
-    this.marks = marks;
-    this.at = ComputeLocation.of(request);
-    this.compute = new ComputeMutations(clients, at);
-    this.name = request.names().address();
+    super(request, request.names().address(), clients, inventory, marks);
   }
 
   @Override
@@ -48,8 +35,8 @@ final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Sp
   }
 
   @Override
-  public String resource() {
-    return Names.full("compute", at.address(name));
+  protected String relativeName() {
+    return at.address(name);
   }
 
   @Override
@@ -79,16 +66,9 @@ final class StaticAddressStep extends ResourceStep<Address, StaticAddressStep.Sp
 
   @Override
   protected Ownership ownership(Address address, StepContext ctx) {
-    if (ManagedMarks.describedAsRunwire(address.getDescription())
-        || ManagedMarks.isManaged(address.getLabelsMap())) {
-      return Ownership.MARKED;
-    }
-    return marks.records(StepKind.STATIC_ADDRESS, name) ? Ownership.RECORDED : Ownership.NONE;
-  }
-
-  @Override
-  protected String recordedName() {
-    return name;
+    return markedOrRecorded(
+        ManagedMarks.describedAsRunwire(address.getDescription())
+            || ManagedMarks.isManaged(address.getLabelsMap()));
   }
 
   @Override
