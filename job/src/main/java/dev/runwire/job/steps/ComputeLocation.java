@@ -3,8 +3,9 @@ package dev.runwire.job.steps;
 import dev.runwire.schemas.ProvisioningRequest;
 
 /**
- * Where a step's Compute resources live (project, region, network), built once from the request,
- * and the relative names Compute wants for them ({@code projects/p/regions/r/subnetworks/s}).
+ * Where a step's resources live (project, region, the VPC network), built once from the request,
+ * and the relative names Compute wants for its resources ({@code
+ * projects/p/regions/r/subnetworks/s}).
  */
 record ComputeLocation(String project, String region, String network) {
 

@@ -49,17 +49,13 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
   private final CloudClients clients;
   private final Inventory inventory;
   private final ProvisioningRequest.Redis redis;
-  private final String project;
-  private final String region;
-  private final String network;
+  private final ComputeLocation at;
 
   RedisInstanceStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
     this.clients = clients;
     this.inventory = inventory;
     this.redis = request.redis();
-    this.project = request.target().project();
-    this.region = request.target().region();
-    this.network = request.target().network();
+    this.at = ComputeLocation.of(request);
   }
 
   @Override
@@ -69,12 +65,12 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
 
   @Override
   public String resource() {
-    return Names.full("redis", Names.redisInstance(project, region, redis.name()));
+    return Names.full("redis", Names.redisInstance(at.project(), at.region(), redis.name()));
   }
 
   @Override
   protected Optional<Instance> read(StepContext ctx) {
-    return inventory.redisInstance(project, region, redis.name());
+    return inventory.redisInstance(at.project(), at.region(), redis.name());
   }
 
   @Override
@@ -111,7 +107,7 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
         redis.authEnabled(),
         redis.transitEncryption().name(),
         redis.reservedIpRange(),
-        network,
+        at.network(),
         ManagedMarks.label());
   }
 
@@ -138,7 +134,7 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
   @Override
   public void create(Spec desired, StepContext ctx) {
     if (redis.connectMode() == ProvisioningRequest.ConnectMode.PRIVATE_SERVICE_ACCESS) {
-      PrivateServicesAccess.require(inventory, project, network, redis.reservedIpRange());
+      PrivateServicesAccess.require(inventory, at.project(), at.network(), redis.reservedIpRange());
     }
     Instance.Builder instance =
         Instance.newBuilder()
@@ -149,7 +145,7 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
             .setAuthEnabled(desired.authEnabled())
             .setTransitEncryptionMode(
                 Instance.TransitEncryptionMode.valueOf(desired.transitEncryptionMode()))
-            .setAuthorizedNetwork(new ComputeLocation(project, region, network).networkName())
+            .setAuthorizedNetwork(at.networkName())
             .putAllLabels(desired.labels());
     if (desired.reservedIpRange() != null) {
       instance.setReservedIpRange(desired.reservedIpRange());
@@ -159,7 +155,7 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
             clients
                 .redis()
                 .createInstanceAsync(
-                    Names.location(project, region), redis.name(), instance.build()),
+                    Names.location(at.project(), at.region()), redis.name(), instance.build()),
         "Redis instance " + redis.name() + " created");
   }
 
