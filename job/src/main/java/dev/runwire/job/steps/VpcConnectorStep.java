@@ -53,9 +53,7 @@ final class VpcConnectorStep extends ResourceStep<Connector, VpcConnectorStep.Sp
   private final CloudClients clients;
   private final Inventory inventory;
   private final ProvisioningRequest.Connector connector;
-  private final String project;
-  private final String region;
-  private final String network;
+  private final ComputeLocation at;
   private final ServiceMarks marks;
 
   VpcConnectorStep(
@@ -64,9 +62,7 @@ final class VpcConnectorStep extends ResourceStep<Connector, VpcConnectorStep.Sp
     this.inventory = inventory;
     this.marks = marks;
     this.connector = request.egress().connector();
-    this.project = request.target().project();
-    this.region = request.target().region();
-    this.network = request.target().network();
+    this.at = ComputeLocation.of(request);
   }
 
   @Override
@@ -76,12 +72,12 @@ final class VpcConnectorStep extends ResourceStep<Connector, VpcConnectorStep.Sp
 
   @Override
   public String resource() {
-    return Names.full("vpcaccess", Names.connector(project, region, connector.name()));
+    return Names.full("vpcaccess", Names.connector(at.project(), at.region(), connector.name()));
   }
 
   @Override
   protected Optional<Connector> read(StepContext ctx) {
-    return inventory.connector(project, region, connector.name());
+    return inventory.connector(at.project(), at.region(), connector.name());
   }
 
   @Override
@@ -114,7 +110,7 @@ final class VpcConnectorStep extends ResourceStep<Connector, VpcConnectorStep.Sp
   protected Spec desired(StepContext ctx) {
     boolean onSubnet = connector.subnet() != null;
     return new Spec(
-        onSubnet ? null : network,
+        onSubnet ? null : at.network(),
         onSubnet ? null : connector.range(),
         onSubnet ? connector.subnet().name() : null,
         connector.minInstances(),
@@ -137,7 +133,8 @@ final class VpcConnectorStep extends ResourceStep<Connector, VpcConnectorStep.Sp
 
   @Override
   protected StepOutput output(Connector c, StepContext ctx) {
-    return new StepOutputs.VpcConnector(Names.connector(project, region, connector.name()));
+    return new StepOutputs.VpcConnector(
+        Names.connector(at.project(), at.region(), connector.name()));
   }
 
   @Override
@@ -149,16 +146,19 @@ final class VpcConnectorStep extends ResourceStep<Connector, VpcConnectorStep.Sp
             .setMachineType(desired.machineType());
     if (desired.subnet() != null) {
       body.setSubnet(
-          Connector.Subnet.newBuilder().setName(desired.subnet()).setProjectId(project).build());
+          Connector.Subnet.newBuilder()
+              .setName(desired.subnet())
+              .setProjectId(at.project())
+              .build());
     } else {
-      body.setNetwork(network).setIpCidrRange(desired.ipCidrRange());
+      body.setNetwork(desired.network()).setIpCidrRange(desired.ipCidrRange());
     }
     ctx.startAndAwait(
         () ->
             clients
                 .vpcAccess()
                 .createConnectorAsync(
-                    Names.location(project, region), connector.name(), body.build()),
+                    Names.location(at.project(), at.region()), connector.name(), body.build()),
         "connector " + connector.name() + " created");
   }
 
