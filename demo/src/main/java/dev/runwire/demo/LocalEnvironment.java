@@ -325,16 +325,22 @@ final class LocalEnvironment implements AutoCloseable {
    * @return the service as deployed, with its URL
    */
   Service deployService(String project, String region, String name, String image) {
+    return deployService(project, region, name, image, Map.of());
+  }
+
+  /** The same, with {@code env} set on the container by its owner (not by runwire). */
+  Service deployService(
+      String project, String region, String name, String image, Map<String, String> env) {
     long t0 = System.nanoTime();
+    Container.Builder container =
+        Container.newBuilder()
+            .setImage(image)
+            .addPorts(ContainerPort.newBuilder().setContainerPort(8080));
+    env.forEach((k, v) -> container.addEnv(EnvVar.newBuilder().setName(k).setValue(v)));
     Service service =
         Service.newBuilder()
             .setIngress(IngressTraffic.INGRESS_TRAFFIC_ALL)
-            .setTemplate(
-                RevisionTemplate.newBuilder()
-                    .addContainers(
-                        Container.newBuilder()
-                            .setImage(image)
-                            .addPorts(ContainerPort.newBuilder().setContainerPort(8080))))
+            .setTemplate(RevisionTemplate.newBuilder().addContainers(container))
             .build();
     Service deployed =
         await(

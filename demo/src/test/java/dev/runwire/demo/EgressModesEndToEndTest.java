@@ -97,6 +97,59 @@ class EgressModesEndToEndTest {
                 .collect(Collectors.joining(", ")));
   }
 
+  @Test
+  @Order(4)
+  void aServiceGivenRedisByHandIsBlockedUntilRunwireWiresItOverTls(LocalEnvironment env)
+      throws Exception {
+    // The address and AUTH string of e2e-direct's Redis, set by hand on a service with no VPC
+    // access: only the network can refuse it, so a 503 here is the path, not the env.
+    Map<String, String> wired =
+        env
+            .service("runwire-demo", "us-central1", Scenario.service(DIRECT_VPC))
+            .getTemplate()
+            .getContainers(0)
+            .getEnvList()
+            .stream()
+            .filter(e -> !e.getValue().isEmpty())
+            .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    Service byHand =
+        env.deployService(
+            "runwire-demo",
+            "us-central1",
+            "e2e-by-hand",
+            LocalEnvironment.SAMPLE_IMAGE,
+            Map.of(
+                "REDIS_HOST", wired.get("REDIS_HOST"),
+                "REDIS_PORT", wired.get("REDIS_PORT"),
+                "REDIS_AUTH", Scenario.redisAuth(env, DIRECT_VPC)));
+    ServiceProbe.Answer blocked =
+        new ServiceProbe(Duration.ofSeconds(20)).get(URI.create(byHand.getUri() + "/redis"));
+    assertEquals(503, blocked.status(), blocked.toString());
+    assertTrue(
+        env.cloud().networkLog().stream()
+            .anyMatch(d -> !d.allowed() && d.workload().contains("/services/e2e-by-hand/")),
+        "the local cloud's network log names no blocked connection of e2e-by-hand: "
+            + env.cloud().networkLog());
+
+    // Wired by runwire with in-transit encryption: the sample reaches Redis over TLS on the CA
+    // runwire mounts (REDIS_CA_CERT), and verify proved the same path first.
+    JsonObject tls = Scenario.directVpc("e2e-tls", "10.10.2.0/26");
+    tls.getAsJsonObject("redis").addProperty("transitEncryption", "SERVER_AUTHENTICATION");
+    env.deployService("runwire-demo", "us-central1", "e2e-tls", LocalEnvironment.SAMPLE_IMAGE);
+
+    RunEvent run = Scenario.runEvent(Scenario.run(env, tls));
+
+    assertEquals(RunEvent.Outcome.SUCCEEDED, run.status(), run.toString());
+    Service service = env.service("runwire-demo", "us-central1", "e2e-tls");
+    assertTrue(
+        service.getTemplate().getContainers(0).getEnvList().stream()
+            .anyMatch(e -> e.getName().equals("REDIS_CA_CERT") && e.hasValueSource()),
+        service.getTemplate().toString());
+    ServiceProbe.Answer answer =
+        new ServiceProbe(Duration.ofSeconds(20)).get(URI.create(service.getUri() + "/redis"));
+    assertEquals("Visitor number: 1", answer.body(), answer.toString());
+  }
+
   /** Applies, checks the events, Redis and the service's env; returns the service. */
   private static Service applyAndCheck(LocalEnvironment env, JsonObject request) throws Exception {
     String name = Scenario.service(request);

@@ -1,6 +1,7 @@
 package dev.runwire.job;
 
 import dev.runwire.job.engine.StepKind;
+import dev.runwire.job.steps.ProbeImage;
 import dev.runwire.schemas.JobEnvironment;
 import dev.runwire.schemas.cloud.CloudEndpoints;
 import dev.runwire.schemas.policy.DeploymentPolicy;
@@ -21,8 +22,9 @@ import java.util.stream.Collectors;
  *     data loss); checked at start, before any API call
  * @param parallelism how many steps may run at once; 1 runs them one by one in {@code stepOrder}
  * @param stepOrder the order of a one-by-one run (the plan's order for steps not listed)
- * @param probeImage the image of the probe job ({@code RUNWIRE_PROBE_IMAGE}); locally {@code
- *     local/runwire-job}, which the local cloud maps to the job jar; null when neither is known
+ * @param probeImage where the probe job's image comes from: {@code RUNWIRE_PROBE_IMAGE}; else, in a
+ *     Cloud Run task, the image of runwire's own job; else, against the local cloud, {@code
+ *     local/runwire-job}, which the local cloud maps to the job jar
  */
 public record JobConfig(
     String request,
@@ -39,7 +41,7 @@ public record JobConfig(
     int taskIndex,
     int taskCount,
     int taskAttempt,
-    String probeImage,
+    ProbeImage probeImage,
     List<String> problems) {
 
   public static final String PROBE_IMAGE = "RUNWIRE_PROBE_IMAGE";
@@ -105,15 +107,19 @@ public record JobConfig(
   }
 
   /**
-   * {@code RUNWIRE_PROBE_IMAGE}; else, against the local cloud, {@code local/runwire-job}. On
-   * Google Cloud terraform-bootstrap sets it to the job's own image (the probe is the same binary).
+   * {@code RUNWIRE_PROBE_IMAGE}; else, in a Cloud Run task ({@code CLOUD_RUN_JOB} set), the image
+   * of runwire's own job (the probe is the same binary); else, on a command line against the local
+   * cloud, {@code local/runwire-job}.
    */
-  private static String probeImage(Map<String, String> env) {
-    String explicit = blankToNull(env.get(PROBE_IMAGE));
-    if (explicit != null) {
-      return explicit;
+  private static ProbeImage probeImage(Map<String, String> env) {
+    String named = blankToNull(env.get(PROBE_IMAGE));
+    if (named == null
+        && blankToNull(env.get("CLOUD_RUN_JOB")) == null
+        && blankToNull(env.get(CloudEndpoints.LOCAL_CLOUD_ENV)) != null) {
+      named = LOCAL_PROBE_IMAGE;
     }
-    return blankToNull(env.get(CloudEndpoints.LOCAL_CLOUD_ENV)) != null ? LOCAL_PROBE_IMAGE : null;
+    return ProbeImage.of(
+        named, blankToNull(env.get("CLOUD_RUN_JOB")), blankToNull(env.get("GCE_METADATA_HOST")));
   }
 
   private static Duration duration(

@@ -3,6 +3,7 @@ package dev.runwire.emulator.core;
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
 import dev.runwire.processes.ChildProcesses;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -208,6 +209,10 @@ public final class CloudCore implements AutoCloseable {
       }
     }
     env.put("RUNWIRE_LOCAL_CLOUD", baseUrl);
+    // Cloud Run containers reach the metadata server; the local cloud's workloads reach its own.
+    if (!baseUrl.isBlank()) {
+      env.put(MetadataServer.HOST_ENV, URI.create(baseUrl).getAuthority());
+    }
     env.putAll(config.childEnv());
     return env;
   }

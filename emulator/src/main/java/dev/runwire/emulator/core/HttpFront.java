@@ -6,6 +6,7 @@ import com.google.rpc.Code;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
+import dev.runwire.emulator.network.WorkloadIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,7 +23,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -112,6 +115,10 @@ public final class HttpFront implements HttpHandler, AutoCloseable {
       Map<String, List<String>> query = ApiRequest.parseQuery(rawQuery);
       if (rawPath.startsWith("/admin/")) {
         serveAdmin(exchange, method, rawPath, query, body);
+        return;
+      }
+      if (rawPath.startsWith(MetadataServer.PREFIX)) {
+        serveMetadata(exchange, rawPath);
         return;
       }
       serveApi(
@@ -315,6 +322,36 @@ public final class HttpFront implements HttpHandler, AutoCloseable {
     } catch (RuntimeException e) {
       ApiException bad = ApiException.badRequest(String.valueOf(e.getMessage()));
       send(exchange, 400, bad.toJson().toString().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /**
+   * A workload's metadata request, answered for the workload whose process opened the connection.
+   */
+  private void serveMetadata(HttpExchange exchange, String path) throws IOException {
+    Optional<Workloads.Workload> caller = Optional.empty();
+    Workloads workloads = core.workloads();
+    if (!workloads.isEmpty()) {
+      try {
+        OptionalLong pid =
+            WorkloadIdentity.pidOf(
+                exchange.getRemoteAddress().getPort(), port(), workloads.processes());
+        if (pid.isPresent()) {
+          caller = workloads.owning(pid.getAsLong());
+        }
+      } catch (IOException e) {
+        LOG.warning("could not read the socket table: " + e.getMessage());
+      }
+    }
+    MetadataServer.Answer answer =
+        MetadataServer.answer(
+            path, exchange.getRequestHeaders().getFirst("Metadata-Flavor"), caller);
+    byte[] body = answer.body().getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/text");
+    exchange.getResponseHeaders().set("Metadata-Flavor", "Google");
+    exchange.sendResponseHeaders(answer.status(), body.length);
+    try (OutputStream os = exchange.getResponseBody()) {
+      os.write(body);
     }
   }
 

@@ -16,10 +16,8 @@ import dev.runwire.job.engine.ApiErrors;
 import dev.runwire.job.engine.Creator;
 import dev.runwire.job.engine.Deleter;
 import dev.runwire.job.engine.Observation.Progress;
-import dev.runwire.job.engine.Reasons;
 import dev.runwire.job.engine.ResourceStep;
 import dev.runwire.job.engine.StepContext;
-import dev.runwire.job.engine.StepFailure;
 import dev.runwire.job.engine.StepKind;
 import dev.runwire.job.engine.StepOutput;
 import dev.runwire.job.engine.Updater;
@@ -82,10 +80,13 @@ final class ProbeJobStep extends ResourceStep<Job, ProbeJobStep.Spec>
   private final String project;
   private final String region;
   private final String service;
-  private final String probeImage;
+  private final ProbeImage probeImage;
 
   ProbeJobStep(
-      ProvisioningRequest request, CloudClients clients, Inventory inventory, String probeImage) {
+      ProvisioningRequest request,
+      CloudClients clients,
+      Inventory inventory,
+      ProbeImage probeImage) {
     this.request = request;
     this.clients = clients;
     this.inventory = inventory;
@@ -174,12 +175,7 @@ final class ProbeJobStep extends ResourceStep<Job, ProbeJobStep.Spec>
    */
   @Override
   protected Spec desired(StepContext ctx) {
-    if (probeImage == null) {
-      throw new StepFailure(
-          Reasons.VERIFY_FAILED,
-          "no image for the probe job: set "
-              + "RUNWIRE_PROBE_IMAGE to runwire's job image (terraform-bootstrap does)");
-    }
+    String image = probeImage.image(ctx, clients);
     Optional<Service> live = inventory.service(project, region, service);
     Service basis =
         live.isPresent() && ctx.mode() != Mode.PLAN
@@ -208,7 +204,7 @@ final class ProbeJobStep extends ResourceStep<Job, ProbeJobStep.Spec>
               .orElse("");
     }
     return new Spec(
-        probeImage,
+        image,
         account,
         json(basis.getTemplate().getVpcAccess()),
         env,

@@ -13,15 +13,15 @@ public final class StepFactory {
 
   private final CloudClients clients;
   private final Inventory inventory;
-  private final String probeImage;
+  private final ProbeImage probeImage;
 
   /** For the local cloud: the probe runs {@code local/runwire-job}. */
   public StepFactory(CloudClients clients, Inventory inventory) {
-    this(clients, inventory, "local/runwire-job");
+    this(clients, inventory, new ProbeImage.Named("local/runwire-job"));
   }
 
-  /** {@code probeImage}: the image of the probe job; null when not configured. */
-  public StepFactory(CloudClients clients, Inventory inventory, String probeImage) {
+  /** {@code probeImage}: where the probe job's image comes from. */
+  public StepFactory(CloudClients clients, Inventory inventory, ProbeImage probeImage) {
     this.clients = clients;
     this.inventory = inventory;
     this.probeImage = probeImage;

@@ -2,22 +2,29 @@ package dev.runwire.examples.visitor;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManagerFactory;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
-import redis.clients.jedis.JedisClientConfig;
 import redis.clients.jedis.JedisPooled;
 
 /**
  * The sample Cloud Run service runwire wires up: {@code /} says hello, {@code /redis} counts visits
  * in the Redis named by {@code REDIS_HOST}/{@code REDIS_PORT} (with {@code REDIS_AUTH} when the
- * instance has AUTH on) and answers "Visitor number: N". It is the Java twin of the classic Flask
- * sample from the Memorystore guide, so a working answer proves the wiring end to end.
+ * instance has AUTH on, over TLS trusting {@code REDIS_CA_CERT} when the instance has in-transit
+ * encryption on) and answers "Visitor number: N". It is the Java twin of the classic Flask sample
+ * from the Memorystore guide, so a working answer proves the wiring end to end.
  */
 public final class VisitorCounter implements AutoCloseable {
 
@@ -95,7 +102,11 @@ public final class VisitorCounter implements AutoCloseable {
   }
 
   /** Where Redis is, from the env runwire sets on the service. */
-  record RedisLocation(String host, int port, String authString) {
+  record RedisLocation(String host, int port, String authString, String caPem) {
+
+    RedisLocation(String host, int port, String authString) {
+      this(host, port, authString, null);
+    }
 
     static RedisLocation fromEnv(Map<String, String> env) {
       String host = env.get("REDIS_HOST");
@@ -104,21 +115,61 @@ public final class VisitorCounter implements AutoCloseable {
       }
       int port = Integer.parseInt(env.getOrDefault("REDIS_PORT", "6379"));
       String auth = env.get("REDIS_AUTH");
-      return new RedisLocation(host, port, auth == null || auth.isBlank() ? null : auth);
+      String ca = env.get("REDIS_CA_CERT");
+      return new RedisLocation(
+          host,
+          port,
+          auth == null || auth.isBlank() ? null : auth,
+          ca == null || ca.isBlank() ? null : ca);
+    }
+
+    /** Never the AUTH string or the CA: this may be logged. */
+    @Override
+    public String toString() {
+      return address();
     }
 
     String address() {
-      return host + ":" + port + (authString == null ? "" : " (AUTH on)");
+      return host
+          + ":"
+          + port
+          + (authString == null ? "" : " (AUTH on)")
+          + (caPem == null ? "" : " (TLS)");
     }
 
     JedisPooled connect() {
-      JedisClientConfig config =
+      DefaultJedisClientConfig.Builder config =
           DefaultJedisClientConfig.builder()
               .password(authString)
               .connectionTimeoutMillis(2000)
-              .socketTimeoutMillis(2000)
-              .build();
-      return new JedisPooled(new HostAndPort(host, port), config);
+              .socketTimeoutMillis(2000);
+      if (caPem != null) {
+        config.ssl(true).sslSocketFactory(trusting(caPem));
+      }
+      return new JedisPooled(new HostAndPort(host, port), config.build());
+    }
+
+    /** TLS that trusts the instance's server CA (Memorystore's {@code serverCaCerts}) only. */
+    private static SSLSocketFactory trusting(String pem) {
+      try {
+        KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+        store.load(null, null);
+        int i = 0;
+        for (Certificate cert :
+            CertificateFactory.getInstance("X.509")
+                .generateCertificates(
+                    new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)))) {
+          store.setCertificateEntry("redis-ca-" + i++, cert);
+        }
+        TrustManagerFactory trust =
+            TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(store);
+        SSLContext tls = SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        return tls.getSocketFactory();
+      } catch (Exception e) {
+        throw new IllegalArgumentException("REDIS_CA_CERT is not a PEM certificate", e);
+      }
     }
   }
 }
