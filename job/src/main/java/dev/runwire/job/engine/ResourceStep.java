@@ -324,15 +324,15 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
   }
 
   /**
-   * Deletes the resource an earlier request needed and this one no longer does (apply), or says
-   * that it would (plan, drift-check): the same rules as destroy, so a resource runwire does not
-   * own is kept, and so is anything {@link #keepOnDestroy} keeps.
+   * Deletes the resource an earlier request needed and this one no longer does (apply, destroy), or
+   * says that it would (plan, drift-check): the same rules as destroy, so a resource runwire does
+   * not own is kept, and so is anything {@link #keepOnDestroy} keeps (both end {@code succeeded}
+   * with the reason: nothing to do again). Only a delete the cloud refuses for a while (a subnet
+   * Cloud Run still holds) ends {@link StepOutcome.Kept}: it is to be tried again later.
    */
   public final StepOutcome prune(StepContext ctx) {
-    if (ctx.mode() == Mode.APPLY) {
-      return destroy(ctx);
-    }
-    Observation<R> seen = observe(ctx);
+    boolean deletes = ctx.mode() == Mode.APPLY || ctx.mode() == Mode.DESTROY;
+    Observation<R> seen = deletes ? settle(observe(ctx), ctx) : observe(ctx);
     if (!seen.exists()) {
       return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), "already absent");
     }
@@ -340,8 +340,19 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
     if (keep != null) {
       return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), keep);
     }
-    return new StepOutcome.Succeeded(
-        Action.DELETE, List.of(new FieldDiff("exists", "true", "false")), Map.of(), "would delete");
+    if (!(this instanceof Deleter<?>)) {
+      return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), "not runwire's to delete");
+    }
+    List<FieldDiff> gone = List.of(new FieldDiff("exists", "true", "false"));
+    if (!deletes) {
+      return new StepOutcome.Succeeded(Action.DELETE, gone, Map.of(), "would delete");
+    }
+    try {
+      delete(seen.resource(), ctx);
+    } catch (KeptOnDestroy held) {
+      return new StepOutcome.Kept(resource(), held.getMessage());
+    }
+    return new StepOutcome.Succeeded(Action.DELETE, gone, Map.of(), "deleted");
   }
 
   /** Why destroy keeps the resource: not runwire's, or the step's own reason; null to go on. */
