@@ -114,6 +114,30 @@ class OwnershipTest {
   }
 
   @Test
+  void planShowsTheEnvConflictApplyWouldStopOn() throws Exception {
+    seedPayments();
+    JsonObject hostile = paymentsRequest();
+    hostile
+        .getAsJsonObject("service")
+        .add("envNames", JsonParser.parseString("{\"host\":\"DB_URL\"}"));
+    hostile.addProperty("mode", "plan");
+    cloud.resetLog();
+    JobOutput output = new JobOutput();
+
+    assertEquals(
+        RunwireJob.OK, JobRunTest.run(cloud, hostile, output, PERMISSIVE), output.stdout());
+
+    JsonObject service = JobRunTest.stepEnd(output, "cloud-run-service");
+    String message = service.get("message").getAsString();
+    assertTrue(message.startsWith("apply would stop: EnvConflict: "), message);
+    assertTrue(message.contains("DB_URL") && message.contains("service.envNames"), message);
+    assertTrue(
+        service.getAsJsonArray("diff").toString().contains("env.DB_URL"), service.toString());
+    assertFalse(output.stdout().contains(DB_URL), "the variable's value is never printed");
+    assertEquals(List.of(), JobRunTest.mutations(cloud), "plan changes nothing");
+  }
+
+  @Test
   void anUnownedServiceIsWiredWithAPlainRequestAndDestroyRestoresOnlyTheWiring() throws Exception {
     seedPayments();
     JobOutput output = new JobOutput();
