@@ -39,33 +39,32 @@ class DuplicateCheckWindowTest {
 
   private static final AtomicInteger JOBS = new AtomicInteger();
 
+  private FunctionFixture fixture;
   private LocalCloud cloud;
   private LocalJobs localJobs;
-  private final List<CloudRunJobLauncher> launchers = new ArrayList<>();
 
   @BeforeAll
   void startCloud() throws Exception {
-    cloud =
-        LocalCloud.builder()
-            .profile("instant")
-            .imageCommand(QUICK, List.of("true"))
-            .imageCommand(
-                SLOW_FOR_ONE,
-                List.of("bash", "-c", "test \"$RUNWIRE_REQUEST_ID\" != slow-1 || sleep 30"))
-            .start();
-    localJobs = new LocalJobs(cloud.baseUrl());
+    fixture =
+        FunctionFixture.onLocalCloud(
+            LocalCloud.builder()
+                .profile("instant")
+                .imageCommand(QUICK, List.of("true"))
+                .imageCommand(
+                    SLOW_FOR_ONE,
+                    List.of("bash", "-c", "test \"$RUNWIRE_REQUEST_ID\" != slow-1 || sleep 30")));
+    cloud = fixture.cloud();
+    localJobs = fixture.jobs();
   }
 
   @AfterAll
   void stopCloud() {
-    localJobs.close();
-    cloud.close();
+    fixture.close();
   }
 
   @AfterEach
   void closeLaunchers() {
-    launchers.forEach(CloudRunJobLauncher::close);
-    launchers.clear();
+    fixture.reset();
   }
 
   @Test
@@ -196,14 +195,11 @@ class DuplicateCheckWindowTest {
   }
 
   private CloudRunJobLauncher launcher(JobName job) {
-    CloudRunJobLauncher launcher =
-        CloudRunJobLauncher.create(
-            job,
-            dev.runwire.schemas.cloud.CloudEndpoints.local(cloud.baseUrl(), null),
-            Duration.ZERO,
-            Duration.ZERO);
-    launchers.add(launcher);
-    return launcher;
+    return fixture.launcher(
+        job,
+        dev.runwire.schemas.cloud.CloudEndpoints.local(cloud.baseUrl(), null),
+        Duration.ZERO,
+        Duration.ZERO);
   }
 
   private static Launch launch(String requestId) {

@@ -9,18 +9,10 @@ import com.google.gson.JsonParser;
 import dev.runwire.emulator.LocalCloud;
 import dev.runwire.schemas.MessageCodec;
 import dev.runwire.schemas.MessageSchemas;
-import dev.runwire.schemas.cloud.StructuredLog;
 import dev.runwire.schemas.events.AcceptedEvent;
 import dev.runwire.schemas.events.RejectedEvent;
 import dev.runwire.schemas.events.RejectedEvent.Problem;
 import dev.runwire.schemas.policy.PolicyReasons;
-import dev.runwire.schemas.validation.RequestValidator;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -44,12 +36,10 @@ class HostilePublisherTest {
 
   private static final String JOB_IMAGE = "local/runwire-job-quick";
 
+  private FunctionFixture fixture;
   private LocalCloud cloud;
-  private LocalJobs localJobs;
   private JobName job;
-  private final List<CloudRunJobLauncher> launchers = new ArrayList<>();
-  private final RecordingEventSink events = new RecordingEventSink();
-  private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+  private RecordingEventSink events;
 
   /**
    * One attempt: how it changes a plain apply request, the policy it is refused under (the defaults
@@ -136,22 +126,21 @@ class HostilePublisherTest {
 
   @BeforeAll
   void startCloud() throws Exception {
-    cloud = LocalCloud.builder().imageCommand(JOB_IMAGE, List.of("true")).start();
-    localJobs = new LocalJobs(cloud.baseUrl());
-    job = localJobs.createJob("runwire-job", JOB_IMAGE);
+    fixture =
+        FunctionFixture.onLocalCloud(LocalCloud.builder().imageCommand(JOB_IMAGE, List.of("true")));
+    cloud = fixture.cloud();
+    events = fixture.events;
+    job = fixture.jobs().createJob("runwire-job", JOB_IMAGE);
   }
 
   @AfterAll
   void stopCloud() {
-    localJobs.close();
-    cloud.close();
+    fixture.close();
   }
 
   @AfterEach
   void closeLaunchers() {
-    launchers.forEach(CloudRunJobLauncher::close);
-    launchers.clear();
-    events.clear();
+    fixture.reset();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -241,23 +230,11 @@ class HostilePublisherTest {
   }
 
   private String log() {
-    return logBytes.toString(StandardCharsets.UTF_8);
+    return fixture.log();
   }
 
   /** The function as the framework builds it, its policy from the defaults plus {@code env}. */
   private ProvisioningRequestFunction function(Map<String, String> policyEnv) {
-    Map<String, String> env = new HashMap<>(cloud.clientEnv());
-    env.put("RUNWIRE_JOB", job.toString());
-    env.putAll(policyEnv);
-    FunctionConfig config = FunctionConfig.fromEnv(env);
-    CloudRunJobLauncher launcher = CloudRunJobLauncher.create(config.job(), config.endpoints());
-    launchers.add(launcher);
-    StructuredLog log =
-        new StructuredLog(
-            new PrintStream(logBytes, true, StandardCharsets.UTF_8), Clock.systemUTC());
-    return new ProvisioningRequestFunction(
-        config,
-        new RequestIntake(
-            RequestValidator.standard(), launcher, events, config, log, Clock.systemUTC()));
+    return fixture.function(fixture.env(job, policyEnv));
   }
 }

@@ -10,14 +10,8 @@ import com.google.cloud.run.v2.Execution;
 import com.google.cloud.run.v2.JobName;
 import com.google.gson.JsonParser;
 import dev.runwire.emulator.LocalCloud;
-import dev.runwire.schemas.cloud.StructuredLog;
 import dev.runwire.schemas.events.AcceptedEvent;
 import dev.runwire.schemas.events.LaunchFailedEvent;
-import dev.runwire.schemas.validation.RequestValidator;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,33 +38,31 @@ class JobLaunchTest {
   private static final String QUICK = "local/runwire-job-quick";
   private static final AtomicInteger JOBS = new AtomicInteger();
 
+  private FunctionFixture fixture;
   private LocalCloud cloud;
   private LocalJobs localJobs;
-  private final List<CloudRunJobLauncher> launchers = new ArrayList<>();
-  private final RecordingEventSink events = new RecordingEventSink();
-  private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+  private RecordingEventSink events;
 
   @BeforeAll
   void startCloud() throws Exception {
-    cloud =
-        LocalCloud.builder()
-            .imageCommand(LONG_RUNNING, List.of("bash", "-c", "sleep 30"))
-            .imageCommand(QUICK, List.of("true"))
-            .start();
-    localJobs = new LocalJobs(cloud.baseUrl());
+    fixture =
+        FunctionFixture.onLocalCloud(
+            LocalCloud.builder()
+                .imageCommand(LONG_RUNNING, List.of("bash", "-c", "sleep 30"))
+                .imageCommand(QUICK, List.of("true")));
+    cloud = fixture.cloud();
+    localJobs = fixture.jobs();
+    events = fixture.events;
   }
 
   @AfterAll
   void stopCloud() {
-    localJobs.close();
-    cloud.close();
+    fixture.close();
   }
 
   @AfterEach
   void closeLaunchers() {
-    launchers.forEach(CloudRunJobLauncher::close);
-    launchers.clear();
-    events.clear();
+    fixture.reset();
     cloud.faults().clear();
   }
 
@@ -193,7 +185,7 @@ class JobLaunchTest {
     assertEquals("361", failed.messageId());
     assertFalse(failed.retryable());
     assertTrue(failed.fix().startsWith("deploy the job first: terraform-bootstrap"), failed.fix());
-    assertTrue(logBytes.toString(StandardCharsets.UTF_8).contains("\"severity\":\"ERROR\""));
+    assertTrue(fixture.log().contains("\"severity\":\"ERROR\""));
   }
 
   @Test
@@ -325,21 +317,9 @@ class JobLaunchTest {
 
   private ProvisioningRequestFunction function(
       JobName job, Map<String, String> extraEnv, Duration recheckMargin) {
-    Map<String, String> env = new HashMap<>(cloud.clientEnv());
-    env.put("RUNWIRE_JOB", job.toString());
+    Map<String, String> env = new HashMap<>();
     env.put("RUNWIRE_ALLOWED_IMAGE_PREFIXES", "local/"); // Requests.apply deploys local/...
     env.putAll(extraEnv);
-    FunctionConfig config = FunctionConfig.fromEnv(env);
-    CloudRunJobLauncher launcher =
-        CloudRunJobLauncher.create(
-            config.job(), config.endpoints(), recheckMargin, config.executionSlack());
-    launchers.add(launcher);
-    StructuredLog log =
-        new StructuredLog(
-            new PrintStream(logBytes, true, StandardCharsets.UTF_8), Clock.systemUTC());
-    return new ProvisioningRequestFunction(
-        config,
-        new RequestIntake(
-            RequestValidator.standard(), launcher, events, config, log, Clock.systemUTC()));
+    return fixture.function(fixture.env(job, env), recheckMargin);
   }
 }

@@ -6,14 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.runwire.processes.FreePorts;
-import dev.runwire.schemas.cloud.StructuredLog;
 import dev.runwire.schemas.events.RejectedEvent;
 import dev.runwire.schemas.events.RejectedEvent.Problem;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -25,39 +21,24 @@ import org.junit.jupiter.api.Test;
  */
 class RejectionTest {
 
-  private final RecordingEventSink events = new RecordingEventSink();
-  private final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
-  private CloudRunJobLauncher launcher;
+  private final FunctionFixture fixture = new FunctionFixture();
+  private final RecordingEventSink events = fixture.events;
   private ProvisioningRequestFunction function;
 
   @BeforeEach
   void start() throws IOException {
-    FunctionConfig config =
-        FunctionConfig.fromEnv(
+    function =
+        fixture.function(
             Map.of(
                 "RUNWIRE_JOB", "projects/runwire-demo/locations/us-central1/jobs/runwire-job",
                 "RUNWIRE_LOCAL_CLOUD", "http://127.0.0.1:" + FreePorts.pick(),
                 "RUNWIRE_MAX_MESSAGE_BYTES", "4096",
                 "RUNWIRE_ALLOWED_IMAGE_PREFIXES", "local/"));
-    launcher = CloudRunJobLauncher.create(config.job(), config.endpoints());
-    StructuredLog log =
-        new StructuredLog(
-            new PrintStream(logBytes, true, StandardCharsets.UTF_8), Clock.systemUTC());
-    function =
-        new ProvisioningRequestFunction(
-            config,
-            new RequestIntake(
-                dev.runwire.schemas.validation.RequestValidator.standard(),
-                launcher,
-                events,
-                config,
-                log,
-                Clock.systemUTC()));
   }
 
   @AfterEach
   void stop() {
-    launcher.close();
+    fixture.close();
   }
 
   @Test
@@ -111,7 +92,7 @@ class RejectionTest {
   void rejectionIsLoggedAsStructuredJsonWithoutTheRequestBody() {
     function.accept(PubSubDeliveries.message("105", Requests.withThreeProblems("bad-5")));
 
-    String log = logBytes.toString(StandardCharsets.UTF_8);
+    String log = fixture.log();
     assertTrue(log.contains("\"severity\":\"WARNING\""), log);
     assertTrue(log.contains("\"requestId\":\"bad-5\""), log);
     assertTrue(

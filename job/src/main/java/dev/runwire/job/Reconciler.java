@@ -81,16 +81,17 @@ final class Reconciler {
   }
 
   /**
-   * Whether the request the service was last wired with needed resources this one does not (one
-   * read of the service, shared with the steps). Unreadable: nothing to prune; the service step
-   * reports the error.
+   * Whether the request the service was last wired with needed resources this one does not, or an
+   * earlier pruning left some to delete (one read of the service, shared with the steps); destroy
+   * only the latter. Unreadable: nothing to prune; the service step reports the error.
    */
   private static boolean leftBehind(ProvisioningRequest request, ServiceMarks marks) {
-    if (request.mode() == Mode.DESTROY) {
-      return false;
-    }
     try {
-      return !Leftovers.of(marks.lastApplied().orElse(null), request).isEmpty();
+      if (!request.isScoped() && marks.hasPendingPrunes()) {
+        return true;
+      }
+      return request.mode() != Mode.DESTROY
+          && !Leftovers.of(marks.lastApplied().orElse(null), request).isEmpty();
     } catch (RuntimeException unreadable) {
       return false;
     }

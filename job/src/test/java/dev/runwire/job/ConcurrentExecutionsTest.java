@@ -93,7 +93,7 @@ class ConcurrentExecutionsTest {
     env.put("RUNWIRE_REQUEST", request.toString());
     env.put("CLOUD_RUN_EXECUTION", id);
     JobOutput output = new JobOutput();
-    int code = RunwireJobTest.job(env, output).run();
+    int code = JobAtStart.job(env, output).run();
     if (code != ExitCode.OK.code()) {
       System.err.println(id + ":\n" + output.stdout() + output.stderr());
     }

@@ -17,15 +17,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Cloud Run keeps Direct VPC egress addresses in a subnet for 1-2 hours after the service leaves
  * it, and Compute refuses the subnet's delete until then (resourceInUseByAnotherResource; the local
- * cloud's {@code run.directvpc.release}, 3 s here). Destroy does not fail on it: the subnet is kept
- * with the expected release time, the run event lists it, and a destroy after that time deletes it.
+ * cloud's {@code run.directvpc.release}, 12 s here: an apply with its probe takes about 5 s).
+ * Destroy does not fail on it: the subnet is kept with the expected release time, the run event
+ * lists it, and a destroy after that time deletes it. Pruning after a switch away from Direct VPC
+ * meets the same hold: the service records the subnet, and a later apply or destroy deletes it once
+ * Cloud Run let go.
  */
 class DirectVpcDestroyTest {
+
+  static final String SERVICE =
+      "projects/demo-project/locations/europe-west1/services/visitor-counter";
 
   static LocalCloud cloud;
   static CloudClients clients;
@@ -36,9 +43,14 @@ class DirectVpcDestroyTest {
         LocalCloud.builder()
             .profile("instant")
             .imageCommand(JobConfig.LOCAL_PROBE_IMAGE, JobCommand.onTestClasspath())
-            .duration("run.directvpc.release", Duration.ofSeconds(3))
+            .duration("run.directvpc.release", Duration.ofSeconds(12))
             .start();
     clients = FullApplyTest.clientsOf(cloud);
+  }
+
+  @BeforeEach
+  void freshProjectWithACustomNetwork() throws Exception {
+    cloud.reset();
     FullApplyTest.createCustomNetwork(clients, "runwire-net");
   }
 
@@ -65,7 +77,7 @@ class DirectVpcDestroyTest {
     Matcher at = Pattern.compile("expected release at (\\S+):").matcher(message);
     assertTrue(at.find(), message);
     Instant release = Instant.parse(at.group(1));
-    assertTrue(release.isBefore(Instant.now().plusSeconds(10)), release.toString());
+    assertTrue(release.isBefore(Instant.now().plusSeconds(15)), release.toString());
     JsonObject run = destroy.events("dev.runwire.run.v1").get(0);
     assertEquals("succeeded", run.get("status").getAsString());
     JsonArray kept = run.getAsJsonArray("kept");
@@ -91,6 +103,91 @@ class DirectVpcDestroyTest {
     assertFalse(
         after.has("kept") && after.get("kept").toString().contains("egress-subnet"),
         after.toString());
+  }
+
+  @Test
+  void aSubnetPruningCouldNotDeleteIsDeletedByALaterApplyOnceReleased() throws Exception {
+    assertEquals(
+        ExitCode.OK.code(), run("apply", TestRequests.directVpcJson(false), new JobOutput()));
+    JsonObject connector = TestRequests.connectorJson(false);
+    JobOutput switched = new JobOutput();
+
+    assertEquals(ExitCode.OK.code(), run("apply", connector, switched), switched.stdout());
+
+    Instant release = heldUntil(switched);
+    assertTrue(subnetExists(), "Cloud Run still holds the subnet");
+    assertTrue(pendingPrune().contains("run-egress"), String.valueOf(pendingPrune()));
+    JsonObject run = switched.events("dev.runwire.run.v1").get(0);
+    assertTrue(run.get("kept").toString().contains("/subnetworks/run-egress"), run.toString());
+    JobRunTest.assertEventsMatchTheirSchemas(switched);
+
+    cloud.resetLog();
+    JobOutput early = new JobOutput();
+    assertEquals(ExitCode.OK.code(), run("apply", connector, early), early.stdout());
+    assertTrue(Instant.now().isBefore(release), early.stdout());
+    heldUntil(early);
+    assertEquals(
+        java.util.List.of(),
+        JobRunTest.changes(cloud).stream()
+            .filter(r -> !r.path().contains("/subnetworks/run-egress"))
+            .toList(),
+        "while held: only the refused delete, no rewrite of the record");
+
+    Thread.sleep(Math.max(0, Duration.between(Instant.now(), release).toMillis()) + 1500);
+    JobOutput later = new JobOutput();
+    assertEquals(ExitCode.OK.code(), run("apply", connector, later), later.stdout());
+
+    JsonObject prune = JobRunTest.stepEnd(later, "prune");
+    assertEquals("delete", prune.get("action").getAsString(), prune.toString());
+    assertFalse(subnetExists());
+    assertEquals(null, pendingPrune(), "the record is dropped once the subnet is gone");
+    cloud.resetLog();
+    JobOutput quiet = new JobOutput();
+    assertEquals(ExitCode.OK.code(), run("apply", connector, quiet), quiet.stdout());
+    assertEquals(java.util.List.of(), JobRunTest.changes(cloud));
+    assertTrue(
+        quiet.events("dev.runwire.step.v1").stream()
+            .noneMatch(e -> e.get("step").getAsString().equals("prune")));
+  }
+
+  @Test
+  void aSubnetPruningCouldNotDeleteIsDeletedByALaterDestroy() throws Exception {
+    assertEquals(
+        ExitCode.OK.code(), run("apply", TestRequests.directVpcJson(false), new JobOutput()));
+    JsonObject connector = TestRequests.connectorJson(false);
+    JobOutput switched = new JobOutput();
+    assertEquals(ExitCode.OK.code(), run("apply", connector, switched), switched.stdout());
+    Instant release = heldUntil(switched);
+
+    Thread.sleep(Math.max(0, Duration.between(Instant.now(), release).toMillis()) + 1500);
+    JobOutput destroy = new JobOutput();
+    assertEquals(ExitCode.OK.code(), run("destroy", connector, destroy), destroy.stdout());
+
+    assertEquals(
+        "delete",
+        JobRunTest.stepEnd(destroy, "prune").get("action").getAsString(),
+        destroy.stdout());
+    assertFalse(subnetExists());
+    assertEquals(null, pendingPrune(), "destroy hands the service back without the record");
+  }
+
+  /** The prune step kept run-egress because Cloud Run holds it; when Cloud Run lets go. */
+  private static Instant heldUntil(JobOutput output) {
+    JsonObject prune = JobRunTest.stepEnd(output, "prune");
+    String message = prune.get("message").getAsString();
+    assertTrue(message.contains("egress-subnet run-egress: kept: subnet run-egress"), message);
+    assertTrue(message.contains("a later apply or destroy of this service deletes it"), message);
+    Matcher at = Pattern.compile("expected release at (\\S+):").matcher(message);
+    assertTrue(at.find(), message);
+    return Instant.parse(at.group(1));
+  }
+
+  private static String pendingPrune() {
+    return clients
+        .services()
+        .getService(SERVICE)
+        .getAnnotationsMap()
+        .get("runwire.dev/pending-prune");
   }
 
   private static boolean subnetExists() {

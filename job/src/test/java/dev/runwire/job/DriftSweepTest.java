@@ -161,7 +161,7 @@ class DriftSweepTest {
     env.put("RUNWIRE_REQUEST", SWEEP);
     env.put("CLOUD_RUN_TASK_INDEX", String.valueOf(index));
     env.put("CLOUD_RUN_TASK_COUNT", String.valueOf(count));
-    return RunwireJobTest.job(env, output).run();
+    return JobAtStart.job(env, output).run();
   }
 
   private static void apply(JsonObject request) {

@@ -92,7 +92,7 @@ class JobRunTest {
     env.put("RUNWIRE_POLL_INITIAL_DELAY", "PT0.02S");
     env.put("RUNWIRE_STEP_TIMEOUT", "PT60S");
     env.put("RUNWIRE_REQUEST", request.toString());
-    return RunwireJobTest.job(env, output).run();
+    return JobAtStart.job(env, output).run();
   }
 
   static JsonObject stepEnd(JobOutput output, String step) {

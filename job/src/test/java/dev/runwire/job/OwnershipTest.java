@@ -114,6 +114,30 @@ class OwnershipTest {
   }
 
   @Test
+  void planShowsTheEnvConflictApplyWouldStopOn() throws Exception {
+    seedPayments();
+    JsonObject hostile = paymentsRequest();
+    hostile
+        .getAsJsonObject("service")
+        .add("envNames", JsonParser.parseString("{\"host\":\"DB_URL\"}"));
+    hostile.addProperty("mode", "plan");
+    cloud.resetLog();
+    JobOutput output = new JobOutput();
+
+    assertEquals(
+        ExitCode.OK.code(), JobRunTest.run(cloud, hostile, output, PERMISSIVE), output.stdout());
+
+    JsonObject service = JobRunTest.stepEnd(output, "cloud-run-service");
+    String message = service.get("message").getAsString();
+    assertTrue(message.startsWith("apply would stop: EnvConflict: "), message);
+    assertTrue(message.contains("DB_URL") && message.contains("service.envNames"), message);
+    assertTrue(
+        service.getAsJsonArray("diff").toString().contains("env.DB_URL"), service.toString());
+    assertFalse(output.stdout().contains(DB_URL), "the variable's value is never printed");
+    assertEquals(List.of(), JobRunTest.mutations(cloud), "plan changes nothing");
+  }
+
+  @Test
   void anUnownedServiceIsWiredWithAPlainRequestAndDestroyRestoresOnlyTheWiring() throws Exception {
     seedPayments();
     JobOutput output = new JobOutput();
@@ -260,6 +284,95 @@ class OwnershipTest {
     assertEquals(ExitCode.OK.code(), JobRunTest.run(cloud, destroy, undo), undo.stdout());
     assertEquals("delete", JobRunTest.stepEnd(undo, "redis-instance").get("action").getAsString());
     assertEquals("delete", JobRunTest.stepEnd(undo, "egress-subnet").get("action").getAsString());
+  }
+
+  @Test
+  void anAdoptedInstancesAuthSecretHoldingItsAuthIsTakenOverAndMarked() throws Exception {
+    String auth = seedAuthInstance();
+    seedSecret("prod-cache-auth", auth);
+
+    JobOutput output = new JobOutput();
+    int code = JobRunTest.run(cloud, adoptAuthCache(), output, ADOPTION);
+
+    assertEquals(ExitCode.OK.code(), code, output.stdout());
+    assertEquals(
+        "runwire",
+        clients
+            .secrets()
+            .getSecret("projects/demo-project/secrets/prod-cache-auth")
+            .getLabelsMap()
+            .get("managed-by"));
+    assertFalse(output.stdout().contains(auth), "the AUTH string is never printed");
+  }
+
+  @Test
+  void aSecretUnderTheAuthNameHoldingSomethingElseIsNeverTakenOver() throws Exception {
+    seedAuthInstance();
+    seedSecret("prod-cache-auth", "not-the-auth-string");
+    cloud.resetLog();
+
+    JobOutput output = new JobOutput();
+    int code = JobRunTest.run(cloud, adoptAuthCache(), output, ADOPTION);
+
+    assertEquals(ExitCode.STEP_FAILED.code(), code, output.stdout());
+    JsonObject secret = JobRunTest.stepEnd(output, "redis-auth-secret");
+    assertEquals("NotOwned", secret.getAsJsonObject("error").get("code").getAsString());
+    assertEquals(List.of(), mutationsOn("/secrets/prod-cache-auth"));
+  }
+
+  static final Map<String, String> ADOPTION = Map.of("RUNWIRE_ALLOW_ADOPTION", "true");
+
+  /** prod-cache with AUTH on, not runwire's; returns its AUTH string. */
+  private static String seedAuthInstance() throws Exception {
+    clients
+        .redis()
+        .createInstanceAsync(
+            LOCATION,
+            "prod-cache",
+            Instance.newBuilder()
+                .setTier(Instance.Tier.BASIC)
+                .setMemorySizeGb(1)
+                .setAuthEnabled(true)
+                .setAuthorizedNetwork("projects/demo-project/global/networks/runwire-net")
+                .build())
+        .get();
+    return clients
+        .redis()
+        .getInstanceAuthString(LOCATION + "/instances/prod-cache")
+        .getAuthString();
+  }
+
+  private static void seedSecret(String id, String value) {
+    clients
+        .secrets()
+        .createSecret(
+            "projects/demo-project",
+            id,
+            com.google.cloud.secretmanager.v1.Secret.newBuilder()
+                .setReplication(
+                    com.google.cloud.secretmanager.v1.Replication.newBuilder()
+                        .setAutomatic(
+                            com.google.cloud.secretmanager.v1.Replication.Automatic
+                                .getDefaultInstance()))
+                .build());
+    clients
+        .secrets()
+        .addSecretVersion(
+            "projects/demo-project/secrets/" + id,
+            com.google.cloud.secretmanager.v1.SecretPayload.newBuilder()
+                .setData(com.google.protobuf.ByteString.copyFromUtf8(value))
+                .build());
+  }
+
+  /** Adopts prod-cache (AUTH on) and nothing else. */
+  private static JsonObject adoptAuthCache() {
+    JsonObject apply = TestRequests.directVpcJson(false);
+    apply.getAsJsonObject("redis").addProperty("name", "prod-cache");
+    apply.getAsJsonObject("redis").addProperty("authEnabled", true);
+    JsonArray adopt = new JsonArray();
+    adopt.add("redis-instance");
+    apply.add("adopt", adopt);
+    return apply;
   }
 
   @Test

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.runwire.emulator.LocalCloud;
 import dev.runwire.job.testing.TestRequests;
 import dev.runwire.schemas.MessageSchemas;
 import dev.runwire.schemas.policy.PolicyReasons;
@@ -31,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PolicyAtStartTest {
 
-  private static LocalCloud cloud;
+  private static JobAtStart local;
 
   @TempDir Path dir;
 
@@ -101,24 +100,17 @@ class PolicyAtStartTest {
 
   @BeforeAll
   static void startCloud() {
-    cloud =
-        LocalCloud.builder()
-            .profile("instant")
-            .imageCommand(
-                dev.runwire.job.testing.LocalProbe.IMAGE,
-                dev.runwire.job.testing.LocalProbe.command())
-            .start();
+    local = JobAtStart.start();
   }
 
   @AfterAll
   static void stopCloud() {
-    cloud.close();
+    local.close();
   }
 
   @BeforeEach
   void clearLog() {
-    cloud.reset();
-    cloud.resetLog();
+    local.reset();
   }
 
   @ParameterizedTest(name = "{0}")
@@ -127,11 +119,10 @@ class PolicyAtStartTest {
     JsonObject request = TestRequests.directVpcJson(false);
     attempt.edit().accept(request);
     Map<String, String> env = new HashMap<>(attempt.env());
-    env.put("RUNWIRE_LOCAL_CLOUD", cloud.baseUrl());
     env.put("RUNWIRE_REQUEST", request.toString());
     JobOutput output = new JobOutput();
 
-    int code = RunwireJobTest.job(env, output).run();
+    int code = local.job(output, env).run();
 
     assertEquals(ExitCode.INVALID.code(), code, output.stderr());
     assertTrue(
@@ -144,7 +135,7 @@ class PolicyAtStartTest {
     assertEquals(attempt.pointer(), problem.get("pointer").getAsString());
     assertEquals(
         List.of(), MessageSchemas.standard().check(MessageSchemas.REJECTED_EVENT, rejected.get(0)));
-    assertEquals(List.of(), cloud.requestLog(), "no API call may be made");
+    local.assertNoCall("no API call may be made");
   }
 
   @Test
@@ -156,13 +147,11 @@ class PolicyAtStartTest {
     Files.writeString(file, request.toString());
     JobOutput output = new JobOutput();
 
-    int code =
-        RunwireJobTest.job(Map.of("RUNWIRE_LOCAL_CLOUD", cloud.baseUrl()), output)
-            .run("apply", file.toString());
+    int code = local.job(output, Map.of()).run("apply", file.toString());
 
     assertEquals(ExitCode.INVALID.code(), code, output.stderr());
     assertTrue(output.stderr().contains(PolicyReasons.ADOPTION_NOT_ALLOWED), output.stderr());
-    assertEquals(List.of(), cloud.requestLog());
+    local.assertNoCall(null);
   }
 
   @Test
@@ -175,13 +164,13 @@ class PolicyAtStartTest {
             "RUNWIRE_REQUEST",
             TestRequests.directVpcJson(false).toString());
 
-    assertEquals(ExitCode.INVALID.code(), RunwireJobTest.job(env, output).run());
+    assertEquals(ExitCode.INVALID.code(), JobAtStart.job(env, output).run());
     assertTrue(
         output.stderr().contains("configuration: RUNWIRE_ALLOW_PUBLIC_SERVICES: 'yes'"),
         output.stderr());
 
     JobOutput ok = new JobOutput();
-    RunwireJobTest.job(
+    JobAtStart.job(
             Map.of(
                 "RUNWIRE_ALLOWED_REGIONS",
                 "us-central1",

@@ -51,7 +51,7 @@ class PubSubEventsTest {
       env.put("RUNWIRE_REQUEST", request.toString());
       JobOutput output = new JobOutput();
 
-      int code = RunwireJobTest.job(env, output).run();
+      int code = JobAtStart.job(env, output).run();
 
       assertEquals(ExitCode.OK.code(), code, output.stdout());
       int logged = output.lines().size();

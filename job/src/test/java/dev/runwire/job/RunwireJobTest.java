@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonObject;
-import dev.runwire.emulator.LocalCloud;
 import dev.runwire.job.testing.TestRequests;
 import dev.runwire.schemas.MessageSchemas;
 import java.io.ByteArrayInputStream;
@@ -14,71 +13,80 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line and the checks made before any API call. */
 class RunwireJobTest {
 
+  private static JobAtStart local;
+
   @TempDir Path dir;
+
+  @BeforeAll
+  static void startCloud() {
+    local = JobAtStart.start();
+  }
+
+  @AfterAll
+  static void stopCloud() {
+    local.close();
+  }
+
+  @BeforeEach
+  void clearLog() {
+    local.reset();
+  }
 
   @Test
   void aDestroyFilesDataLossPermissionDoesNotRideIntoAnApply() throws Exception {
-    try (LocalCloud cloud = LocalCloud.builder().start()) {
-      JobOutput output = new JobOutput();
-      Path file = dir.resolve("destroy.json");
-      Files.copy(Path.of("../schemas/examples/valid/destroy-with-data-loss.json"), file);
+    JobOutput output = new JobOutput();
+    Path file = dir.resolve("destroy.json");
+    Files.copy(Path.of("../schemas/examples/valid/destroy-with-data-loss.json"), file);
 
-      int code =
-          job(Map.of("RUNWIRE_LOCAL_CLOUD", cloud.baseUrl()), output).run("apply", file.toString());
+    int code = local.job(output, Map.of()).run("apply", file.toString());
 
-      assertEquals(ExitCode.INVALID.code(), code);
-      assertTrue(output.stderr().contains("in mode apply: /allowDataLoss"), output.stderr());
-      assertEquals(List.of(), cloud.requestLog(), "nothing may be called");
-    }
+    assertEquals(ExitCode.INVALID.code(), code);
+    assertTrue(output.stderr().contains("in mode apply: /allowDataLoss"), output.stderr());
+    local.assertNoCall("nothing may be called");
   }
 
   @Test
   void invalidRequestExitsTwoListingEveryProblemAndTouchesNothing() throws Exception {
-    try (LocalCloud cloud = LocalCloud.builder().start()) {
-      JobOutput output = new JobOutput();
-      Path file = dir.resolve("bad.json");
-      Files.writeString(
-          file,
-          "{\"apiVersion\":\"runwire.dev/v1\",\"requestId\":\"bad-1\",\"mode\":\"apply\",\"target\":{\"project\":\"P\"}}");
+    JobOutput output = new JobOutput();
+    Path file = dir.resolve("bad.json");
+    Files.writeString(
+        file,
+        "{\"apiVersion\":\"runwire.dev/v1\",\"requestId\":\"bad-1\",\"mode\":\"apply\",\"target\":{\"project\":\"P\"}}");
 
-      int code =
-          job(Map.of("RUNWIRE_LOCAL_CLOUD", cloud.baseUrl()), output).run("apply", file.toString());
+    int code = local.job(output, Map.of()).run("apply", file.toString());
 
-      assertEquals(ExitCode.INVALID.code(), code);
-      assertTrue(output.stderr().contains("/target/project"), output.stderr());
-      assertTrue(output.stderr().contains("/target/region"), output.stderr());
-      assertTrue(output.stderr().contains("/redis"), output.stderr());
-      List<JsonObject> rejected = output.events("dev.runwire.request.rejected.v1");
-      assertEquals(1, rejected.size());
-      assertEquals(
-          List.of(),
-          MessageSchemas.standard().check(MessageSchemas.REJECTED_EVENT, rejected.get(0)));
-      assertEquals(List.of(), cloud.requestLog(), "nothing may be called");
-    }
+    assertEquals(ExitCode.INVALID.code(), code);
+    assertTrue(output.stderr().contains("/target/project"), output.stderr());
+    assertTrue(output.stderr().contains("/target/region"), output.stderr());
+    assertTrue(output.stderr().contains("/redis"), output.stderr());
+    List<JsonObject> rejected = output.events("dev.runwire.request.rejected.v1");
+    assertEquals(1, rejected.size());
+    assertEquals(
+        List.of(), MessageSchemas.standard().check(MessageSchemas.REJECTED_EVENT, rejected.get(0)));
+    local.assertNoCall("nothing may be called");
   }
 
   @Test
   void projectOutsideTheAllowListIsRefusedBeforeAnyCall() {
-    try (LocalCloud cloud = LocalCloud.builder().start()) {
-      JobOutput output = new JobOutput();
-      Map<String, String> env = new HashMap<>();
-      env.put("RUNWIRE_LOCAL_CLOUD", cloud.baseUrl());
-      env.put("RUNWIRE_ALLOWED_PROJECTS", "other-project,third-project");
-      env.put("RUNWIRE_REQUEST", TestRequests.directVpcJson(false).toString());
+    JobOutput output = new JobOutput();
+    Map<String, String> env = new HashMap<>();
+    env.put("RUNWIRE_ALLOWED_PROJECTS", "other-project,third-project");
+    env.put("RUNWIRE_REQUEST", TestRequests.directVpcJson(false).toString());
 
-      int code = job(env, output).run();
+    int code = local.job(output, env).run();
 
-      assertEquals(ExitCode.INVALID.code(), code);
-      assertTrue(
-          output.stderr().contains("project 'demo-project' is not allowed"), output.stderr());
-      assertEquals(List.of(), cloud.requestLog());
-    }
+    assertEquals(ExitCode.INVALID.code(), code);
+    assertTrue(output.stderr().contains("project 'demo-project' is not allowed"), output.stderr());
+    local.assertNoCall(null);
   }
 
   @Test
@@ -91,7 +99,7 @@ class RunwireJobTest {
             "RUNWIRE_REQUEST",
             TestRequests.directVpcJson(false).toString());
 
-    assertEquals(ExitCode.INVALID.code(), job(env, output).run());
+    assertEquals(ExitCode.INVALID.code(), JobAtStart.job(env, output).run());
     assertTrue(output.stderr().contains("region 'europe-west1' is not allowed"), output.stderr());
   }
 
@@ -104,7 +112,7 @@ class RunwireJobTest {
             "RUNWIRE_POLL_INITIAL_DELAY", "-PT1S",
             "RUNWIRE_REQUEST", TestRequests.directVpcJson(false).toString());
 
-    assertEquals(ExitCode.INVALID.code(), job(env, output).run());
+    assertEquals(ExitCode.INVALID.code(), JobAtStart.job(env, output).run());
     assertTrue(output.stderr().contains("RUNWIRE_STEP_TIMEOUT"), output.stderr());
     assertTrue(output.stderr().contains("RUNWIRE_POLL_INITIAL_DELAY"), output.stderr());
   }
@@ -113,9 +121,10 @@ class RunwireJobTest {
   void withoutARequestTheUsageIsPrinted() {
     JobOutput output = new JobOutput();
 
-    assertEquals(ExitCode.INVALID.code(), job(Map.of(), output).run());
+    assertEquals(ExitCode.INVALID.code(), JobAtStart.job(Map.of(), output).run());
     assertTrue(output.stderr().contains("RUNWIRE_REQUEST"), output.stderr());
-    assertEquals(ExitCode.INVALID.code(), job(Map.of(), output).run("reconcile", "x.json"));
+    assertEquals(
+        ExitCode.INVALID.code(), JobAtStart.job(Map.of(), output).run("reconcile", "x.json"));
     assertTrue(output.stderr().contains("unknown mode 'reconcile'"), output.stderr());
   }
 
@@ -150,23 +159,12 @@ class RunwireJobTest {
       throw new java.io.UncheckedIOException(e);
     }
 
-    assertEquals(ExitCode.INVALID.code(), job(Map.of(), output).run("apply", file.toString()));
+    assertEquals(
+        ExitCode.INVALID.code(), JobAtStart.job(Map.of(), output).run("apply", file.toString()));
     assertTrue(
         output
             .stderr()
             .contains("in mode apply: /mode: a request with scope must have mode drift-check"),
         output.stderr());
-  }
-
-  static RunwireJob job(Map<String, String> env, JobOutput output) {
-    Map<String, String> withPolicy = new HashMap<>(env);
-    // The test requests deploy local/ images (commands of the local cloud).
-    withPolicy.putIfAbsent("RUNWIRE_ALLOWED_IMAGE_PREFIXES", "local/");
-    return new RunwireJob(
-        withPolicy,
-        new ByteArrayInputStream(new byte[0]),
-        output.outStream,
-        output.errStream,
-        false);
   }
 }

@@ -42,7 +42,8 @@ import java.util.Set;
  * always, drift-check only with {@code verify: true} (a scoped sweep stays list-only). {@code
  * destroy} runs the same graph reversed, without verify (the probe job is deleted). When an earlier
  * request left resources behind that this one no longer needs, {@code prune} removes them after the
- * service is wired the new way.
+ * service is wired the new way; in destroy it removes what an earlier pruning could not delete yet
+ * (a subnet Cloud Run still held), before the service is unwired.
  */
 public final class DagPlanner {
 
@@ -53,10 +54,11 @@ public final class DagPlanner {
   }
 
   /**
-   * @param prune whether the previous request left resources this one no longer needs
+   * @param prune whether the previous request left resources this one no longer needs, or an
+   *     earlier pruning left some to delete
    */
   public static Plan plan(ProvisioningRequest request, boolean prune) {
-    Plan apply = applyPlan(request, prune && request.mode() != Mode.DESTROY);
+    Plan apply = applyPlan(request, prune);
     return request.mode() == Mode.DESTROY ? apply.without(VERIFY).reversed() : apply;
   }
 

@@ -12,6 +12,11 @@ public enum Ownership {
    * and the service runwire wires records it as runwire's.
    */
   RECORDED,
+  /**
+   * The request takes it over now together with the resource it belongs to (the AUTH secret of an
+   * adopted Redis instance); its mark is added by this run.
+   */
+  ADOPTED,
   /** Runwire did not create it and nothing says it adopted it. */
   NONE
 }

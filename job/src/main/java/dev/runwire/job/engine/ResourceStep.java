@@ -152,6 +152,15 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
   }
 
   /**
+   * Why apply may not make this update at all (a difference the step refuses, say an env var
+   * runwire did not set), or {@code null}. Apply throws it before any change; plan reports it as
+   * what apply would stop on. One check for both, so a plan never promises an update apply refuses.
+   */
+  protected StepFailure refusesUpdate(R actual, List<FieldDiff> diff) {
+    return null;
+  }
+
+  /**
    * Why destroy keeps the resource, or {@code null} to delete it. A delete the cloud refuses for a
    * while ends the same way: the deleter throws {@link KeptOnDestroy}.
    */
@@ -167,6 +176,14 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
     return diff;
   }
 
+  /**
+   * The diff of an existing resource as events show it; by default {@link #readable(List)}. A step
+   * overrides it to withhold values that are not runwire's to show.
+   */
+  protected List<FieldDiff> readable(R actual, List<FieldDiff> diff) {
+    return readable(diff);
+  }
+
   public final Observation<R> observe(StepContext ctx) {
     S want = desired(ctx);
     Optional<R> found = read(ctx);
@@ -179,7 +196,8 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
       List<FieldDiff> marks = FieldDiffs.touching(diff, markFields());
       diff = diff.stream().filter(d -> !marks.contains(d)).toList();
     }
-    return new Observation<>(resource, progress(resource), readable(diff), detail(resource));
+    return new Observation<>(
+        resource, progress(resource), readable(resource, diff), detail(resource));
   }
 
   @Override
@@ -211,6 +229,10 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
       throw notOwnedFailure(refused);
     }
     if (!seen.diff().isEmpty()) {
+      StepFailure refusal = refusesUpdate(seen.resource(), seen.diff());
+      if (refusal != null) {
+        throw refusal;
+      }
       List<FieldDiff> blocking = needsReplacement(seen.diff());
       if (!blocking.isEmpty()) {
         throw needsReplacementFailure(blocking);
@@ -267,13 +289,16 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
       return new StepOutcome.Succeeded(Action.NONE, List.of(), outputs, "up to date");
     }
     List<FieldDiff> refused = notOwned(seen, ctx);
+    StepFailure refusal = refusesUpdate(seen.resource(), seen.diff());
     List<FieldDiff> blocking = needsReplacement(seen.diff());
     String message =
         !refused.isEmpty()
             ? "apply would stop: " + notOwnedFailure(refused).getMessage()
-            : blocking.isEmpty()
-                ? "would update"
-                : "apply would stop: " + needsReplacementFailure(blocking).getMessage();
+            : refusal != null
+                ? "apply would stop: " + refusal.reason() + ": " + refusal.getMessage()
+                : blocking.isEmpty()
+                    ? "would update"
+                    : "apply would stop: " + needsReplacementFailure(blocking).getMessage();
     return new StepOutcome.Succeeded(Action.UPDATE, seen.diff(), outputs, message);
   }
 
@@ -324,15 +349,15 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
   }
 
   /**
-   * Deletes the resource an earlier request needed and this one no longer does (apply), or says
-   * that it would (plan, drift-check): the same rules as destroy, so a resource runwire does not
-   * own is kept, and so is anything {@link #keepOnDestroy} keeps.
+   * Deletes the resource an earlier request needed and this one no longer does (apply, destroy), or
+   * says that it would (plan, drift-check): the same rules as destroy, so a resource runwire does
+   * not own is kept, and so is anything {@link #keepOnDestroy} keeps (both end {@code succeeded}
+   * with the reason: nothing to do again). Only a delete the cloud refuses for a while (a subnet
+   * Cloud Run still holds) ends {@link StepOutcome.Kept}: it is to be tried again later.
    */
   public final StepOutcome prune(StepContext ctx) {
-    if (ctx.mode() == Mode.APPLY) {
-      return destroy(ctx);
-    }
-    Observation<R> seen = observe(ctx);
+    boolean deletes = ctx.mode() == Mode.APPLY || ctx.mode() == Mode.DESTROY;
+    Observation<R> seen = deletes ? settle(observe(ctx), ctx) : observe(ctx);
     if (!seen.exists()) {
       return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), "already absent");
     }
@@ -340,8 +365,19 @@ public abstract class ResourceStep<R, S extends Record> implements Step {
     if (keep != null) {
       return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), keep);
     }
-    return new StepOutcome.Succeeded(
-        Action.DELETE, List.of(new FieldDiff("exists", "true", "false")), Map.of(), "would delete");
+    if (!(this instanceof Deleter<?>)) {
+      return new StepOutcome.Succeeded(Action.NONE, List.of(), Map.of(), "not runwire's to delete");
+    }
+    List<FieldDiff> gone = List.of(new FieldDiff("exists", "true", "false"));
+    if (!deletes) {
+      return new StepOutcome.Succeeded(Action.DELETE, gone, Map.of(), "would delete");
+    }
+    try {
+      delete(seen.resource(), ctx);
+    } catch (KeptOnDestroy held) {
+      return new StepOutcome.Kept(resource(), held.getMessage());
+    }
+    return new StepOutcome.Succeeded(Action.DELETE, gone, Map.of(), "deleted");
   }
 
   /** Why destroy keeps the resource: not runwire's, or the step's own reason; null to go on. */

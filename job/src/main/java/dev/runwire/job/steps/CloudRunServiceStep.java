@@ -154,6 +154,11 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
   }
 
   @Override
+  protected List<FieldDiff> readable(Found found, List<FieldDiff> diff) {
+    return wiring.withholdConflicts(found.service(), ServiceWiring.readable(diff));
+  }
+
+  @Override
   protected StepOutput output(Found found, StepContext ctx) {
     return new StepOutputs.ServiceUrl(found.service().getUri());
   }
@@ -188,20 +193,15 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
     setInvokers(ctx);
   }
 
+  /** An env var the service has and runwire did not set is never overwritten. */
+  @Override
+  protected StepFailure refusesUpdate(Found actual, List<FieldDiff> diff) {
+    return wiring.envConflict(actual.service(), diff);
+  }
+
   @Override
   public void update(
       Found actual, ServiceWiring.Spec desired, List<FieldDiff> diff, StepContext ctx) {
-    List<String> conflicts = wiring.envConflicts(actual.service(), diff);
-    if (!conflicts.isEmpty()) {
-      throw new StepFailure(
-          Reasons.ENV_CONFLICT,
-          "the service already has "
-              + String.join(", ", conflicts)
-              + ", which runwire did not set, and runwire never overwrites such a variable. Name"
-              + " other variables in service.envNames (host, port, auth), or remove "
-              + String.join(", ", conflicts)
-              + " from the service first.");
-    }
     boolean serviceChanged = diff.stream().anyMatch(d -> !d.field().equals("allowUnauthenticated"));
     boolean redeploy = diff.stream().anyMatch(d -> d.field().equals("latestRevision"));
     if (serviceChanged) {

@@ -18,7 +18,9 @@ import java.util.StringJoiner;
  *       runwire.dev/owned: "true"} (runwire created or adopted the service itself, so it may change
  *       its image, ingress and invokers), and {@code runwire.dev/owns} (the resources runwire owns
  *       that cannot carry a mark of their own: a connector and a NAT have neither labels nor a
- *       description, and an adopted subnet or router keeps the description it was created with).
+ *       description, and an adopted subnet or router keeps the description it was created with),
+ *       and {@code runwire.dev/pending-prune} (what pruning could not delete yet: a subnet Cloud
+ *       Run still holds; see {@link PendingPrunes}).
  * </ul>
  *
  * Whatever carries none of these is used, never changed or deleted.
@@ -30,6 +32,7 @@ public final class ManagedMarks {
   public static final String LAST_APPLIED = "runwire.dev/last-applied";
   public static final String OWNED = "runwire.dev/owned";
   public static final String OWNS = "runwire.dev/owns";
+  public static final String PENDING_PRUNE = "runwire.dev/pending-prune";
 
   /** The start of the description of every Compute resource runwire creates. */
   public static final String DESCRIPTION_PREFIX = "runwire: ";

@@ -4,6 +4,7 @@ import com.google.cloud.secretmanager.v1.Replication;
 import com.google.cloud.secretmanager.v1.Secret;
 import com.google.cloud.secretmanager.v1.SecretPayload;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.FieldMask;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.ApiErrors;
 import dev.runwire.job.engine.Creator;
@@ -17,11 +18,13 @@ import dev.runwire.job.engine.StepKind;
 import dev.runwire.job.engine.StepOutput;
 import dev.runwire.job.engine.Updater;
 import dev.runwire.schemas.ProvisioningRequest;
+import dev.runwire.schemas.ProvisioningRequest.AdoptKind;
 import dev.runwire.schemas.events.StepEvent.FieldDiff;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Keeps the Redis AUTH string in Secret Manager (the service reads it as a secret reference, never
@@ -40,7 +43,10 @@ final class RedisAuthSecretStep
   /** The secret and how its latest version compares with the instance's AUTH string. */
   record Found(Secret secret, String latestVersion) {}
 
-  record Spec(String latestVersion) {}
+  /**
+   * @param mark the {@code managed-by} label: added when the secret is adopted with its instance
+   */
+  record Spec(String latestVersion, String mark) {}
 
   private final CloudClients clients;
   private final Inventory inventory;
@@ -112,19 +118,40 @@ final class RedisAuthSecretStep
 
   @Override
   protected Spec actual(Found found) {
-    return new Spec(found.latestVersion());
+    return new Spec(
+        found.latestVersion(), found.secret().getLabelsMap().get(ManagedMarks.MANAGED_BY));
   }
 
   @Override
   protected Spec desired(StepContext ctx) {
-    return new Spec(CURRENT);
+    return new Spec(CURRENT, ManagedMarks.RUNWIRE);
   }
 
   @Override
   protected Ownership ownership(Found found, StepContext ctx) {
-    return ManagedMarks.isManaged(found.secret().getLabelsMap())
-        ? Ownership.MARKED
-        : Ownership.NONE;
+    if (ManagedMarks.isManaged(found.secret().getLabelsMap())) {
+      return Ownership.MARKED;
+    }
+    return adoptedWithInstance(found, ctx) ? Ownership.ADOPTED : Ownership.NONE;
+  }
+
+  /**
+   * The AUTH secret is taken over with the Redis instance it belongs to ({@code adopt:
+   * ["redis-instance"]}), and only when its latest version already is that instance's AUTH string:
+   * the name alone ({@code <instance>-auth}) proves nothing, and adoption must never let a request
+   * overwrite a secret that is not this instance's. Not a kind of its own: after adopting an
+   * instance its AUTH is runwire's to rotate, so a secret runwire may not update would stop every
+   * later apply.
+   */
+  private boolean adoptedWithInstance(Found found, StepContext ctx) {
+    return ctx.kind() == kind()
+        && ctx.request().adoptedKinds().contains(AdoptKind.REDIS_INSTANCE)
+        && CURRENT.equals(found.latestVersion());
+  }
+
+  @Override
+  protected Set<String> markFields() {
+    return Set.of("mark");
   }
 
   @Override
@@ -146,7 +173,17 @@ final class RedisAuthSecretStep
 
   @Override
   public void update(Found actual, Spec desired, List<FieldDiff> diff, StepContext ctx) {
-    addVersion(ctx);
+    if (diff.stream().anyMatch(d -> d.field().equals("mark"))) {
+      Secret marked = actual.secret().toBuilder().putAllLabels(ManagedMarks.label()).build();
+      ctx.call(
+          () ->
+              clients
+                  .secrets()
+                  .updateSecret(marked, FieldMask.newBuilder().addPaths("labels").build()));
+    }
+    if (diff.stream().anyMatch(d -> d.field().equals("latestVersion"))) {
+      addVersion(ctx);
+    }
   }
 
   private void addVersion(StepContext ctx) {

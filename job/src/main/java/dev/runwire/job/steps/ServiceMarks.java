@@ -4,6 +4,7 @@ import com.google.cloud.run.v2.Service;
 import dev.runwire.job.engine.StepKind;
 import dev.runwire.schemas.MessageCodec;
 import dev.runwire.schemas.ProvisioningRequest;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -46,9 +47,24 @@ public final class ServiceMarks {
     return annotations;
   }
 
-  /** Whether the service records {@code name} of {@code kind} as runwire's. */
+  /**
+   * Whether the service records {@code name} of {@code kind} as runwire's: in {@code
+   * runwire.dev/owns}, or as a leftover pruning has still to delete (only what runwire owned is
+   * recorded there).
+   */
   boolean records(StepKind kind, String name) {
-    return ManagedMarks.records(annotations(), kind, name);
+    return ManagedMarks.records(annotations(), kind, name)
+        || pending().stream().anyMatch(p -> p.kind() == kind && p.name().equals(name));
+  }
+
+  /** What an earlier pruning could not delete yet (a subnet Cloud Run still held). */
+  List<PendingPrunes.Entry> pending() {
+    return PendingPrunes.read(annotations().get(ManagedMarks.PENDING_PRUNE));
+  }
+
+  /** Whether an earlier pruning left something to delete. */
+  public boolean hasPendingPrunes() {
+    return !pending().isEmpty();
   }
 
   /** The request the service was last wired with; empty when runwire never wired it. */

@@ -70,6 +70,9 @@ final class ServiceWiring {
   /** The env var that holds the instance's server CA (PEM) when transit encryption is on. */
   static final String CA_ENV = "REDIS_CA_CERT";
 
+  /** What events show for the value of an env var runwire did not set. */
+  static final String NOT_RUNWIRES = "(set, not by runwire; value withheld)";
+
   /** What runwire may set on a service it did not create: the wiring, never image or ingress. */
   static final Set<String> WIRING_FIELDS =
       Set.of(
@@ -291,11 +294,46 @@ final class ServiceWiring {
   }
 
   /**
+   * {@link Reasons#ENV_CONFLICT} naming the env vars in {@code diff} that the service already has
+   * and runwire did not set (never their values), and the fix; {@code null} when there are none.
+   */
+  StepFailure envConflict(Service s, List<FieldDiff> diff) {
+    List<String> conflicts = envConflicts(s, diff);
+    if (conflicts.isEmpty()) {
+      return null;
+    }
+    return new StepFailure(
+        Reasons.ENV_CONFLICT,
+        "the service already has "
+            + String.join(", ", conflicts)
+            + ", which runwire did not set, and runwire never overwrites such a variable. Name"
+            + " other variables in service.envNames (host, port, auth), or remove "
+            + String.join(", ", conflicts)
+            + " from the service first.");
+  }
+
+  /**
+   * {@code diff} without the values of env vars runwire did not set (they may hold credentials, as
+   * a database URL does): events name such a variable, never its value.
+   */
+  List<FieldDiff> withholdConflicts(Service s, List<FieldDiff> diff) {
+    List<String> conflicts = envConflicts(s, diff);
+    return diff.stream()
+        .map(
+            d ->
+                conflicts.contains(d.field().substring(d.field().indexOf('.') + 1))
+                        && d.field().startsWith("env.")
+                    ? new FieldDiff(d.field(), NOT_RUNWIRES, d.desired())
+                    : d)
+        .toList();
+  }
+
+  /**
    * The env vars in {@code diff} that the service already has and runwire did not set: the names of
    * the request it was last wired with are runwire's (and so is a value already equal to the
    * desired one, which is no difference at all).
    */
-  List<String> envConflicts(Service s, List<FieldDiff> diff) {
+  private List<String> envConflicts(Service s, List<FieldDiff> diff) {
     Set<String> ours = new TreeSet<>();
     String json = s.getAnnotationsMap().get(ManagedMarks.LAST_APPLIED);
     if (json != null) {

@@ -60,7 +60,8 @@ public final class StepFactory {
       case CLOUD_NAT -> new CloudNatStep(request, clients, inventory, marks);
       case CLOUD_RUN_SERVICE -> new CloudRunServiceStep(request, clients, inventory, marks);
       case PROBE_JOB -> new ProbeJobStep(request, clients, inventory, probeImage);
-      case PRUNE -> new PruneStep(request, marks, (k, previous) -> step(k, previous, marks));
+      case PRUNE ->
+          new PruneStep(request, marks, clients, (k, previous) -> step(k, previous, marks));
       case VERIFY -> new VerifyStep(request, clients, inventory);
     };
   }
