@@ -1,7 +1,5 @@
 package dev.runwire.demo;
 
-import com.google.api.gax.core.InstantiatingExecutorProvider;
-import com.google.cloud.pubsub.v1.Subscriber;
 import com.google.gson.JsonParseException;
 import com.google.pubsub.v1.ProjectSubscriptionName;
 import com.google.pubsub.v1.PubsubMessage;
@@ -16,8 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -39,7 +35,7 @@ final class EventFeed implements AutoCloseable {
   private final ProjectSubscriptionName subscription;
   private final Consumer<String> problems;
   private final List<Consumer<RunwireEvent>> listeners = new CopyOnWriteArrayList<>();
-  private Subscriber subscriber;
+  private PullingSubscriber subscriber;
 
   EventFeed(PubSubClients pubsub, ProjectSubscriptionName subscription, Consumer<String> problems) {
     this.pubsub = pubsub;
@@ -48,19 +44,18 @@ final class EventFeed implements AutoCloseable {
   }
 
   EventFeed start() {
+    // In order, and not with the client's streaming pull: the emulator stalls a key whose message
+    // went to a stream its keep-alive cancelled (PullingSubscriber).
     subscriber =
-        pubsub
-            .subscriber(
+        PullingSubscriber.inOrder(
+                pubsub,
                 subscription,
-                (message, reply) -> {
-                  decode(message).ifPresent(this::dispatch);
-                  reply.ack();
-                })
-            .setParallelPullCount(1)
-            .setExecutorProvider(
-                InstantiatingExecutorProvider.newBuilder().setExecutorThreadCount(2).build())
-            .build();
-    subscriber.startAsync().awaitRunning();
+                received -> {
+                  decode(received.getMessage()).ifPresent(this::dispatch);
+                  return true;
+                },
+                problems)
+            .start();
     return this;
   }
 
@@ -100,12 +95,7 @@ final class EventFeed implements AutoCloseable {
   @Override
   public void close() {
     if (subscriber != null) {
-      subscriber.stopAsync();
-      try {
-        subscriber.awaitTerminated(10, TimeUnit.SECONDS);
-      } catch (TimeoutException | IllegalStateException e) {
-        // stopping anyway
-      }
+      subscriber.close();
     }
   }
 }

@@ -1,8 +1,5 @@
 package dev.runwire.demo;
 
-import com.google.api.gax.core.InstantiatingExecutorProvider;
-import com.google.cloud.pubsub.v1.AckReplyConsumer;
-import com.google.cloud.pubsub.v1.Subscriber;
 import com.google.gson.JsonObject;
 import com.google.pubsub.v1.ProjectSubscriptionName;
 import com.google.pubsub.v1.PubsubMessage;
@@ -15,8 +12,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -40,7 +35,7 @@ final class EventarcBridge implements AutoCloseable {
   private final HttpClient http;
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong nacked = new AtomicLong();
-  private Subscriber subscriber;
+  private PullingSubscriber subscriber;
 
   /**
    * @param topic the trigger's topic, named in the CloudEvent's source
@@ -62,14 +57,17 @@ final class EventarcBridge implements AutoCloseable {
   }
 
   EventarcBridge start() {
+    // Not the client's streaming pull: the emulator loses messages after its keep-alive cancels
+    // a quiet stream (PullingSubscriber).
     subscriber =
-        pubsub
-            .subscriber(subscription, (message, reply) -> deliver(message, reply))
-            .setParallelPullCount(1)
-            .setExecutorProvider(
-                InstantiatingExecutorProvider.newBuilder().setExecutorThreadCount(4).build())
-            .build();
-    subscriber.startAsync().awaitRunning();
+        PullingSubscriber.concurrent(
+                pubsub,
+                subscription,
+                4,
+                DELIVERY_TIMEOUT.plusSeconds(30),
+                received -> deliver(received.getMessage(), received.getDeliveryAttempt()),
+                problem -> log.accept(problem))
+            .start();
     return this;
   }
 
@@ -116,10 +114,11 @@ final class EventarcBridge implements AutoCloseable {
     return body.toString();
   }
 
-  private void deliver(PubsubMessage message, AckReplyConsumer reply) {
-    Integer attempt = Subscriber.getDeliveryAttempt(message);
+  /** POSTs {@code message} to the function; true (ack) on a 2xx answer. */
+  private boolean deliver(PubsubMessage message, int attempt) {
+    // 0 when the subscription has no dead-letter policy (Pub/Sub counts attempts only then).
     String which =
-        "message " + message.getMessageId() + (attempt == null ? "" : " attempt " + attempt);
+        "message " + message.getMessageId() + (attempt == 0 ? "" : " attempt " + attempt);
     try {
       HttpResponse<String> response =
           http.send(
@@ -127,32 +126,26 @@ final class EventarcBridge implements AutoCloseable {
               HttpResponse.BodyHandlers.ofString());
       if (response.statusCode() / 100 == 2) {
         acked.incrementAndGet();
-        reply.ack();
         log.accept(which + " -> " + response.statusCode() + ", acked");
-      } else {
-        nacked.incrementAndGet();
-        reply.nack();
-        log.accept(which + " -> " + response.statusCode() + ", nacked: Pub/Sub will redeliver");
+        return true;
       }
+      nacked.incrementAndGet();
+      log.accept(which + " -> " + response.statusCode() + ", nacked: Pub/Sub will redeliver");
+      return false;
     } catch (IOException e) {
       nacked.incrementAndGet();
-      reply.nack();
       log.accept(which + " -> not delivered (" + e + "), nacked: Pub/Sub will redeliver");
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      reply.nack();
+      return false;
     }
   }
 
   @Override
   public void close() {
     if (subscriber != null) {
-      subscriber.stopAsync();
-      try {
-        subscriber.awaitTerminated(10, TimeUnit.SECONDS);
-      } catch (TimeoutException | IllegalStateException e) {
-        // stopping anyway; the channel is closed by its owner
-      }
+      subscriber.close();
     }
   }
 }

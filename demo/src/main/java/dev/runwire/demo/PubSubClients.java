@@ -77,6 +77,11 @@ final class PubSubClients implements AutoCloseable {
     }
   }
 
+  /**
+   * The client library's streaming subscriber: only for short reads. A stream quiet for ~45 s is
+   * cancelled by the client's keep-alive and then lost by the emulator; anything that reads for
+   * longer uses {@link PullingSubscriber}.
+   */
   Subscriber.Builder subscriber(ProjectSubscriptionName subscription, MessageReceiver receiver) {
     return Subscriber.newBuilder(subscription, receiver)
         .setChannelProvider(channelProvider)

@@ -211,4 +211,31 @@ class EventarcBridgeTest {
       dlq.stopAsync().awaitTerminated();
     }
   }
+
+  /**
+   * The Java subscriber pings a streaming pull every 30 s and, without an answer within 15 s,
+   * cancels the stream and opens another (StreamingSubscriberConnection's keep-alive, protocol
+   * version 1). The emulator (0.8.20) neither answers the ping nor survives the cancel (its
+   * onRstStreamRead fails with NoSuchMethodError), so it keeps feeding the dead stream: a request
+   * published after a quiet minute never reached the function. The bridge pulls without a stream.
+   */
+  @Test
+  void messagePublishedAfterAQuietMinuteIsStillDelivered() throws Exception {
+    PubSubTopology topology = freshTopology();
+    try (EventarcBridge bridge =
+        new EventarcBridge(
+                pubsub,
+                topology.requestsSubscription(),
+                topology.requestsTopic(),
+                startReceiver(),
+                line -> {})
+            .start()) {
+      Thread.sleep(Duration.ofSeconds(65).toMillis());
+      String messageId = publish(topology, "{}", Map.of());
+
+      Delivery delivery = deliveries.poll(15, TimeUnit.SECONDS);
+      assertNotNull(delivery, "no delivery within 15 s after a quiet minute");
+      assertEquals(messageId, delivery.headers().get("ce-id"));
+    }
+  }
 }
