@@ -18,6 +18,25 @@ record Calls(long reads, long mutations, long polls, long errors, Map<String, Ap
     return new Calls(r, m, p, e, Map.copyOf(counters));
   }
 
+  /** The same split over requests from the local cloud's log. */
+  static Calls of(java.util.Collection<dev.runwire.emulator.core.RecordedRequest> log) {
+    Map<String, long[]> per = new java.util.TreeMap<>();
+    for (var r : log) {
+      long[] c = per.computeIfAbsent(r.api(), k -> new long[4]);
+      switch (r.kind()) {
+        case MUTATION -> c[1]++;
+        case POLL -> c[2]++;
+        default -> c[0]++;
+      }
+      if (r.status() >= 300) {
+        c[3]++;
+      }
+    }
+    Map<String, ApiCounters> counters = new java.util.TreeMap<>();
+    per.forEach((api, c) -> counters.put(api, new ApiCounters(c[0], c[1], c[2], c[3])));
+    return of(counters);
+  }
+
   long total() {
     return reads + mutations + polls;
   }

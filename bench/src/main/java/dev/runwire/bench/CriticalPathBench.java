@@ -38,7 +38,8 @@ final class CriticalPathBench {
 
   /**
    * The order the Google guides walk through: Redis, then the connector (on its subnet), firewall,
-   * then the static-IP guide's router, address and NAT, then deploy the service and check.
+   * then the static-IP guide's router, address and NAT, then deploy the service and check it (the
+   * probe job, then its run).
    */
   static final List<StepKind> MANUAL_ORDER =
       List.of(
@@ -53,6 +54,7 @@ final class CriticalPathBench {
           StepKind.STATIC_ADDRESS,
           StepKind.CLOUD_NAT,
           StepKind.CLOUD_RUN_SERVICE,
+          StepKind.PROBE_JOB,
           StepKind.VERIFY);
 
   private final ResultTable table;
@@ -66,10 +68,12 @@ final class CriticalPathBench {
   /** One repetition: the parallel apply and what followed it, and the one-by-one apply. */
   private record Rep(
       InProcessJob.Result parallel,
+      ProbeRun probe,
       Calls firstApply,
       List<RecordedRequest> firstApplyLog,
       JsonArray firstApplyOps,
       Calls secondApply,
+      Calls secondApplyVerify,
       Calls plan,
       Calls driftCheck,
       InProcessJob.Result fastPoll,
@@ -118,12 +122,23 @@ final class CriticalPathBench {
         expectOk(parallel, "apply");
         Calls first = Calls.of(cloud.counters());
         List<RecordedRequest> firstLog = cloud.requestLog();
-        JsonArray firstOps = cloud.state().getAsJsonArray("operations");
+        JsonObject firstState = cloud.state();
+        JsonArray firstOps = firstState.getAsJsonArray("operations");
+        ProbeRun probe =
+            ProbeRun.of(firstState, cloud.networkLog())
+                .orElseThrow(() -> new IllegalStateException("the apply ran no probe execution"));
 
         cloud.resetLog();
         InProcessJob.Result second = job.run("apply", json.toString(), Map.of());
         expectOk(second, "second apply");
         Calls secondCalls = Calls.of(cloud.counters());
+        // verify runs last, alone: the requests from its start are its own (the probe's run).
+        Instant verifyStart = second.endedSteps().get(StepKind.VERIFY.wire()).startedAt();
+        Calls secondVerify =
+            Calls.of(
+                cloud.requestLog().stream()
+                    .filter(r -> !r.at().minus(r.duration()).isBefore(verifyStart))
+                    .toList());
 
         cloud.resetLog();
         expectOk(job.run("plan", json.toString(), Map.of()), "plan");
@@ -151,10 +166,12 @@ final class CriticalPathBench {
         done.add(
             new Rep(
                 parallel,
+                probe,
                 first,
                 firstLog,
                 firstOps,
                 secondCalls,
+                secondVerify,
                 planCalls,
                 driftCalls,
                 fast,
@@ -204,13 +221,43 @@ final class CriticalPathBench {
         Verdict.INFO);
     table.add(
         "1", "apply wall time, parallel (runwire)", wall, ResultTable::millis, "", Verdict.INFO);
+    // The probe's execution is on the chain like Redis create: its create and start are modeled
+    // operations (weighed above), but its task is a real JVM the local cloud does not scale, so the
+    // task's measured time is added to the chain.
+    Stats probe = Stats.of(reps.stream().map(r -> r.probe().total()).toList());
+    Stats probeShare =
+        Stats.of(
+            reps.stream()
+                .map(r -> r.probe().total() / (r.parallel().wall().toNanos() / 1e6))
+                .toList());
+    Stats withProbe =
+        Stats.of(
+            reps.stream()
+                .map(r -> r.parallel().wall().toNanos() / 1e6 / (cp + r.probe().task()))
+                .toList());
     table.add(
         "1",
-        "**wall ÷ critical path**",
-        ratio,
+        "verify's probe execution (a real JVM running `runwire-job probe`): create → task done",
+        probe,
+        ResultTable::millis,
+        "share of the wall time "
+            + String.format(Locale.ROOT, "%.0f %%", probeShare.median() * 100)
+            + "; its start is modeled, its task is a real JVM",
+        Verdict.INFO);
+    table.add(
+        "1",
+        "**wall ÷ critical path**, the probe's task weighed as measured",
+        withProbe,
         ResultTable::ratio,
         "≤ 1.05",
-        ratio.median() <= 1.05 ? Verdict.MET : Verdict.MISSED);
+        withProbe.median() <= 1.05 ? Verdict.MET : Verdict.MISSED);
+    table.add(
+        "1",
+        "wall ÷ critical path of the modeled operations alone (the probe's task counted as overhead)",
+        ratio,
+        ResultTable::ratio,
+        "",
+        Verdict.INFO);
     table.add(
         "1",
         "steps' span ÷ critical path (first step start → last step end)",
@@ -265,6 +312,7 @@ final class CriticalPathBench {
     pollModelNote(path);
 
     gapNotes(path, reps);
+    probeNote(reps);
     callRows(plan, reps);
   }
 
@@ -342,6 +390,40 @@ final class CriticalPathBench {
     stepTimelineNote(reps);
   }
 
+  /** Where the probe's execution spends its time, from the local cloud's records. */
+  private void probeNote(List<Rep> reps) {
+    List<Double> toRedis =
+        reps.stream().map(r -> r.probe().toRedis()).filter(d -> !d.isNaN()).toList();
+    List<Double> afterRedis =
+        reps.stream().map(r -> r.probe().afterRedis()).filter(d -> !d.isNaN()).toList();
+    List<Double> verifyOwn = new ArrayList<>();
+    for (Rep rep : reps) {
+      StepEvent verify = rep.parallel().endedSteps().get(StepKind.VERIFY.wire());
+      if (verify != null && verify.durationMs() != null) {
+        verifyOwn.add(verify.durationMs() - rep.probe().total());
+      }
+    }
+    table.note(
+        "Figure 1, verify's probe execution (medians over "
+            + reps.size()
+            + " runs, ms): created → started "
+            + fmt(reps.stream().map(r -> r.probe().toStart()).toList())
+            + " (the local cloud taking the run), started → its first connection to the Redis"
+            + " instance's front "
+            + fmt(toRedis)
+            + " (the task's JVM starting, with "
+            + String.join(" ", ProbeImage.flags())
+            + (ProbeImage.archived() ? " and an AppCDS archive trained for it" : ", no AppCDS")
+            + ", and loading the Redis client), → completed "
+            + fmt(afterRedis)
+            + " (PING, INCR, the JVM exiting); the verify step's own time beyond the execution "
+            + fmt(verifyOwn)
+            + " (reading the instance, running the job, seeing the execution done, reading the"
+            + " job). The projection to real durations counts the polling lateness of Redis,"
+            + " connector and service operations only: a Cloud Run job execution has no"
+            + " published duration to scale.");
+  }
+
   /** The APIs whose one operation a step waits on, and that step. */
   private static final Map<String, StepKind> OPERATION_STEPS =
       Map.of(
@@ -378,7 +460,11 @@ final class CriticalPathBench {
     RecordedRequest lastPoll = null;
     int polls = 0;
     for (RecordedRequest r : log) {
-      if (!r.api().equals(api)) {
+      // Only this step's own requests: other steps call the same API (Run: the probe job).
+      Instant arrived = r.at().minus(r.duration());
+      if (!r.api().equals(api)
+          || arrived.isBefore(step.startedAt())
+          || (step.finishedAt() != null && arrived.isAfter(step.finishedAt()))) {
         continue;
       }
       if (first == null) {
@@ -586,16 +672,31 @@ final class CriticalPathBench {
     long resources = plan.order().stream().filter(k -> k != StepKind.VERIFY).count();
     Rep first = reps.get(0);
     callRow("first apply", reps, Rep::firstApply, "", Verdict.INFO);
+    java.util.function.Function<Rep, Calls> resourceSteps =
+        r ->
+            new Calls(
+                r.secondApply().reads() - r.secondApplyVerify().reads(),
+                r.secondApply().mutations() - r.secondApplyVerify().mutations(),
+                r.secondApply().polls() - r.secondApplyVerify().polls(),
+                r.secondApply().errors() - r.secondApplyVerify().errors(),
+                Map.of());
     boolean secondOk =
         reps.stream()
-            .allMatch(
-                r -> r.secondApply().mutations() == 0 && r.secondApply().reads() <= resources);
+            .map(resourceSteps)
+            .allMatch(c -> c.mutations() == 0 && c.reads() <= resources);
+    callRow("second apply, every step", reps, Rep::secondApply, "", Verdict.INFO);
     callRow(
-        "second apply",
+        "second apply, the resource steps (verify's probe run excluded)",
         reps,
-        Rep::secondApply,
+        resourceSteps,
         "0 mutations, ≤ 1 read per resource (" + resources + " resources)",
         secondOk ? Verdict.MET : Verdict.MISSED);
+    callRow(
+        "second apply, verify alone (one probe execution: run, wait, read its result)",
+        reps,
+        Rep::secondApplyVerify,
+        "",
+        Verdict.INFO);
     callRow("plan", reps, Rep::plan, "", Verdict.INFO);
     callRow("drift-check of one target", reps, Rep::driftCheck, "", Verdict.INFO);
     table.note(

@@ -58,7 +58,16 @@ final class OperationDurations {
               "Run service update",
               "run.service.update",
               Duration.ofSeconds(25),
-              StepKind.CLOUD_RUN_SERVICE));
+              StepKind.CLOUD_RUN_SERVICE),
+          // verify's probe: its Cloud Run job is created, then one execution starts. The task
+          // itself (a JVM running the probe) is not scaled: the bench weighs it as measured.
+          new Operation(
+              "probe job create", "run.job.create", Duration.ofSeconds(5), StepKind.PROBE_JOB),
+          new Operation(
+              "probe execution start",
+              "run.execution.start",
+              Duration.ofSeconds(10),
+              StepKind.VERIFY));
 
   /** Operations the bench's own seeding starts (not timed against the critical path). */
   static final List<Operation> SEEDING =

@@ -34,8 +34,9 @@ class CriticalPathTest {
             StepKind.PROBE_JOB,
             StepKind.VERIFY),
         path.chain());
-    // Redis create 5 min, the egress firewall rule insert 8 s, the service update 25 s, at /100.
-    assertEquals(Duration.ofMillis(3000 + 80 + 250), path.length());
+    // Redis create 5 min, the egress firewall rule insert 8 s, the service update 25 s, the probe
+    // job's create 5 s and its execution's start 10 s, at /100.
+    assertEquals(Duration.ofMillis(3000 + 80 + 250 + 50 + 100), path.length());
   }
 
   @Test
@@ -67,6 +68,6 @@ class CriticalPathTest {
             StepKind.PROBE_JOB,
             StepKind.VERIFY),
         path.chain());
-    assertEquals(Duration.ofMillis(100 + 10_000 + 250), path.length());
+    assertEquals(Duration.ofMillis(100 + 10_000 + 250 + 50 + 100), path.length());
   }
 }

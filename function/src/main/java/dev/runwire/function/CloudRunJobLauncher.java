@@ -52,6 +52,10 @@ import java.util.Set;
  * newer one (its own) is cancelled and the older one reported. Both instances see both executions,
  * so exactly one survives. The re-check reads only executions created since the first check began
  * (older racers would have been found by it), which is usually the first page.
+ *
+ * <p>What an event costs the function is mostly parsing the executions the list pages return (each
+ * carries the request in its env): each scan's first page asks for about as many as the previous
+ * scan of its kind needed ({@link ScanPageSize}), not a fixed 100.
  */
 final class CloudRunJobLauncher implements AutoCloseable {
 
@@ -65,6 +69,12 @@ final class CloudRunJobLauncher implements AutoCloseable {
 
   /** The re-check usually ends within its first page: only the last seconds' executions count. */
   private static final int RECHECK_PAGE_SIZE = 50;
+
+  /** The duplicate check's first page, sized from the previous checks. */
+  private final ScanPageSize checkPages = new ScanPageSize(LIST_PAGE_SIZE, LIST_PAGE_SIZE);
+
+  /** The race re-check's first page, sized from the previous re-checks. */
+  private final ScanPageSize recheckPages = new ScanPageSize(RECHECK_PAGE_SIZE, LIST_PAGE_SIZE);
 
   /**
    * How much earlier than the first check a racer's execution may carry as createTime and still
@@ -185,8 +195,7 @@ final class CloudRunJobLauncher implements AutoCloseable {
         window.maxAge(launch.taskCount()).map(age -> Instant.now().minus(age)).orElse(null);
     Optional<Execution> running =
         calling(
-            Call.LIST_EXECUTIONS,
-            () -> oldestRunning(launch.requestId(), windowStart, LIST_PAGE_SIZE));
+            Call.LIST_EXECUTIONS, () -> oldestRunning(launch.requestId(), windowStart, checkPages));
     if (running.isPresent()) {
       return new Outcome.AlreadyRunning(running.get().getName(), running.get().getTaskCount());
     }
@@ -208,7 +217,7 @@ final class CloudRunJobLauncher implements AutoCloseable {
    */
   private Optional<Execution> recheck(String requestId, Instant notBefore) {
     try {
-      return oldestRunning(requestId, notBefore, RECHECK_PAGE_SIZE);
+      return oldestRunning(requestId, notBefore, recheckPages);
     } catch (ApiException e) {
       return Optional.empty();
     }
@@ -243,28 +252,42 @@ final class CloudRunJobLauncher implements AutoCloseable {
    * @param notBefore stop at executions created before this, provided the API lists newest first
    *     (the local cloud and Cloud Run do; the scan checks it and reads on if not); null = read all
    */
-  Optional<Execution> oldestRunning(String requestId, Instant notBefore, int pageSize) {
+  Optional<Execution> oldestRunning(String requestId, Instant notBefore, ScanPageSize pages) {
     List<Execution> matching = new ArrayList<>();
     int scanned = 0;
+    boolean atEdge = false;
     boolean newestFirst = true;
     long previous = Long.MAX_VALUE;
     long stopBefore = notBefore == null ? Long.MIN_VALUE : toNanos(notBefore);
     ListExecutionsRequest request =
-        ListExecutionsRequest.newBuilder().setParent(job.toString()).setPageSize(pageSize).build();
-    for (Execution execution : executions.listExecutions(request).iterateAll()) {
-      if (++scanned > MAX_EXECUTIONS_SCANNED) {
+        ListExecutionsRequest.newBuilder()
+            .setParent(job.toString())
+            .setPageSize(pages.first())
+            .build();
+    ExecutionsClient.ListExecutionsPage page = executions.listExecutions(request).getPage();
+    scan:
+    while (true) {
+      for (Execution execution : page.getValues()) {
+        if (++scanned > MAX_EXECUTIONS_SCANNED) {
+          break scan;
+        }
+        long created = Timestamps.toNanos(execution.getCreateTime());
+        newestFirst &= created <= previous;
+        previous = created;
+        if (newestFirst && created < stopBefore) {
+          atEdge = true;
+          break scan;
+        }
+        if (!execution.hasCompletionTime() && requestId.equals(requestIdOf(execution))) {
+          matching.add(execution);
+        }
+      }
+      if (!page.hasNextPage()) {
         break;
       }
-      long created = Timestamps.toNanos(execution.getCreateTime());
-      newestFirst &= created <= previous;
-      previous = created;
-      if (newestFirst && created < stopBefore) {
-        break;
-      }
-      if (!execution.hasCompletionTime() && requestId.equals(requestIdOf(execution))) {
-        matching.add(execution);
-      }
+      page = page.getNextPage(pages.next());
     }
+    pages.observed(scanned, atEdge);
     return matching.stream()
         .min(
             Comparator.<Execution>comparingLong(e -> Timestamps.toNanos(e.getCreateTime()))

@@ -107,6 +107,30 @@ class DuplicateCheckWindowTest {
   }
 
   @Test
+  void aCheckAsksForAboutAsManyExecutionsAsThePreviousCheckNeeded() throws Exception {
+    JobName job = newJob(QUICK, Duration.ofSeconds(1), 0);
+    CloudRunJobLauncher launcher = launcher(job);
+    history(job, "before-", 150);
+    awaitAllCompleted(job);
+    Thread.sleep(1_200);
+    // The first check asks for 100 and learns that the window held none of them.
+    launcher.launch(launch("learn-1"));
+    awaitAllCompleted(job);
+    Thread.sleep(1_200);
+    cloud.resetLog();
+
+    launcher.launch(launch("learn-2"));
+
+    List<RecordedRequest> lists = executionLists(job);
+    // Parsing executions is the function's cost per event: the check now reads a page of the
+    // smallest size, not 100 executions of which one was needed; the re-check does the same.
+    assertEquals(2, lists.size(), () -> queries(lists));
+    assertTrue(
+        lists.stream().allMatch(r -> r.query().contains("pageSize=" + ScanPageSize.MIN)),
+        () -> queries(lists));
+  }
+
+  @Test
   void runningDuplicateInsideTheWindowIsFoundBeyondTheFirstPage() throws Exception {
     JobName job = newJob(SLOW_FOR_ONE, Duration.ofSeconds(120), 0);
     CloudRunJobLauncher launcher = launcher(job);

@@ -301,9 +301,11 @@ class JobLaunchTest {
             .map(r -> r.query())
             .toList();
     // The duplicate check reads all 61 in one page of 100; the re-check stops within its first
-    // page of 50 instead of going on to the older executions on the second.
+    // page instead of going on to the older executions on the second. (Its page is sized from the
+    // previous re-checks, which each needed 2: ScanPageSize's minimum, no longer a fixed 50.)
     assertEquals(2, listCalls.size(), listCalls::toString);
-    assertTrue(listCalls.get(1).contains("pageSize=50"), listCalls::toString);
+    assertTrue(listCalls.get(1).contains("pageSize=" + ScanPageSize.MIN), listCalls::toString);
+    assertTrue(!listCalls.get(1).matches(".*pageToken=[^&].*"), listCalls::toString);
     assertEquals(61, localJobs.executions(job).size());
   }
 

@@ -72,11 +72,13 @@ public final class CloudClients implements AutoCloseable {
 
   /**
    * Steps whose clients are made first: the usual critical path (after the network step, which
-   * needs its client at once): Redis, then the service, its secret and the verify.
+   * needs its client at once): Redis, the egress firewall rule, then the service, its secret, the
+   * probe job and the verify.
    */
   private static final List<StepKind> CHAIN =
       List.of(
           StepKind.REDIS_INSTANCE,
+          StepKind.FIREWALL,
           StepKind.CLOUD_RUN_SERVICE,
           StepKind.REDIS_AUTH_SECRET,
           StepKind.REDIS_AUTH_ACCESS,
