@@ -133,7 +133,7 @@ class EgressModesEndToEndTest {
 
     // Wired by runwire with in-transit encryption: the sample reaches Redis over TLS on the CA
     // runwire mounts (REDIS_CA_CERT), and verify proved the same path first.
-    JsonObject tls = Scenario.directVpc("e2e-tls", "10.10.2.0/26");
+    JsonObject tls = Scenario.directVpc("e2e-tls", "10.10.40.0/26");
     tls.getAsJsonObject("redis").addProperty("transitEncryption", "SERVER_AUTHENTICATION");
     env.deployService("runwire-demo", "us-central1", "e2e-tls", LocalEnvironment.SAMPLE_IMAGE);
 
