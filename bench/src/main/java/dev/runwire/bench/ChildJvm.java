@@ -91,6 +91,19 @@ final class ChildJvm implements AutoCloseable {
     }
   }
 
+  /**
+   * CPU time the child has used so far, all its threads (user + system), as the OS counts it: a
+   * measure of its own work that the machine's load does not inflate, unlike its latency.
+   */
+  Duration cpuTime() {
+    return process
+        .process()
+        .info()
+        .totalCpuDuration()
+        .orElseThrow(
+            () -> new IllegalStateException("this OS does not report a process's CPU time"));
+  }
+
   /** Nanoseconds from start to exit (call after {@link #await}). */
   long elapsedNanosAtExit(long exitNanos) {
     return exitNanos - startedNanos;

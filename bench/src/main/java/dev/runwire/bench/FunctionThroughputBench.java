@@ -105,7 +105,9 @@ final class FunctionThroughputBench {
         }
         warmedEvents = warmed;
         cloud.resetLog();
+        Duration cpuBefore = invoker.cpuTime();
         Round paced = round(push, ids, 1, longRun, PACED_RATE);
+        Duration pacedCpu = invoker.cpuTime().minus(cpuBefore);
         List<RecordedRequest> pacedLog = cloud.requestLog();
         cloud.resetLog();
         Round one = round(push, ids, 1, requests);
@@ -118,6 +120,7 @@ final class FunctionThroughputBench {
         List<RecordedRequest> sixteenLog = cloud.requestLog();
         pagesTrend(pacedLog);
         overhead(paced, pacedLog);
+        cpuPerEvent(paced, pacedCpu);
         report(one, oneLog);
         report(four, fourLog);
         report(sixteen, sixteenLog);
@@ -251,6 +254,27 @@ final class FunctionThroughputBench {
             + ResultTable.millis(stats.max())
             + ")",
         p99 <= OVERHEAD_P99_GOAL_MS ? Verdict.MET : Verdict.MISSED);
+  }
+
+  /**
+   * The invoker JVM's CPU time per event over the paced run (every thread: Jetty, the function, the
+   * clients, the JIT and GC): the work an event costs the function, which load on a shared machine
+   * delays but does not add to.
+   */
+  private void cpuPerEvent(Round round, Duration cpu) {
+    double perEvent = cpu.toNanos() / 1e6 / round.events().size();
+    table.addValue(
+        "5",
+        "function's CPU time per event (invoker JVM, all threads), concurrency 1, paced",
+        ResultTable.millis(perEvent),
+        String.format(
+            Locale.ROOT,
+            "%s over %d events in %.1f s: %.0f %% of one core",
+            ResultTable.millis(cpu.toNanos() / 1e6),
+            round.events().size(),
+            round.seconds(),
+            100 * cpu.toNanos() / 1e9 / round.seconds()),
+        Verdict.INFO);
   }
 
   private static double average(List<Integer> values) {
