@@ -195,7 +195,7 @@ final class EgressFirewallStep implements Step {
   private Optional<String> redisRange() {
     Optional<String> reported =
         inventory
-            .redisInstance(at.project(), at.region(), redisId)
+            .redisInstance(at.apis(), redisId)
             .map(i -> i.getReservedIpRange())
             .filter(r -> r.contains("/"));
     if (reported.isPresent()) {

@@ -50,18 +50,17 @@ final class RedisAuthSecretStep
 
   private final CloudClients clients;
   private final Inventory inventory;
-  private final String project;
+  private final ApiLocation at;
   private final String secretId;
   private final String instanceName;
 
-  RedisAuthSecretStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+  RedisAuthSecretStep(
+      ProvisioningRequest request, ApiLocation at, CloudClients clients, Inventory inventory) {
     this.clients = clients;
     this.inventory = inventory;
-    this.project = request.target().project();
+    this.at = at;
     this.secretId = request.names().authSecret();
-    this.instanceName =
-        Names.redisInstance(
-            request.target().project(), request.target().region(), request.redis().name());
+    this.instanceName = at.redisInstance(request.redis().name());
   }
 
   @Override
@@ -71,12 +70,12 @@ final class RedisAuthSecretStep
 
   @Override
   public String resource() {
-    return Names.full("secretmanager", Names.secret(project, secretId));
+    return Names.full("secretmanager", at.secret(secretId));
   }
 
   @Override
   protected Optional<Found> read(StepContext ctx) {
-    return inventory.secret(project, secretId).map(s -> new Found(s, compareLatest(ctx)));
+    return inventory.secret(at, secretId).map(s -> new Found(s, compareLatest(ctx)));
   }
 
   /** "current", "stale", "(none)" (no version yet) or "(unknown)" (no instance to compare with). */
@@ -91,7 +90,7 @@ final class RedisAuthSecretStep
               () ->
                   clients
                       .secrets()
-                      .accessSecretVersion(Names.secret(project, secretId) + "/versions/latest")
+                      .accessSecretVersion(at.secret(secretId) + "/versions/latest")
                       .getPayload()
                       .getData());
       return MessageDigest.isEqual(latest.toByteArray(), auth.get()) ? CURRENT : "stale";
@@ -156,7 +155,7 @@ final class RedisAuthSecretStep
 
   @Override
   protected StepOutput output(Found found, StepContext ctx) {
-    return new StepOutputs.AuthSecret(Names.secret(project, secretId));
+    return new StepOutputs.AuthSecret(at.secret(secretId));
   }
 
   @Override
@@ -167,7 +166,7 @@ final class RedisAuthSecretStep
                 Replication.newBuilder().setAutomatic(Replication.Automatic.getDefaultInstance()))
             .putAllLabels(ManagedMarks.label())
             .build();
-    ctx.call(() -> clients.secrets().createSecret("projects/" + project, secretId, secret));
+    ctx.call(() -> clients.secrets().createSecret(at.projectName(), secretId, secret));
     addVersion(ctx);
   }
 
@@ -195,14 +194,14 @@ final class RedisAuthSecretStep
                         Reasons.NOT_READY,
                         "the Redis instance has no AUTH string yet; is authEnabled on?"));
     SecretPayload payload = SecretPayload.newBuilder().setData(ByteString.copyFrom(auth)).build();
-    ctx.call(() -> clients.secrets().addSecretVersion(Names.secret(project, secretId), payload));
+    ctx.call(() -> clients.secrets().addSecretVersion(at.secret(secretId), payload));
   }
 
   @Override
   public void delete(Found actual, StepContext ctx) {
     ctx.call(
         () -> {
-          clients.secrets().deleteSecret(Names.secret(project, secretId));
+          clients.secrets().deleteSecret(at.secret(secretId));
           return null;
         });
   }

@@ -42,18 +42,17 @@ final class RedisCaSecretStep extends ResourceStep<RedisCaSecretStep.Found, Redi
 
   private final CloudClients clients;
   private final Inventory inventory;
-  private final String project;
+  private final ApiLocation at;
   private final String secretId;
   private final String instanceName;
 
-  RedisCaSecretStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+  RedisCaSecretStep(
+      ProvisioningRequest request, ApiLocation at, CloudClients clients, Inventory inventory) {
     this.clients = clients;
     this.inventory = inventory;
-    this.project = request.target().project();
+    this.at = at;
     this.secretId = secretId(request);
-    this.instanceName =
-        Names.redisInstance(
-            request.target().project(), request.target().region(), request.redis().name());
+    this.instanceName = at.redisInstance(request.redis().name());
   }
 
   /** The secret's id: the instance's name with {@code -server-ca}. */
@@ -68,12 +67,12 @@ final class RedisCaSecretStep extends ResourceStep<RedisCaSecretStep.Found, Redi
 
   @Override
   public String resource() {
-    return Names.full("secretmanager", Names.secret(project, secretId));
+    return Names.full("secretmanager", at.secret(secretId));
   }
 
   @Override
   protected Optional<Found> read(StepContext ctx) {
-    return inventory.secret(project, secretId).map(s -> new Found(s, compareLatest(ctx)));
+    return inventory.secret(at, secretId).map(s -> new Found(s, compareLatest(ctx)));
   }
 
   private String compareLatest(StepContext ctx) {
@@ -87,7 +86,7 @@ final class RedisCaSecretStep extends ResourceStep<RedisCaSecretStep.Found, Redi
                   () ->
                       clients
                           .secrets()
-                          .accessSecretVersion(Names.secret(project, secretId) + "/versions/latest")
+                          .accessSecretVersion(at.secret(secretId) + "/versions/latest")
                           .getPayload()
                           .getData())
               .toString(StandardCharsets.UTF_8);
@@ -138,7 +137,7 @@ final class RedisCaSecretStep extends ResourceStep<RedisCaSecretStep.Found, Redi
                 Replication.newBuilder().setAutomatic(Replication.Automatic.getDefaultInstance()))
             .putAllLabels(ManagedMarks.label())
             .build();
-    ctx.call(() -> clients.secrets().createSecret("projects/" + project, secretId, secret));
+    ctx.call(() -> clients.secrets().createSecret(at.projectName(), secretId, secret));
     addVersion(ctx);
   }
 
@@ -157,14 +156,14 @@ final class RedisCaSecretStep extends ResourceStep<RedisCaSecretStep.Found, Redi
                         "the Redis instance shows no serverCaCerts yet; is transit encryption on?"));
     SecretPayload payload =
         SecretPayload.newBuilder().setData(ByteString.copyFromUtf8(pem)).build();
-    ctx.call(() -> clients.secrets().addSecretVersion(Names.secret(project, secretId), payload));
+    ctx.call(() -> clients.secrets().addSecretVersion(at.secret(secretId), payload));
   }
 
   @Override
   public void delete(Found actual, StepContext ctx) {
     ctx.call(
         () -> {
-          clients.secrets().deleteSecret(Names.secret(project, secretId));
+          clients.secrets().deleteSecret(at.secret(secretId));
           return null;
         });
   }

@@ -40,11 +40,14 @@ final class VerifyStep implements Step {
   private final CloudClients clients;
   private final Inventory inventory;
   private final ProvisioningRequest request;
+  private final ApiLocation at;
 
-  VerifyStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+  VerifyStep(
+      ProvisioningRequest request, ApiLocation at, CloudClients clients, Inventory inventory) {
     this.clients = clients;
     this.inventory = inventory;
     this.request = request;
+    this.at = at;
   }
 
   @Override
@@ -54,11 +57,7 @@ final class VerifyStep implements Step {
 
   @Override
   public String resource() {
-    return Names.full(
-        "run",
-        Names.location(request.target().project(), request.target().region())
-            + "/jobs/"
-            + ProbeJobStep.jobId(request.service().name()));
+    return Names.full("run", at.job(ProbeJobStep.jobId(request.service().name())));
   }
 
   @Override
@@ -79,15 +78,7 @@ final class VerifyStep implements Step {
                     new StepFailure(
                         Reasons.VERIFY_FAILED, StepKind.PROBE_JOB.wire() + " gave no probe job"));
     Instance instance =
-        ctx.call(
-            () ->
-                clients
-                    .redis()
-                    .getInstance(
-                        Names.redisInstance(
-                            request.target().project(),
-                            request.target().region(),
-                            request.redis().name())));
+        ctx.call(() -> clients.redis().getInstance(at.redisInstance(request.redis().name())));
     String address = instance.getHost() + ":" + instance.getPort();
     Execution done = runAndWait(job, ctx);
     Job probe = ctx.call(() -> clients.jobs().getJob(job));
