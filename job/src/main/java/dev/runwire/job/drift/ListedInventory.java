@@ -12,6 +12,7 @@ import com.google.cloud.secretmanager.v1.Secret;
 import com.google.cloud.vpcaccess.v1.Connector;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.RetryPolicy;
+import dev.runwire.job.steps.ApiLocation;
 import dev.runwire.job.steps.Inventory;
 import dev.runwire.job.steps.Names;
 import java.util.ArrayList;
@@ -43,7 +44,11 @@ public final class ListedInventory implements Inventory {
   /** The services of a region, from the same single list call {@link #service} answers from. */
   public List<Service> services(String project, String region) {
     return listed(
-            "services", project, region, () -> listServices(project, region), Service::getName)
+            "services",
+            project,
+            region,
+            () -> listServices(new ApiLocation(project, region)),
+            Service::getName)
         .values()
         .stream()
         .map(Service.class::cast)
@@ -109,45 +114,45 @@ public final class ListedInventory implements Inventory {
   }
 
   @Override
-  public Optional<Instance> redisInstance(String project, String region, String id) {
+  public Optional<Instance> redisInstance(ApiLocation at, String id) {
     return find(
         "redis",
-        project,
-        region,
-        () -> all(clients.redis().listInstances(Names.location(project, region)).iterateAll()),
+        at.project(),
+        at.region(),
+        () -> all(clients.redis().listInstances(at.parent()).iterateAll()),
         (Instance i) -> Names.last(i.getName()),
         id);
   }
 
   @Override
-  public Optional<Connector> connector(String project, String region, String id) {
+  public Optional<Connector> connector(ApiLocation at, String id) {
     return find(
         "connectors",
-        project,
-        region,
-        () -> all(clients.vpcAccess().listConnectors(Names.location(project, region)).iterateAll()),
+        at.project(),
+        at.region(),
+        () -> all(clients.vpcAccess().listConnectors(at.parent()).iterateAll()),
         (Connector c) -> Names.last(c.getName()),
         id);
   }
 
   @Override
-  public Optional<Service> service(String project, String region, String id) {
+  public Optional<Service> service(ApiLocation at, String id) {
     return find(
         "services",
-        project,
-        region,
-        () -> listServices(project, region),
+        at.project(),
+        at.region(),
+        () -> listServices(at),
         (Service s) -> Names.last(s.getName()),
         id);
   }
 
   @Override
-  public Optional<Secret> secret(String project, String id) {
+  public Optional<Secret> secret(ApiLocation at, String id) {
     return find(
         "secrets",
-        project,
+        at.project(),
         "global",
-        () -> all(clients.secrets().listSecrets("projects/" + project).iterateAll()),
+        () -> all(clients.secrets().listSecrets(at.projectName()).iterateAll()),
         (Secret s) -> Names.last(s.getName()),
         id);
   }
@@ -164,8 +169,8 @@ public final class ListedInventory implements Inventory {
         project);
   }
 
-  private List<Service> listServices(String project, String region) {
-    return all(clients.services().listServices(Names.location(project, region)).iterateAll());
+  private List<Service> listServices(ApiLocation at) {
+    return all(clients.services().listServices(at.parent()).iterateAll());
   }
 
   private <T> Optional<T> find(

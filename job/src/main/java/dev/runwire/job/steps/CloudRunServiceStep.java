@@ -48,23 +48,25 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
   private final CloudClients clients;
   private final Inventory inventory;
   private final ServiceWiring wiring;
-  private final String project;
-  private final String region;
+  private final ApiLocation at;
   private final String name;
   private final Boolean allowUnauthenticated;
   private final ServiceMarks marks;
   private final String authSecret;
 
   CloudRunServiceStep(
-      ProvisioningRequest request, CloudClients clients, Inventory inventory, ServiceMarks marks) {
+      ProvisioningRequest request,
+      ApiLocation at,
+      CloudClients clients,
+      Inventory inventory,
+      ServiceMarks marks) {
     this.clients = clients;
     this.inventory = inventory;
     this.marks = marks;
     this.wiring = new ServiceWiring(request);
-    this.project = request.target().project();
-    this.region = request.target().region();
+    this.at = at;
     this.name = request.service().name();
-    this.authSecret = Names.secret(project, request.names().authSecret());
+    this.authSecret = at.secret(request.names().authSecret());
     this.allowUnauthenticated = request.service().allowUnauthenticated();
   }
 
@@ -75,18 +77,18 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
 
   @Override
   public String resource() {
-    return Names.full("run", Names.service(project, region, name));
+    return Names.full("run", at.service(name));
   }
 
   @Override
   protected Optional<Found> read(StepContext ctx) {
-    Optional<Service> service = inventory.service(project, region, name);
+    Optional<Service> service = inventory.service(at, name);
     service.ifPresent(marks::found);
     return service.map(s -> new Found(s, allowUnauthenticated == null ? null : policy(ctx)));
   }
 
   private Policy policy(StepContext ctx) {
-    String resource = Names.service(project, region, name);
+    String resource = at.service(name);
     return ctx.call(() -> clients.services().getIamPolicy(IamBindings.readRequest(resource)));
   }
 
@@ -170,9 +172,9 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
         "Cloud Run service '"
             + name
             + "' not found in "
-            + project
+            + at.project()
             + "/"
-            + region
+            + at.region()
             + ": deploy it first, or set service.image so runwire creates it.");
   }
 
@@ -188,7 +190,7 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
             .build();
     grantSecrets(null, desired, ctx);
     ctx.startAndAwait(
-        () -> clients.services().createServiceAsync(Names.location(project, region), service, name),
+        () -> clients.services().createServiceAsync(at.parent(), service, name),
         "service " + name + " created");
     setInvokers(ctx);
   }
@@ -236,7 +238,7 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
     List<String> secrets =
         desired.env().values().stream()
             .filter(v -> v != null && v.startsWith("secret:"))
-            .map(v -> SecretAccess.secretOf(project, v))
+            .map(v -> SecretAccess.secretOf(at, v))
             .filter(secret -> !secret.equals(authSecret))
             .toList();
     if (secrets.isEmpty()) {
@@ -246,7 +248,7 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
     if (account.isEmpty()) {
       account =
           inventory
-              .computeProject(project)
+              .computeProject(at.project())
               .map(com.google.cloud.compute.v1.Project::getDefaultServiceAccount)
               .orElse("");
     }
@@ -278,7 +280,7 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
         () -> {
           Service current = base.getAndSet(null);
           if (current == null) {
-            current = clients.services().getService(Names.service(project, region, name));
+            current = clients.services().getService(at.service(name));
           }
           Service changed = change.apply(current);
           return clients
@@ -296,7 +298,7 @@ final class CloudRunServiceStep extends ResourceStep<CloudRunServiceStep.Found, 
     if (allowUnauthenticated == null) {
       return;
     }
-    String resource = Names.service(project, region, name);
+    String resource = at.service(name);
     ctx.call(
         () -> {
           Policy current = clients.services().getIamPolicy(IamBindings.readRequest(resource));

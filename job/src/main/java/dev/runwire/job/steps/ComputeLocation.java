@@ -14,6 +14,11 @@ record ComputeLocation(String project, String region, String network) {
     return new ComputeLocation(target.project(), target.region(), target.network());
   }
 
+  /** The same project and region, as the other APIs name them (Memorystore, Cloud Run, ...). */
+  ApiLocation apis() {
+    return new ApiLocation(project, region);
+  }
+
   /** The location's own network. */
   String networkName() {
     return network(network);

@@ -137,30 +137,44 @@ final class EgressFirewallStep implements Step {
     }
     Action action = ours.isEmpty() ? Action.CREATE : Action.UPDATE;
     String because = "EGRESS deny rule '" + blocked.deny() + "' blocks " + traffic;
+    StepFailure refusal = ours.map(rule -> notOwned(rule, because)).orElse(null);
     switch (ctx.mode()) {
       case PLAN:
         return new StepOutcome.Succeeded(
             action,
             diff,
             Map.of(),
-            (ours.isEmpty() ? "would create: " : "would update: ") + because);
+            refusal != null
+                ? "apply would stop: " + refusal.reason() + ": " + refusal.getMessage()
+                : (ours.isEmpty() ? "would create: " : "would update: ") + because);
       case DRIFT_CHECK:
         return new StepOutcome.Drifted(diff, Map.of(), "drifted: " + because);
       default:
         break;
     }
-    if (ours.isPresent() && !ManagedMarks.describedAsRunwire(ours.get().getDescription())) {
-      throw new StepFailure(
-          Reasons.NOT_OWNED,
-          "firewall rule "
-              + name
-              + " exists but was not created by runwire; "
-              + because
-              + ". Name another rule in egress.firewallName, or change that rule yourself.");
+    if (refusal != null) {
+      throw refusal;
     }
     write(ours.isEmpty(), body(want, blocked.deny()), ctx);
     return new StepOutcome.Succeeded(
         action, diff, Map.of(), (ours.isEmpty() ? "created: " : "updated: ") + because);
+  }
+
+  /**
+   * {@link Reasons#NOT_OWNED} when the rule with the request's name is not runwire's (apply never
+   * changes it), else {@code null}. Apply throws it; plan reports it as what apply would stop on.
+   */
+  private StepFailure notOwned(Firewall rule, String because) {
+    if (ManagedMarks.describedAsRunwire(rule.getDescription())) {
+      return null;
+    }
+    return new StepFailure(
+        Reasons.NOT_OWNED,
+        "firewall rule "
+            + name
+            + " exists but was not created by runwire; "
+            + because
+            + ". Name another rule in egress.firewallName, or change that rule yourself.");
   }
 
   private StepOutcome destroy(Optional<Firewall> ours, StepContext ctx) {
@@ -195,7 +209,7 @@ final class EgressFirewallStep implements Step {
   private Optional<String> redisRange() {
     Optional<String> reported =
         inventory
-            .redisInstance(at.project(), at.region(), redisId)
+            .redisInstance(at.apis(), redisId)
             .map(i -> i.getReservedIpRange())
             .filter(r -> r.contains("/"));
     if (reported.isPresent()) {

@@ -31,13 +31,13 @@ public interface Inventory {
   /** Every VPC firewall rule of the project (rules are global; one list call). */
   List<Firewall> firewalls(String project);
 
-  Optional<Instance> redisInstance(String project, String region, String id);
+  Optional<Instance> redisInstance(ApiLocation at, String id);
 
-  Optional<Connector> connector(String project, String region, String id);
+  Optional<Connector> connector(ApiLocation at, String id);
 
-  Optional<Service> service(String project, String region, String id);
+  Optional<Service> service(ApiLocation at, String id);
 
-  Optional<Secret> secret(String project, String id);
+  Optional<Secret> secret(ApiLocation at, String id);
 
   /** Compute's view of the project (its default compute service account). */
   Optional<Project> computeProject(String project);

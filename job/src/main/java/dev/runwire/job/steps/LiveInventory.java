@@ -66,23 +66,23 @@ public final class LiveInventory implements Inventory {
   }
 
   @Override
-  public Optional<Instance> redisInstance(String project, String region, String id) {
-    return get(() -> clients.redis().getInstance(Names.redisInstance(project, region, id)));
+  public Optional<Instance> redisInstance(ApiLocation at, String id) {
+    return get(() -> clients.redis().getInstance(at.redisInstance(id)));
   }
 
   @Override
-  public Optional<Connector> connector(String project, String region, String id) {
-    return get(() -> clients.vpcAccess().getConnector(Names.connector(project, region, id)));
+  public Optional<Connector> connector(ApiLocation at, String id) {
+    return get(() -> clients.vpcAccess().getConnector(at.connector(id)));
   }
 
   @Override
-  public Optional<Service> service(String project, String region, String id) {
-    return get(() -> clients.services().getService(Names.service(project, region, id)));
+  public Optional<Service> service(ApiLocation at, String id) {
+    return get(() -> clients.services().getService(at.service(id)));
   }
 
   @Override
-  public Optional<Secret> secret(String project, String id) {
-    return get(() -> clients.secrets().getSecret(Names.secret(project, id)));
+  public Optional<Secret> secret(ApiLocation at, String id) {
+    return get(() -> clients.secrets().getSecret(at.secret(id)));
   }
 
   @Override

@@ -117,7 +117,7 @@ final class PathDiagnosis {
       via = "connector " + vpc.getConnector();
       network =
           inventory
-              .connector(c[1], c[3], c[5])
+              .connector(new ApiLocation(c[1], c[3]), c[5])
               .map(x -> Names.last(x.getNetwork()))
               .orElse("(connector not found)");
       tags.add("vpc-connector");

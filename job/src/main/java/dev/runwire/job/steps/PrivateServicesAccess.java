@@ -25,7 +25,9 @@ final class PrivateServicesAccess {
   }
 
   /** Fails with {@link Reasons#PRIVATE_SERVICES_ACCESS_MISSING} and the fix when not connected. */
-  static void require(Inventory inventory, String project, String network, String rangeName) {
+  static void require(Inventory inventory, ComputeLocation at, String rangeName) {
+    String project = at.project();
+    String network = at.network();
     boolean connected =
         inventory.network(project, network).map(PrivateServicesAccess::connected).orElse(false);
     if (connected) {

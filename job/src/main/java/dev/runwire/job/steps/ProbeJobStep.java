@@ -77,13 +77,13 @@ final class ProbeJobStep extends ResourceStep<Job, ProbeJobStep.Spec>
   private final CloudClients clients;
   private final Inventory inventory;
   private final ServiceWiring wiring;
-  private final String project;
-  private final String region;
+  private final ApiLocation at;
   private final String service;
   private final ProbeImage probeImage;
 
   ProbeJobStep(
       ProvisioningRequest request,
+      ApiLocation at,
       CloudClients clients,
       Inventory inventory,
       ProbeImage probeImage) {
@@ -91,8 +91,7 @@ final class ProbeJobStep extends ResourceStep<Job, ProbeJobStep.Spec>
     this.clients = clients;
     this.inventory = inventory;
     this.wiring = new ServiceWiring(request);
-    this.project = request.target().project();
-    this.region = request.target().region();
+    this.at = at;
     this.service = request.service().name();
     this.probeImage = probeImage;
   }
@@ -103,7 +102,7 @@ final class ProbeJobStep extends ResourceStep<Job, ProbeJobStep.Spec>
   }
 
   String jobName() {
-    return Names.location(project, region) + "/jobs/" + jobId(service);
+    return at.job(jobId(service));
   }
 
   @Override
@@ -176,7 +175,7 @@ final class ProbeJobStep extends ResourceStep<Job, ProbeJobStep.Spec>
   @Override
   protected Spec desired(StepContext ctx) {
     String image = probeImage.image(ctx, clients);
-    Optional<Service> live = inventory.service(project, region, service);
+    Optional<Service> live = inventory.service(at, service);
     Service basis =
         live.isPresent() && ctx.mode() != Mode.PLAN
             ? live.get()
@@ -199,7 +198,7 @@ final class ProbeJobStep extends ResourceStep<Job, ProbeJobStep.Spec>
       // Cloud Run runs a service without one as the project's default compute account.
       account =
           inventory
-              .computeProject(project)
+              .computeProject(at.project())
               .map(com.google.cloud.compute.v1.Project::getDefaultServiceAccount)
               .orElse("");
     }
@@ -229,7 +228,7 @@ final class ProbeJobStep extends ResourceStep<Job, ProbeJobStep.Spec>
     Job job =
         Job.newBuilder().putAllLabels(desired.labels()).setTemplate(template(desired)).build();
     ctx.startAndAwait(
-        () -> clients.jobs().createJobAsync(Names.location(project, region), job, jobId(service)),
+        () -> clients.jobs().createJobAsync(at.parent(), job, jobId(service)),
         "probe job " + jobId(service) + " created");
   }
 

@@ -33,16 +33,19 @@ import java.util.function.BiFunction;
 final class PruneStep implements Step {
 
   private final ProvisioningRequest request;
+  private final ApiLocation at;
   private final ServiceMarks marks;
   private final CloudClients clients;
   private final BiFunction<StepKind, ProvisioningRequest, Step> steps;
 
   PruneStep(
       ProvisioningRequest request,
+      ApiLocation at,
       ServiceMarks marks,
       CloudClients clients,
       BiFunction<StepKind, ProvisioningRequest, Step> steps) {
     this.request = request;
+    this.at = at;
     this.marks = marks;
     this.clients = clients;
     this.steps = steps;
@@ -59,8 +62,7 @@ final class PruneStep implements Step {
   }
 
   private String service() {
-    return Names.service(
-        request.target().project(), request.target().region(), request.service().name());
+    return at.service(request.service().name());
   }
 
   @Override

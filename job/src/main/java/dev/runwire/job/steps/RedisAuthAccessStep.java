@@ -62,17 +62,18 @@ final class RedisAuthAccessStep
   private final CloudClients clients;
   private final Inventory inventory;
   private final ProvisioningRequest request;
-  private final String project;
+  private final ApiLocation at;
   private final String secret;
   private final IamBindings bindings;
   private RuntimeAccount runtime;
 
-  RedisAuthAccessStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+  RedisAuthAccessStep(
+      ProvisioningRequest request, ApiLocation at, CloudClients clients, Inventory inventory) {
     this.clients = clients;
     this.inventory = inventory;
     this.request = request;
-    this.project = request.target().project();
-    this.secret = Names.secret(project, request.names().authSecret());
+    this.at = at;
+    this.secret = at.secret(request.names().authSecret());
     this.bindings = IamBindings.onSecret(clients, secret);
   }
 
@@ -88,7 +89,9 @@ final class RedisAuthAccessStep
 
   @Override
   protected Optional<Found> read(StepContext ctx) {
-    return inventory.secret(project, Names.last(secret)).map(s -> new Found(s, bindings.read(ctx)));
+    return inventory
+        .secret(at, request.names().authSecret())
+        .map(s -> new Found(s, bindings.read(ctx)));
   }
 
   @Override
@@ -120,7 +123,7 @@ final class RedisAuthAccessStep
     if (runtime == null) {
       String account =
           inventory
-              .service(project, request.target().region(), request.service().name())
+              .service(at, request.service().name())
               .map(s -> s.getTemplate().getServiceAccount())
               .filter(a -> !a.isEmpty())
               .orElseGet(this::defaultComputeAccount);
@@ -131,7 +134,7 @@ final class RedisAuthAccessStep
 
   private String defaultComputeAccount() {
     return inventory
-        .computeProject(project)
+        .computeProject(at.project())
         .map(Project::getDefaultServiceAccount)
         .filter(a -> !a.isEmpty())
         .orElseThrow(
@@ -139,7 +142,7 @@ final class RedisAuthAccessStep
                 new StepFailure(
                     Reasons.NOT_READY,
                     "Compute projects.get of "
-                        + project
+                        + at.project()
                         + " names no defaultServiceAccount (is the Compute Engine API enabled?);"
                         + " Cloud Run revisions without a service account run as it"));
   }

@@ -1,9 +1,6 @@
 package dev.runwire.job.steps;
 
-import com.google.cloud.secretmanager.v1.Replication;
 import com.google.cloud.secretmanager.v1.Secret;
-import com.google.cloud.secretmanager.v1.SecretPayload;
-import com.google.protobuf.ByteString;
 import com.google.protobuf.FieldMask;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.ApiErrors;
@@ -21,7 +18,6 @@ import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.ProvisioningRequest.AdoptKind;
 import dev.runwire.schemas.events.StepEvent.FieldDiff;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -38,8 +34,6 @@ final class RedisAuthSecretStep
         Updater<RedisAuthSecretStep.Found, RedisAuthSecretStep.Spec>,
         Deleter<RedisAuthSecretStep.Found> {
 
-  static final String CURRENT = "current";
-
   /** The secret and how its latest version compares with the instance's AUTH string. */
   record Found(Secret secret, String latestVersion) {}
 
@@ -50,18 +44,19 @@ final class RedisAuthSecretStep
 
   private final CloudClients clients;
   private final Inventory inventory;
-  private final String project;
+  private final ApiLocation at;
   private final String secretId;
+  private final InstanceSecret secret;
   private final String instanceName;
 
-  RedisAuthSecretStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+  RedisAuthSecretStep(
+      ProvisioningRequest request, ApiLocation at, CloudClients clients, Inventory inventory) {
     this.clients = clients;
     this.inventory = inventory;
-    this.project = request.target().project();
+    this.at = at;
     this.secretId = request.names().authSecret();
-    this.instanceName =
-        Names.redisInstance(
-            request.target().project(), request.target().region(), request.redis().name());
+    this.secret = new InstanceSecret(clients, at, secretId);
+    this.instanceName = at.redisInstance(request.redis().name());
   }
 
   @Override
@@ -71,36 +66,14 @@ final class RedisAuthSecretStep
 
   @Override
   public String resource() {
-    return Names.full("secretmanager", Names.secret(project, secretId));
+    return Names.full("secretmanager", secret.name());
   }
 
   @Override
   protected Optional<Found> read(StepContext ctx) {
-    return inventory.secret(project, secretId).map(s -> new Found(s, compareLatest(ctx)));
-  }
-
-  /** "current", "stale", "(none)" (no version yet) or "(unknown)" (no instance to compare with). */
-  private String compareLatest(StepContext ctx) {
-    Optional<byte[]> auth = authString(ctx);
-    if (auth.isEmpty()) {
-      return "(unknown)";
-    }
-    try {
-      ByteString latest =
-          ctx.call(
-              () ->
-                  clients
-                      .secrets()
-                      .accessSecretVersion(Names.secret(project, secretId) + "/versions/latest")
-                      .getPayload()
-                      .getData());
-      return MessageDigest.isEqual(latest.toByteArray(), auth.get()) ? CURRENT : "stale";
-    } catch (RuntimeException e) {
-      if (ApiErrors.isNotFound(e) || ApiErrors.isFailedPrecondition(e)) {
-        return "(none)";
-      }
-      throw e;
-    }
+    return inventory
+        .secret(at, secretId)
+        .map(s -> new Found(s, secret.compareLatest(authString(ctx), ctx)));
   }
 
   private Optional<byte[]> authString(StepContext ctx) {
@@ -124,7 +97,7 @@ final class RedisAuthSecretStep
 
   @Override
   protected Spec desired(StepContext ctx) {
-    return new Spec(CURRENT, ManagedMarks.RUNWIRE);
+    return new Spec(InstanceSecret.CURRENT, ManagedMarks.RUNWIRE);
   }
 
   @Override
@@ -146,7 +119,7 @@ final class RedisAuthSecretStep
   private boolean adoptedWithInstance(Found found, StepContext ctx) {
     return ctx.kind() == kind()
         && ctx.request().adoptedKinds().contains(AdoptKind.REDIS_INSTANCE)
-        && CURRENT.equals(found.latestVersion());
+        && InstanceSecret.CURRENT.equals(found.latestVersion());
   }
 
   @Override
@@ -156,19 +129,13 @@ final class RedisAuthSecretStep
 
   @Override
   protected StepOutput output(Found found, StepContext ctx) {
-    return new StepOutputs.AuthSecret(Names.secret(project, secretId));
+    return new StepOutputs.AuthSecret(secret.name());
   }
 
   @Override
   public void create(Spec desired, StepContext ctx) {
-    Secret secret =
-        Secret.newBuilder()
-            .setReplication(
-                Replication.newBuilder().setAutomatic(Replication.Automatic.getDefaultInstance()))
-            .putAllLabels(ManagedMarks.label())
-            .build();
-    ctx.call(() -> clients.secrets().createSecret("projects/" + project, secretId, secret));
-    addVersion(ctx);
+    secret.create(ctx);
+    secret.addVersion(requireAuthString(ctx), ctx);
   }
 
   @Override
@@ -182,29 +149,22 @@ final class RedisAuthSecretStep
                   .updateSecret(marked, FieldMask.newBuilder().addPaths("labels").build()));
     }
     if (diff.stream().anyMatch(d -> d.field().equals("latestVersion"))) {
-      addVersion(ctx);
+      secret.addVersion(requireAuthString(ctx), ctx);
     }
   }
 
-  private void addVersion(StepContext ctx) {
-    byte[] auth =
-        authString(ctx)
-            .orElseThrow(
-                () ->
-                    new StepFailure(
-                        Reasons.NOT_READY,
-                        "the Redis instance has no AUTH string yet; is authEnabled on?"));
-    SecretPayload payload = SecretPayload.newBuilder().setData(ByteString.copyFrom(auth)).build();
-    ctx.call(() -> clients.secrets().addSecretVersion(Names.secret(project, secretId), payload));
+  private byte[] requireAuthString(StepContext ctx) {
+    return authString(ctx)
+        .orElseThrow(
+            () ->
+                new StepFailure(
+                    Reasons.NOT_READY,
+                    "the Redis instance has no AUTH string yet; is authEnabled on?"));
   }
 
   @Override
   public void delete(Found actual, StepContext ctx) {
-    ctx.call(
-        () -> {
-          clients.secrets().deleteSecret(Names.secret(project, secretId));
-          return null;
-        });
+    secret.delete(ctx);
   }
 
   @Override

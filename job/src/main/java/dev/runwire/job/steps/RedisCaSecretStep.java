@@ -2,10 +2,7 @@ package dev.runwire.job.steps;
 
 import com.google.cloud.redis.v1.Instance;
 import com.google.cloud.redis.v1.TlsCertificate;
-import com.google.cloud.secretmanager.v1.Replication;
 import com.google.cloud.secretmanager.v1.Secret;
-import com.google.cloud.secretmanager.v1.SecretPayload;
-import com.google.protobuf.ByteString;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.ApiErrors;
 import dev.runwire.job.engine.Creator;
@@ -34,26 +31,25 @@ final class RedisCaSecretStep extends ResourceStep<RedisCaSecretStep.Found, Redi
         Updater<RedisCaSecretStep.Found, RedisCaSecretStep.Spec>,
         Deleter<RedisCaSecretStep.Found> {
 
-  static final String CURRENT = "current";
-
   record Found(Secret secret, String latestVersion) {}
 
   record Spec(String latestVersion) {}
 
   private final CloudClients clients;
   private final Inventory inventory;
-  private final String project;
+  private final ApiLocation at;
   private final String secretId;
+  private final InstanceSecret secret;
   private final String instanceName;
 
-  RedisCaSecretStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+  RedisCaSecretStep(
+      ProvisioningRequest request, ApiLocation at, CloudClients clients, Inventory inventory) {
     this.clients = clients;
     this.inventory = inventory;
-    this.project = request.target().project();
+    this.at = at;
     this.secretId = secretId(request);
-    this.instanceName =
-        Names.redisInstance(
-            request.target().project(), request.target().region(), request.redis().name());
+    this.secret = new InstanceSecret(clients, at, secretId);
+    this.instanceName = at.redisInstance(request.redis().name());
   }
 
   /** The secret's id: the instance's name with {@code -server-ca}. */
@@ -68,40 +64,20 @@ final class RedisCaSecretStep extends ResourceStep<RedisCaSecretStep.Found, Redi
 
   @Override
   public String resource() {
-    return Names.full("secretmanager", Names.secret(project, secretId));
+    return Names.full("secretmanager", secret.name());
   }
 
   @Override
   protected Optional<Found> read(StepContext ctx) {
-    return inventory.secret(project, secretId).map(s -> new Found(s, compareLatest(ctx)));
+    return inventory
+        .secret(at, secretId)
+        .map(s -> new Found(s, secret.compareLatest(serverCa(ctx), ctx)));
   }
 
-  private String compareLatest(StepContext ctx) {
-    Optional<String> pem = serverCa(ctx);
-    if (pem.isEmpty()) {
-      return "(unknown)";
-    }
-    try {
-      String latest =
-          ctx.call(
-                  () ->
-                      clients
-                          .secrets()
-                          .accessSecretVersion(Names.secret(project, secretId) + "/versions/latest")
-                          .getPayload()
-                          .getData())
-              .toString(StandardCharsets.UTF_8);
-      return latest.equals(pem.get()) ? CURRENT : "stale";
-    } catch (RuntimeException e) {
-      if (ApiErrors.isNotFound(e) || ApiErrors.isFailedPrecondition(e)) {
-        return "(none)";
-      }
-      throw e;
-    }
-  }
-
-  /** Every server CA of the instance, PEM, one after the other (a client trusts them all). */
-  private Optional<String> serverCa(StepContext ctx) {
+  /**
+   * Every server CA of the instance, PEM, one after the other (a client trusts them all), as UTF-8.
+   */
+  private Optional<byte[]> serverCa(StepContext ctx) {
     try {
       Instance instance = ctx.call(() -> clients.redis().getInstance(instanceName));
       if (instance.getServerCaCertsCount() == 0) {
@@ -111,7 +87,8 @@ final class RedisCaSecretStep extends ResourceStep<RedisCaSecretStep.Found, Redi
           instance.getServerCaCertsList().stream()
               .map(TlsCertificate::getCert)
               .map(String::strip)
-              .collect(Collectors.joining("\n", "", "\n")));
+              .collect(Collectors.joining("\n", "", "\n"))
+              .getBytes(StandardCharsets.UTF_8));
     } catch (RuntimeException e) {
       if (ApiErrors.isNotFound(e)) {
         return Optional.empty();
@@ -127,45 +104,31 @@ final class RedisCaSecretStep extends ResourceStep<RedisCaSecretStep.Found, Redi
 
   @Override
   protected Spec desired(StepContext ctx) {
-    return new Spec(CURRENT);
+    return new Spec(InstanceSecret.CURRENT);
   }
 
   @Override
   public void create(Spec desired, StepContext ctx) {
-    Secret secret =
-        Secret.newBuilder()
-            .setReplication(
-                Replication.newBuilder().setAutomatic(Replication.Automatic.getDefaultInstance()))
-            .putAllLabels(ManagedMarks.label())
-            .build();
-    ctx.call(() -> clients.secrets().createSecret("projects/" + project, secretId, secret));
-    addVersion(ctx);
+    secret.create(ctx);
+    secret.addVersion(requireServerCa(ctx), ctx);
   }
 
   @Override
   public void update(Found actual, Spec desired, List<FieldDiff> diff, StepContext ctx) {
-    addVersion(ctx);
+    secret.addVersion(requireServerCa(ctx), ctx);
   }
 
-  private void addVersion(StepContext ctx) {
-    String pem =
-        serverCa(ctx)
-            .orElseThrow(
-                () ->
-                    new StepFailure(
-                        Reasons.NOT_READY,
-                        "the Redis instance shows no serverCaCerts yet; is transit encryption on?"));
-    SecretPayload payload =
-        SecretPayload.newBuilder().setData(ByteString.copyFromUtf8(pem)).build();
-    ctx.call(() -> clients.secrets().addSecretVersion(Names.secret(project, secretId), payload));
+  private byte[] requireServerCa(StepContext ctx) {
+    return serverCa(ctx)
+        .orElseThrow(
+            () ->
+                new StepFailure(
+                    Reasons.NOT_READY,
+                    "the Redis instance shows no serverCaCerts yet; is transit encryption on?"));
   }
 
   @Override
   public void delete(Found actual, StepContext ctx) {
-    ctx.call(
-        () -> {
-          clients.secrets().deleteSecret(Names.secret(project, secretId));
-          return null;
-        });
+    secret.delete(ctx);
   }
 }

@@ -49,13 +49,16 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
   private final CloudClients clients;
   private final Inventory inventory;
   private final ProvisioningRequest.Redis redis;
-  private final ComputeLocation at;
+  private final ComputeLocation network;
+  private final ApiLocation at;
 
-  RedisInstanceStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+  RedisInstanceStep(
+      ProvisioningRequest request, ApiLocation at, CloudClients clients, Inventory inventory) {
     this.clients = clients;
     this.inventory = inventory;
     this.redis = request.redis();
-    this.at = ComputeLocation.of(request);
+    this.network = ComputeLocation.of(request);
+    this.at = at;
   }
 
   @Override
@@ -65,12 +68,12 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
 
   @Override
   public String resource() {
-    return Names.full("redis", Names.redisInstance(at.project(), at.region(), redis.name()));
+    return Names.full("redis", at.redisInstance(redis.name()));
   }
 
   @Override
   protected Optional<Instance> read(StepContext ctx) {
-    return inventory.redisInstance(at.project(), at.region(), redis.name());
+    return inventory.redisInstance(at, redis.name());
   }
 
   @Override
@@ -107,7 +110,7 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
         redis.authEnabled(),
         redis.transitEncryption().name(),
         redis.reservedIpRange(),
-        at.network(),
+        network.network(),
         ManagedMarks.label());
   }
 
@@ -134,7 +137,7 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
   @Override
   public void create(Spec desired, StepContext ctx) {
     if (redis.connectMode() == ProvisioningRequest.ConnectMode.PRIVATE_SERVICE_ACCESS) {
-      PrivateServicesAccess.require(inventory, at.project(), at.network(), redis.reservedIpRange());
+      PrivateServicesAccess.require(inventory, network, redis.reservedIpRange());
     }
     Instance.Builder instance =
         Instance.newBuilder()
@@ -145,17 +148,13 @@ final class RedisInstanceStep extends ResourceStep<Instance, RedisInstanceStep.S
             .setAuthEnabled(desired.authEnabled())
             .setTransitEncryptionMode(
                 Instance.TransitEncryptionMode.valueOf(desired.transitEncryptionMode()))
-            .setAuthorizedNetwork(at.networkName())
+            .setAuthorizedNetwork(network.networkName())
             .putAllLabels(desired.labels());
     if (desired.reservedIpRange() != null) {
       instance.setReservedIpRange(desired.reservedIpRange());
     }
     ctx.startAndAwait(
-        () ->
-            clients
-                .redis()
-                .createInstanceAsync(
-                    Names.location(at.project(), at.region()), redis.name(), instance.build()),
+        () -> clients.redis().createInstanceAsync(at.parent(), redis.name(), instance.build()),
         "Redis instance " + redis.name() + " created");
   }
 

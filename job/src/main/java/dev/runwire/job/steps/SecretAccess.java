@@ -1,6 +1,5 @@
 package dev.runwire.job.steps;
 
-import com.google.cloud.secretmanager.v1.SecretName;
 import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.StepContext;
 import java.util.Collection;
@@ -25,9 +24,11 @@ final class SecretAccess {
     }
   }
 
-  /** The full secret name for a {@code secret:<id>:<version>} env spec of {@code project}. */
-  static String secretOf(String project, String envSpec) {
+  /**
+   * The full secret name for a {@code secret:<id>:<version>} env spec of a service at {@code at}.
+   */
+  static String secretOf(ApiLocation at, String envSpec) {
     String id = envSpec.substring("secret:".length()).split(":", 2)[0];
-    return id.startsWith("projects/") ? id : SecretName.of(project, id).toString();
+    return id.startsWith("projects/") ? id : at.secret(id);
   }
 }

@@ -17,15 +17,13 @@ import java.util.Optional;
 public final class ServiceMarks {
 
   private final Inventory inventory;
-  private final String project;
-  private final String region;
+  private final ApiLocation at;
   private final String service;
   private Map<String, String> annotations;
 
   ServiceMarks(ProvisioningRequest request, Inventory inventory) {
     this.inventory = inventory;
-    this.project = request.target().project();
-    this.region = request.target().region();
+    this.at = ApiLocation.of(request);
     this.service = request.service().name();
   }
 
@@ -40,7 +38,7 @@ public final class ServiceMarks {
     if (annotations == null) {
       annotations =
           inventory
-              .service(project, region, service)
+              .service(at, service)
               .map(s -> Map.copyOf(s.getAnnotationsMap()))
               .orElse(Map.of());
     }

@@ -96,8 +96,6 @@ final class ServiceWiring {
    * @param adopting the request takes the service over: it is marked as runwire's from now on
    */
   Spec desired(StepContext ctx, Boolean allowUnauthenticated, boolean adopting) {
-    String project = request.target().project();
-    String region = request.target().region();
     boolean connector = request.egress().mode() == EgressMode.CONNECTOR;
     Map<String, String> env = new HashMap<>();
     Optional<StepOutputs.RedisEndpoint> redis = redisEndpoint(ctx);
@@ -109,7 +107,7 @@ final class ServiceWiring {
     env.put(CA_ENV, tls(request) ? secretRef(RedisCaSecretStep.secretId(request), "latest") : null);
     return new Spec(
         request.service().image(),
-        connector ? Names.connector(project, region, request.egress().connector().name()) : "",
+        connector ? ApiLocation.of(request).connector(request.egress().connector().name()) : "",
         connector
             ? List.of()
             : List.of(

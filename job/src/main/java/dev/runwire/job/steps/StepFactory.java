@@ -39,30 +39,37 @@ public final class StepFactory {
   /** The steps of one run, sharing {@code marks}. */
   public Map<StepKind, Step> steps(Plan plan, ProvisioningRequest request, ServiceMarks marks) {
     Map<StepKind, Step> steps = new EnumMap<>(StepKind.class);
+    ApiLocation at = ApiLocation.of(request);
     for (StepKind kind : plan.order()) {
-      steps.put(kind, step(kind, request, marks));
+      steps.put(kind, step(kind, request, at, marks));
     }
     return steps;
   }
 
-  private Step step(StepKind kind, ProvisioningRequest request, ServiceMarks marks) {
+  private Step step(
+      StepKind kind, ProvisioningRequest request, ApiLocation at, ServiceMarks marks) {
     return switch (kind) {
       case NETWORK -> new NetworkStep(request, inventory);
       case EGRESS_SUBNET -> new EgressSubnetStep(request, clients, inventory, marks);
-      case REDIS_INSTANCE -> new RedisInstanceStep(request, clients, inventory);
-      case REDIS_AUTH_SECRET -> new RedisAuthSecretStep(request, clients, inventory);
-      case REDIS_AUTH_ACCESS -> new RedisAuthAccessStep(request, clients, inventory);
-      case REDIS_CA_SECRET -> new RedisCaSecretStep(request, clients, inventory);
-      case VPC_CONNECTOR -> new VpcConnectorStep(request, clients, inventory, marks);
+      case REDIS_INSTANCE -> new RedisInstanceStep(request, at, clients, inventory);
+      case REDIS_AUTH_SECRET -> new RedisAuthSecretStep(request, at, clients, inventory);
+      case REDIS_AUTH_ACCESS -> new RedisAuthAccessStep(request, at, clients, inventory);
+      case REDIS_CA_SECRET -> new RedisCaSecretStep(request, at, clients, inventory);
+      case VPC_CONNECTOR -> new VpcConnectorStep(request, at, clients, inventory, marks);
       case FIREWALL -> new EgressFirewallStep(request, clients, inventory);
       case STATIC_ADDRESS -> new StaticAddressStep(request, clients, inventory, marks);
       case CLOUD_ROUTER -> new CloudRouterStep(request, clients, inventory, marks);
       case CLOUD_NAT -> new CloudNatStep(request, clients, inventory, marks);
-      case CLOUD_RUN_SERVICE -> new CloudRunServiceStep(request, clients, inventory, marks);
-      case PROBE_JOB -> new ProbeJobStep(request, clients, inventory, probeImage);
+      case CLOUD_RUN_SERVICE -> new CloudRunServiceStep(request, at, clients, inventory, marks);
+      case PROBE_JOB -> new ProbeJobStep(request, at, clients, inventory, probeImage);
       case PRUNE ->
-          new PruneStep(request, marks, clients, (k, previous) -> step(k, previous, marks));
-      case VERIFY -> new VerifyStep(request, clients, inventory);
+          new PruneStep(
+              request,
+              at,
+              marks,
+              clients,
+              (k, previous) -> step(k, previous, ApiLocation.of(previous), marks));
+      case VERIFY -> new VerifyStep(request, at, clients, inventory);
     };
   }
 }

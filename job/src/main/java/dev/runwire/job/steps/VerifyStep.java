@@ -1,10 +1,10 @@
 package dev.runwire.job.steps;
 
-import com.google.api.gax.longrunning.OperationFuture;
 import com.google.cloud.redis.v1.Instance;
 import com.google.cloud.run.v2.Condition;
 import com.google.cloud.run.v2.Execution;
 import com.google.cloud.run.v2.Job;
+import com.google.cloud.run.v2.RunJobRequest;
 import com.google.cloud.run.v2.Task;
 import com.google.cloud.run.v2.TaskAttemptResult;
 import dev.runwire.job.cloud.CloudClients;
@@ -40,11 +40,14 @@ final class VerifyStep implements Step {
   private final CloudClients clients;
   private final Inventory inventory;
   private final ProvisioningRequest request;
+  private final ApiLocation at;
 
-  VerifyStep(ProvisioningRequest request, CloudClients clients, Inventory inventory) {
+  VerifyStep(
+      ProvisioningRequest request, ApiLocation at, CloudClients clients, Inventory inventory) {
     this.clients = clients;
     this.inventory = inventory;
     this.request = request;
+    this.at = at;
   }
 
   @Override
@@ -54,11 +57,7 @@ final class VerifyStep implements Step {
 
   @Override
   public String resource() {
-    return Names.full(
-        "run",
-        Names.location(request.target().project(), request.target().region())
-            + "/jobs/"
-            + ProbeJobStep.jobId(request.service().name()));
+    return Names.full("run", at.job(ProbeJobStep.jobId(request.service().name())));
   }
 
   @Override
@@ -79,15 +78,7 @@ final class VerifyStep implements Step {
                     new StepFailure(
                         Reasons.VERIFY_FAILED, StepKind.PROBE_JOB.wire() + " gave no probe job"));
     Instance instance =
-        ctx.call(
-            () ->
-                clients
-                    .redis()
-                    .getInstance(
-                        Names.redisInstance(
-                            request.target().project(),
-                            request.target().region(),
-                            request.redis().name())));
+        ctx.call(() -> clients.redis().getInstance(at.redisInstance(request.redis().name())));
     String address = instance.getHost() + ":" + instance.getPort();
     Execution done = runAndWait(job, ctx);
     Job probe = ctx.call(() -> clients.jobs().getJob(job));
@@ -153,15 +144,23 @@ final class VerifyStep implements Step {
             + why.describe());
   }
 
-  /** Starts one execution and reads it until it completed. */
+  /**
+   * Starts one execution and reads it until it completed. The jobs:run answer is an operation whose
+   * metadata is the Execution (job.proto, {@code RunJob}'s {@code operation_info.metadata_type}):
+   * its name is all this needs, so the plain callable is used and nothing polls the operation (an
+   * {@code OperationFuture} would poll it until the execution ends, beside the reads below).
+   */
   private Execution runAndWait(String job, StepContext ctx) {
     String execution =
         ctx.call(
-            () -> {
-              OperationFuture<Execution, Execution> run = clients.jobs().runJobAsync(job);
-              run.getInitialFuture().get();
-              return run.getMetadata().get().getName();
-            });
+            () ->
+                clients
+                    .jobs()
+                    .runJobCallable()
+                    .call(RunJobRequest.newBuilder().setName(job).build())
+                    .getMetadata()
+                    .unpack(Execution.class)
+                    .getName());
     Instant giveUp = min(ctx.deadline(), Instant.now().plus(EXECUTION_FOR));
     return ctx.waits()
         .untilAfterPause(

@@ -53,16 +53,25 @@ final class VpcConnectorStep extends ResourceStep<Connector, VpcConnectorStep.Sp
   private final CloudClients clients;
   private final Inventory inventory;
   private final ProvisioningRequest.Connector connector;
-  private final ComputeLocation at;
+  private final ApiLocation at;
+
+  /** The request's network: a connector not on a subnet takes a range in it. */
+  private final String network;
+
   private final ServiceMarks marks;
 
   VpcConnectorStep(
-      ProvisioningRequest request, CloudClients clients, Inventory inventory, ServiceMarks marks) {
+      ProvisioningRequest request,
+      ApiLocation at,
+      CloudClients clients,
+      Inventory inventory,
+      ServiceMarks marks) {
     this.clients = clients;
     this.inventory = inventory;
     this.marks = marks;
     this.connector = request.egress().connector();
-    this.at = ComputeLocation.of(request);
+    this.at = at;
+    this.network = request.target().network();
   }
 
   @Override
@@ -72,12 +81,12 @@ final class VpcConnectorStep extends ResourceStep<Connector, VpcConnectorStep.Sp
 
   @Override
   public String resource() {
-    return Names.full("vpcaccess", Names.connector(at.project(), at.region(), connector.name()));
+    return Names.full("vpcaccess", at.connector(connector.name()));
   }
 
   @Override
   protected Optional<Connector> read(StepContext ctx) {
-    return inventory.connector(at.project(), at.region(), connector.name());
+    return inventory.connector(at, connector.name());
   }
 
   @Override
@@ -110,7 +119,7 @@ final class VpcConnectorStep extends ResourceStep<Connector, VpcConnectorStep.Sp
   protected Spec desired(StepContext ctx) {
     boolean onSubnet = connector.subnet() != null;
     return new Spec(
-        onSubnet ? null : at.network(),
+        onSubnet ? null : network,
         onSubnet ? null : connector.range(),
         onSubnet ? connector.subnet().name() : null,
         connector.minInstances(),
@@ -133,8 +142,7 @@ final class VpcConnectorStep extends ResourceStep<Connector, VpcConnectorStep.Sp
 
   @Override
   protected StepOutput output(Connector c, StepContext ctx) {
-    return new StepOutputs.VpcConnector(
-        Names.connector(at.project(), at.region(), connector.name()));
+    return new StepOutputs.VpcConnector(at.connector(connector.name()));
   }
 
   @Override
@@ -154,11 +162,7 @@ final class VpcConnectorStep extends ResourceStep<Connector, VpcConnectorStep.Sp
       body.setNetwork(desired.network()).setIpCidrRange(desired.ipCidrRange());
     }
     ctx.startAndAwait(
-        () ->
-            clients
-                .vpcAccess()
-                .createConnectorAsync(
-                    Names.location(at.project(), at.region()), connector.name(), body.build()),
+        () -> clients.vpcAccess().createConnectorAsync(at.parent(), connector.name(), body.build()),
         "connector " + connector.name() + " created");
   }
 

@@ -282,7 +282,7 @@ class RedisInstanceStepTest {
     assertFalse(
         harness
             .inventory()
-            .redisInstance("demo-project", "europe-west1", "visitor-cache")
+            .redisInstance(new ApiLocation("demo-project", "europe-west1"), "visitor-cache")
             .isPresent());
   }
 
