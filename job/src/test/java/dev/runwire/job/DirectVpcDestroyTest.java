@@ -69,7 +69,7 @@ class DirectVpcDestroyTest {
     JobRunTest.assertEventsMatchTheirSchemas(destroy);
     assertTrue(subnetExists(), "the held subnet is still there");
 
-    Thread.sleep(Math.max(0, Duration.between(Instant.now(), release).toMillis()) + 1500);
+    sleepPast(release);
     JobOutput again = new JobOutput();
     assertEquals(ExitCode.OK.code(), run("destroy", request, again), again.stdout());
 
@@ -83,12 +83,9 @@ class DirectVpcDestroyTest {
 
   @Test
   void aSubnetPruningCouldNotDeleteIsDeletedByALaterApplyOnceReleased() throws Exception {
-    assertEquals(
-        ExitCode.OK.code(), run("apply", TestRequests.directVpcJson(false), new JobOutput()));
     JsonObject connector = TestRequests.connectorJson(false);
-    JobOutput switched = new JobOutput();
 
-    assertEquals(ExitCode.OK.code(), run("apply", connector, switched), switched.stdout());
+    JobOutput switched = switchedToAConnector(connector);
 
     Instant release = heldUntil(switched);
     assertTrue(subnetExists(), "Cloud Run still holds the subnet");
@@ -109,7 +106,7 @@ class DirectVpcDestroyTest {
             .toList(),
         "while held: only the refused delete, no rewrite of the record");
 
-    Thread.sleep(Math.max(0, Duration.between(Instant.now(), release).toMillis()) + 1500);
+    sleepPast(release);
     JobOutput later = new JobOutput();
     assertEquals(ExitCode.OK.code(), run("apply", connector, later), later.stdout());
 
@@ -128,14 +125,11 @@ class DirectVpcDestroyTest {
 
   @Test
   void aSubnetPruningCouldNotDeleteIsDeletedByALaterDestroy() throws Exception {
-    assertEquals(
-        ExitCode.OK.code(), run("apply", TestRequests.directVpcJson(false), new JobOutput()));
     JsonObject connector = TestRequests.connectorJson(false);
-    JobOutput switched = new JobOutput();
-    assertEquals(ExitCode.OK.code(), run("apply", connector, switched), switched.stdout());
+    JobOutput switched = switchedToAConnector(connector);
     Instant release = heldUntil(switched);
 
-    Thread.sleep(Math.max(0, Duration.between(Instant.now(), release).toMillis()) + 1500);
+    sleepPast(release);
     JobOutput destroy = new JobOutput();
     assertEquals(ExitCode.OK.code(), run("destroy", connector, destroy), destroy.stdout());
 
@@ -145,6 +139,23 @@ class DirectVpcDestroyTest {
         destroy.stdout());
     assertFalse(subnetExists());
     assertEquals(null, pendingPrune(), "destroy hands the service back without the record");
+  }
+
+  /**
+   * An apply with Direct VPC egress (subnet run-egress), then {@code connector} for the same
+   * service: pruning meets Cloud Run's hold on run-egress.
+   */
+  private static JobOutput switchedToAConnector(JsonObject connector) {
+    assertEquals(
+        ExitCode.OK.code(), run("apply", TestRequests.directVpcJson(false), new JobOutput()));
+    JobOutput switched = new JobOutput();
+    assertEquals(ExitCode.OK.code(), run("apply", connector, switched), switched.stdout());
+    return switched;
+  }
+
+  /** Waits until Cloud Run let go of the subnet, with a margin. */
+  private static void sleepPast(Instant release) throws InterruptedException {
+    Thread.sleep(Math.max(0, Duration.between(Instant.now(), release).toMillis()) + 1500);
   }
 
   /** The prune step kept run-egress because Cloud Run holds it; when Cloud Run lets go. */

@@ -147,18 +147,7 @@ class OwnershipTest {
   @Test
   void destroyKeepsUnownedRedisSubnetRouterAddressAndAnotherServicesNat() throws Exception {
     seedUnownedStaticEgress();
-    local
-        .clients()
-        .redis()
-        .createInstanceAsync(
-            LOCATION,
-            "prod-cache",
-            Instance.newBuilder()
-                .setTier(Instance.Tier.BASIC)
-                .setMemorySizeGb(1)
-                .setAuthorizedNetwork("projects/demo-project/global/networks/runwire-net")
-                .build())
-        .get();
+    seedProdCache(Instance.newBuilder().setMemorySizeGb(1));
     JsonObject destroy = unownedRequest();
     destroy.addProperty("mode", "destroy");
     destroy.addProperty("allowDataLoss", true);
@@ -191,18 +180,7 @@ class OwnershipTest {
 
   @Test
   void aDifferenceOnAnUnownedRedisIsReportedNotChanged() throws Exception {
-    local
-        .clients()
-        .redis()
-        .createInstanceAsync(
-            LOCATION,
-            "prod-cache",
-            Instance.newBuilder()
-                .setTier(Instance.Tier.BASIC)
-                .setMemorySizeGb(2)
-                .setAuthorizedNetwork("projects/demo-project/global/networks/runwire-net")
-                .build())
-        .get();
+    seedProdCache(Instance.newBuilder().setMemorySizeGb(2));
     JsonObject apply = TestRequests.directVpcJson(false);
     apply.getAsJsonObject("redis").addProperty("name", "prod-cache");
     local.cloud().resetLog();
@@ -221,18 +199,7 @@ class OwnershipTest {
 
   @Test
   void adoptionTakesOverTheListedKindsOnlyAndMarksThem() throws Exception {
-    local
-        .clients()
-        .redis()
-        .createInstanceAsync(
-            LOCATION,
-            "prod-cache",
-            Instance.newBuilder()
-                .setTier(Instance.Tier.BASIC)
-                .setMemorySizeGb(1)
-                .setAuthorizedNetwork("projects/demo-project/global/networks/runwire-net")
-                .build())
-        .get();
+    seedProdCache(Instance.newBuilder().setMemorySizeGb(1));
     seedSubnet("run-egress", "10.8.0.0/26", true);
     JsonObject apply = TestRequests.directVpcJson(false);
     apply.getAsJsonObject("redis").addProperty("name", "prod-cache");
@@ -306,24 +273,27 @@ class OwnershipTest {
 
   /** prod-cache with AUTH on, not runwire's; returns its AUTH string. */
   private static String seedAuthInstance() throws Exception {
+    seedProdCache(Instance.newBuilder().setMemorySizeGb(1).setAuthEnabled(true));
+    return local
+        .clients()
+        .redis()
+        .getInstanceAuthString(LOCATION + "/instances/prod-cache")
+        .getAuthString();
+  }
+
+  /** prod-cache, BASIC on runwire-net, as {@code instance} says otherwise; not runwire's. */
+  private static void seedProdCache(Instance.Builder instance) throws Exception {
     local
         .clients()
         .redis()
         .createInstanceAsync(
             LOCATION,
             "prod-cache",
-            Instance.newBuilder()
+            instance
                 .setTier(Instance.Tier.BASIC)
-                .setMemorySizeGb(1)
-                .setAuthEnabled(true)
                 .setAuthorizedNetwork("projects/demo-project/global/networks/runwire-net")
                 .build())
         .get();
-    return local
-        .clients()
-        .redis()
-        .getInstanceAuthString(LOCATION + "/instances/prod-cache")
-        .getAuthString();
   }
 
   private static void seedSecret(String id, String value) {
