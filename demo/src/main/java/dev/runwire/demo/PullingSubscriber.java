@@ -5,6 +5,7 @@ import com.google.pubsub.v1.ProjectSubscriptionName;
 import com.google.pubsub.v1.PullRequest;
 import com.google.pubsub.v1.ReceivedMessage;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,12 +45,9 @@ final class PullingSubscriber implements AutoCloseable {
 
   private final SubscriptionAdminClient client;
   private final ProjectSubscriptionName subscription;
-  private final int concurrency;
-  private final boolean inOrder;
-  private final Duration leaseFor;
   private final Handler handler;
   private final Consumer<String> problems;
-  private final Semaphore free;
+  private final Dispatch dispatch;
   private final ExecutorService workers;
   private final Thread puller;
   private volatile boolean stopping;
@@ -90,12 +88,9 @@ final class PullingSubscriber implements AutoCloseable {
       Consumer<String> problems) {
     this.client = pubsub.subscriptionAdmin();
     this.subscription = subscription;
-    this.concurrency = concurrency;
-    this.inOrder = inOrder;
-    this.leaseFor = leaseFor;
     this.handler = handler;
     this.problems = problems;
-    this.free = new Semaphore(concurrency);
+    this.dispatch = inOrder ? new InOrder() : new OnWorkers(concurrency, leaseFor);
     this.workers =
         Executors.newFixedThreadPool(
             concurrency,
@@ -113,30 +108,18 @@ final class PullingSubscriber implements AutoCloseable {
     return this;
   }
 
+  /** The one read loop: reserve room, pull that many at once, hand them to the dispatch. */
   private void pullLoop() {
-    if (inOrder) {
-      pullInOrder();
-      return;
-    }
     while (!stopping) {
       try {
-        free.acquire();
-        int slots = 1 + free.drainPermits();
-        List<ReceivedMessage> messages = pull(slots);
-        free.release(slots - messages.size());
+        int room = dispatch.reserve();
+        List<ReceivedMessage> messages = pull(room);
+        dispatch.release(room - messages.size());
         if (messages.isEmpty()) {
           Thread.sleep(IDLE_PAUSE.toMillis());
           continue;
         }
-        if (leaseFor.toSeconds() > 0) {
-          client.modifyAckDeadline(
-              subscription.toString(),
-              messages.stream().map(ReceivedMessage::getAckId).toList(),
-              (int) Math.min(600, leaseFor.toSeconds()));
-        }
-        for (ReceivedMessage m : messages) {
-          workers.execute(() -> handle(m));
-        }
+        dispatch.handle(messages);
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
@@ -144,40 +127,121 @@ final class PullingSubscriber implements AutoCloseable {
           return;
         }
         problems.accept("pulling " + subscription.getSubscription() + " failed: " + e);
-        free.release(concurrency - free.availablePermits());
+        dispatch.recover();
         pause(ERROR_PAUSE);
       }
     }
   }
 
-  private void pullInOrder() {
-    while (!stopping) {
+  /** How pulled messages are handled: how many may be pulled now, and who handles them. */
+  private interface Dispatch {
+    /** How many messages to pull now; may wait for room. */
+    int reserve() throws InterruptedException;
+
+    /** Gives back room the pull did not fill. */
+    void release(int unused);
+
+    void handle(List<ReceivedMessage> messages);
+
+    /** After a failed pull or lease: all room free again. */
+    void recover();
+  }
+
+  /** Up to {@code concurrency} messages at once on the workers, each answered on its own. */
+  private final class OnWorkers implements Dispatch {
+    private final int concurrency;
+    private final Duration leaseFor;
+    private final Semaphore free;
+
+    OnWorkers(int concurrency, Duration leaseFor) {
+      this.concurrency = concurrency;
+      this.leaseFor = leaseFor;
+      this.free = new Semaphore(concurrency);
+    }
+
+    @Override
+    public int reserve() throws InterruptedException {
+      free.acquire();
+      return 1 + free.drainPermits();
+    }
+
+    @Override
+    public void release(int unused) {
+      free.release(unused);
+    }
+
+    @Override
+    public void handle(List<ReceivedMessage> messages) {
+      if (leaseFor.toSeconds() > 0) {
+        client.modifyAckDeadline(
+            subscription.toString(),
+            messages.stream().map(ReceivedMessage::getAckId).toList(),
+            (int) Math.min(600, leaseFor.toSeconds()));
+      }
+      for (ReceivedMessage m : messages) {
+        workers.execute(() -> handleOnWorker(m));
+      }
+    }
+
+    private void handleOnWorker(ReceivedMessage m) {
       try {
-        List<ReceivedMessage> messages = pull(IN_ORDER_BATCH);
-        if (messages.isEmpty()) {
-          Thread.sleep(IDLE_PAUSE.toMillis());
-          continue;
-        }
-        List<String> acks = new java.util.ArrayList<>();
-        List<String> nacks = new java.util.ArrayList<>();
-        for (ReceivedMessage m : messages) {
-          (handled(m) ? acks : nacks).add(m.getAckId());
-        }
-        if (!acks.isEmpty()) {
-          client.acknowledge(subscription.toString(), acks);
-        }
-        if (!nacks.isEmpty()) {
-          client.modifyAckDeadline(subscription.toString(), nacks, 0);
-        }
-      } catch (InterruptedException e) {
-        return;
-      } catch (RuntimeException e) {
+        boolean ack = handled(m);
         if (stopping) {
           return;
         }
-        problems.accept("pulling " + subscription.getSubscription() + " failed: " + e);
-        pause(ERROR_PAUSE);
+        answer(ack ? List.of(m.getAckId()) : List.of(), ack ? List.of() : List.of(m.getAckId()));
+      } catch (RuntimeException e) {
+        if (!stopping) {
+          problems.accept(
+              "answering message "
+                  + m.getMessage().getMessageId()
+                  + " failed: "
+                  + e
+                  + "; Pub/Sub"
+                  + " delivers it again after its ack deadline");
+        }
+      } finally {
+        free.release();
       }
+    }
+
+    @Override
+    public void recover() {
+      free.release(concurrency - free.availablePermits());
+    }
+  }
+
+  /** A batch at a time on the pulling thread, in pull order, answered together. */
+  private final class InOrder implements Dispatch {
+    @Override
+    public int reserve() {
+      return IN_ORDER_BATCH;
+    }
+
+    @Override
+    public void release(int unused) {}
+
+    @Override
+    public void handle(List<ReceivedMessage> messages) {
+      List<String> acks = new ArrayList<>();
+      List<String> nacks = new ArrayList<>();
+      for (ReceivedMessage m : messages) {
+        (handled(m) ? acks : nacks).add(m.getAckId());
+      }
+      answer(acks, nacks);
+    }
+
+    @Override
+    public void recover() {}
+  }
+
+  /** Acks {@code acks}; nacks {@code nacks} (ack deadline 0, so the retry policy applies). */
+  private void answer(List<String> acks, List<String> nacks) {
+    if (!acks.isEmpty()) {
+      client.acknowledge(subscription.toString(), acks);
+    }
+    if (!nacks.isEmpty()) {
+      client.modifyAckDeadline(subscription.toString(), nacks, 0);
     }
   }
 
@@ -200,32 +264,6 @@ final class PullingSubscriber implements AutoCloseable {
                 .setReturnImmediately(true)
                 .build())
         .getReceivedMessagesList();
-  }
-
-  private void handle(ReceivedMessage m) {
-    try {
-      boolean ack = handled(m);
-      if (stopping) {
-        return;
-      }
-      if (ack) {
-        client.acknowledge(subscription.toString(), List.of(m.getAckId()));
-      } else {
-        client.modifyAckDeadline(subscription.toString(), List.of(m.getAckId()), 0);
-      }
-    } catch (RuntimeException e) {
-      if (!stopping) {
-        problems.accept(
-            "answering message "
-                + m.getMessage().getMessageId()
-                + " failed: "
-                + e
-                + "; Pub/Sub"
-                + " delivers it again after its ack deadline");
-      }
-    } finally {
-      free.release();
-    }
   }
 
   private static void pause(Duration d) {

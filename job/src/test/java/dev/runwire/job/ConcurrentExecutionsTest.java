@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.google.cloud.compute.v1.Router;
 import com.google.gson.JsonObject;
-import dev.runwire.emulator.LocalCloud;
-import dev.runwire.job.cloud.CloudClients;
-import dev.runwire.job.testing.JobCommand;
 import dev.runwire.job.testing.TestRequests;
 import java.time.Duration;
 import java.util.HashMap;
@@ -14,9 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two executions of the same request at once (a redelivered message, a person re-running by hand)
@@ -25,33 +21,18 @@ import org.junit.jupiter.api.Test;
  */
 class ConcurrentExecutionsTest {
 
-  static LocalCloud cloud;
-  static CloudClients clients;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cloud =
-        LocalCloud.builder()
-            .profile("instant")
-            .imageCommand(JobConfig.LOCAL_PROBE_IMAGE, JobCommand.onTestClasspath())
-            .duration("redis.create", Duration.ofMillis(800))
-            .duration("compute.subnetwork", Duration.ofMillis(300))
-            .duration("compute.router", Duration.ofMillis(300))
-            .duration("compute.address", Duration.ofMillis(300))
-            .duration("compute.firewall", Duration.ofMillis(300))
-            .duration("vpcaccess.create", Duration.ofMillis(500))
-            .duration("run.service.create", Duration.ofMillis(400))
-            .duration("run.service.update", Duration.ofMillis(400))
-            .start();
-    clients = FullApplyTest.clientsOf(cloud);
-    FullApplyTest.createCustomNetwork(clients, "runwire-net");
-  }
-
-  @AfterAll
-  static void stop() {
-    clients.close();
-    cloud.close();
-  }
+  @RegisterExtension
+  static final LocalCloudExtension local =
+      LocalCloudExtension.withProbeJob()
+          .duration("redis.create", Duration.ofMillis(800))
+          .duration("compute.subnetwork", Duration.ofMillis(300))
+          .duration("compute.router", Duration.ofMillis(300))
+          .duration("compute.address", Duration.ofMillis(300))
+          .duration("compute.firewall", Duration.ofMillis(300))
+          .duration("vpcaccess.create", Duration.ofMillis(500))
+          .duration("run.service.create", Duration.ofMillis(400))
+          .duration("run.service.update", Duration.ofMillis(400))
+          .customNetwork("runwire-net");
 
   @Test
   void twoExecutionsOfTheSameRequestAtOnceConverge() {
@@ -66,34 +47,36 @@ class ConcurrentExecutionsTest {
     assertEquals(ExitCode.OK.code(), a.join());
     assertEquals(ExitCode.OK.code(), b.join());
     String location = "projects/demo-project/locations/europe-west1";
-    assertEquals(1, count(clients.redis().listInstances(location).iterateAll()));
-    assertEquals(1, count(clients.vpcAccess().listConnectors(location).iterateAll()));
-    assertEquals(1, count(clients.services().listServices(location).iterateAll()));
-    assertEquals(1, count(clients.addresses().list("demo-project", "europe-west1").iterateAll()));
+    assertEquals(1, count(local.clients().redis().listInstances(location).iterateAll()));
+    assertEquals(1, count(local.clients().vpcAccess().listConnectors(location).iterateAll()));
+    assertEquals(1, count(local.clients().services().listServices(location).iterateAll()));
+    assertEquals(
+        1, count(local.clients().addresses().list("demo-project", "europe-west1").iterateAll()));
     List<Router> routers =
-        List.copyOf(toList(clients.routers().list("demo-project", "europe-west1").iterateAll()));
+        List.copyOf(
+            toList(local.clients().routers().list("demo-project", "europe-west1").iterateAll()));
     assertEquals(1, routers.size());
     assertEquals(1, routers.get(0).getNatsCount());
     assertEquals(
         List.of("conn-subnet"),
-        toList(clients.subnetworks().list("demo-project", "europe-west1").iterateAll()).stream()
+        toList(local.clients().subnetworks().list("demo-project", "europe-west1").iterateAll())
+            .stream()
             .filter(s -> s.getNetwork().endsWith("/runwire-net"))
             .map(s -> s.getName())
             .toList());
-    cloud.resetLog();
+    local.cloud().resetLog();
 
     assertEquals(ExitCode.OK.code(), execution("exec-c", request));
-    assertEquals(List.of(), JobRunTest.changes(cloud));
+    assertEquals(List.of(), JobRunTest.changes(local.cloud()));
   }
 
   private static int execution(String id, JsonObject request) {
     Map<String, String> env = new HashMap<>();
-    env.put("RUNWIRE_LOCAL_CLOUD", cloud.baseUrl());
     env.put("RUNWIRE_POLL_INITIAL_DELAY", "PT0.02S");
     env.put("RUNWIRE_REQUEST", request.toString());
     env.put("CLOUD_RUN_EXECUTION", id);
     JobOutput output = new JobOutput();
-    int code = JobAtStart.job(env, output).run();
+    int code = local.job(output, env).run();
     if (code != ExitCode.OK.code()) {
       System.err.println(id + ":\n" + output.stdout() + output.stderr());
     }

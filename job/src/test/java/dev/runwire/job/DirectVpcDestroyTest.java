@@ -7,18 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.api.gax.rpc.NotFoundException;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
-import dev.runwire.emulator.LocalCloud;
-import dev.runwire.job.cloud.CloudClients;
-import dev.runwire.job.testing.JobCommand;
 import dev.runwire.job.testing.TestRequests;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Cloud Run keeps Direct VPC egress addresses in a subnet for 1-2 hours after the service leaves
@@ -34,31 +29,12 @@ class DirectVpcDestroyTest {
   static final String SERVICE =
       "projects/demo-project/locations/europe-west1/services/visitor-counter";
 
-  static LocalCloud cloud;
-  static CloudClients clients;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cloud =
-        LocalCloud.builder()
-            .profile("instant")
-            .imageCommand(JobConfig.LOCAL_PROBE_IMAGE, JobCommand.onTestClasspath())
-            .duration("run.directvpc.release", Duration.ofSeconds(12))
-            .start();
-    clients = FullApplyTest.clientsOf(cloud);
-  }
-
-  @BeforeEach
-  void freshProjectWithACustomNetwork() throws Exception {
-    cloud.reset();
-    FullApplyTest.createCustomNetwork(clients, "runwire-net");
-  }
-
-  @AfterAll
-  static void stop() {
-    clients.close();
-    cloud.close();
-  }
+  @RegisterExtension
+  static final LocalCloudExtension local =
+      LocalCloudExtension.withProbeJob()
+          .duration("run.directvpc.release", Duration.ofSeconds(12))
+          .customNetwork("runwire-net")
+          .freshPerTest();
 
   @Test
   void aSubnetCloudRunStillHoldsIsKeptUntilItsReleaseAndDeletedByALaterDestroy() throws Exception {
@@ -93,7 +69,7 @@ class DirectVpcDestroyTest {
     JobRunTest.assertEventsMatchTheirSchemas(destroy);
     assertTrue(subnetExists(), "the held subnet is still there");
 
-    Thread.sleep(Math.max(0, Duration.between(Instant.now(), release).toMillis()) + 1500);
+    sleepPast(release);
     JobOutput again = new JobOutput();
     assertEquals(ExitCode.OK.code(), run("destroy", request, again), again.stdout());
 
@@ -107,12 +83,9 @@ class DirectVpcDestroyTest {
 
   @Test
   void aSubnetPruningCouldNotDeleteIsDeletedByALaterApplyOnceReleased() throws Exception {
-    assertEquals(
-        ExitCode.OK.code(), run("apply", TestRequests.directVpcJson(false), new JobOutput()));
     JsonObject connector = TestRequests.connectorJson(false);
-    JobOutput switched = new JobOutput();
 
-    assertEquals(ExitCode.OK.code(), run("apply", connector, switched), switched.stdout());
+    JobOutput switched = switchedToAConnector(connector);
 
     Instant release = heldUntil(switched);
     assertTrue(subnetExists(), "Cloud Run still holds the subnet");
@@ -121,19 +94,19 @@ class DirectVpcDestroyTest {
     assertTrue(run.get("kept").toString().contains("/subnetworks/run-egress"), run.toString());
     JobRunTest.assertEventsMatchTheirSchemas(switched);
 
-    cloud.resetLog();
+    local.cloud().resetLog();
     JobOutput early = new JobOutput();
     assertEquals(ExitCode.OK.code(), run("apply", connector, early), early.stdout());
     assertTrue(Instant.now().isBefore(release), early.stdout());
     heldUntil(early);
     assertEquals(
         java.util.List.of(),
-        JobRunTest.changes(cloud).stream()
+        JobRunTest.changes(local.cloud()).stream()
             .filter(r -> !r.path().contains("/subnetworks/run-egress"))
             .toList(),
         "while held: only the refused delete, no rewrite of the record");
 
-    Thread.sleep(Math.max(0, Duration.between(Instant.now(), release).toMillis()) + 1500);
+    sleepPast(release);
     JobOutput later = new JobOutput();
     assertEquals(ExitCode.OK.code(), run("apply", connector, later), later.stdout());
 
@@ -141,10 +114,10 @@ class DirectVpcDestroyTest {
     assertEquals("delete", prune.get("action").getAsString(), prune.toString());
     assertFalse(subnetExists());
     assertEquals(null, pendingPrune(), "the record is dropped once the subnet is gone");
-    cloud.resetLog();
+    local.cloud().resetLog();
     JobOutput quiet = new JobOutput();
     assertEquals(ExitCode.OK.code(), run("apply", connector, quiet), quiet.stdout());
-    assertEquals(java.util.List.of(), JobRunTest.changes(cloud));
+    assertEquals(java.util.List.of(), JobRunTest.changes(local.cloud()));
     assertTrue(
         quiet.events("dev.runwire.step.v1").stream()
             .noneMatch(e -> e.get("step").getAsString().equals("prune")));
@@ -152,14 +125,11 @@ class DirectVpcDestroyTest {
 
   @Test
   void aSubnetPruningCouldNotDeleteIsDeletedByALaterDestroy() throws Exception {
-    assertEquals(
-        ExitCode.OK.code(), run("apply", TestRequests.directVpcJson(false), new JobOutput()));
     JsonObject connector = TestRequests.connectorJson(false);
-    JobOutput switched = new JobOutput();
-    assertEquals(ExitCode.OK.code(), run("apply", connector, switched), switched.stdout());
+    JobOutput switched = switchedToAConnector(connector);
     Instant release = heldUntil(switched);
 
-    Thread.sleep(Math.max(0, Duration.between(Instant.now(), release).toMillis()) + 1500);
+    sleepPast(release);
     JobOutput destroy = new JobOutput();
     assertEquals(ExitCode.OK.code(), run("destroy", connector, destroy), destroy.stdout());
 
@@ -169,6 +139,23 @@ class DirectVpcDestroyTest {
         destroy.stdout());
     assertFalse(subnetExists());
     assertEquals(null, pendingPrune(), "destroy hands the service back without the record");
+  }
+
+  /**
+   * An apply with Direct VPC egress (subnet run-egress), then {@code connector} for the same
+   * service: pruning meets Cloud Run's hold on run-egress.
+   */
+  private static JobOutput switchedToAConnector(JsonObject connector) {
+    assertEquals(
+        ExitCode.OK.code(), run("apply", TestRequests.directVpcJson(false), new JobOutput()));
+    JobOutput switched = new JobOutput();
+    assertEquals(ExitCode.OK.code(), run("apply", connector, switched), switched.stdout());
+    return switched;
+  }
+
+  /** Waits until Cloud Run let go of the subnet, with a margin. */
+  private static void sleepPast(Instant release) throws InterruptedException {
+    Thread.sleep(Math.max(0, Duration.between(Instant.now(), release).toMillis()) + 1500);
   }
 
   /** The prune step kept run-egress because Cloud Run holds it; when Cloud Run lets go. */
@@ -183,7 +170,8 @@ class DirectVpcDestroyTest {
   }
 
   private static String pendingPrune() {
-    return clients
+    return local
+        .clients()
         .services()
         .getService(SERVICE)
         .getAnnotationsMap()
@@ -192,7 +180,7 @@ class DirectVpcDestroyTest {
 
   private static boolean subnetExists() {
     try {
-      clients.subnetworks().get(TestRequests.PROJECT, TestRequests.REGION, "run-egress");
+      local.clients().subnetworks().get(TestRequests.PROJECT, TestRequests.REGION, "run-egress");
       return true;
     } catch (NotFoundException e) {
       return false;
@@ -202,6 +190,6 @@ class DirectVpcDestroyTest {
   private static int run(String mode, JsonObject request, JobOutput output) {
     JsonObject copy = request.deepCopy();
     copy.addProperty("mode", mode);
-    return JobRunTest.run(cloud, copy, output);
+    return local.run(copy, output);
   }
 }

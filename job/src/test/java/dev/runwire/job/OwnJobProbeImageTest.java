@@ -12,15 +12,11 @@ import com.google.cloud.run.v2.Job;
 import com.google.cloud.run.v2.TaskTemplate;
 import com.google.gson.JsonObject;
 import com.google.protobuf.util.Durations;
-import dev.runwire.emulator.LocalCloud;
-import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.steps.ProbeImage;
-import dev.runwire.job.testing.JobCommand;
 import dev.runwire.job.testing.TestRequests;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Without {@code RUNWIRE_PROBE_IMAGE}, a task of runwire's Cloud Run job runs the probe with its
@@ -31,29 +27,13 @@ class OwnJobProbeImageTest {
   /** An image name nothing else uses, so the probe job can only have it from the job it ran in. */
   private static final String OWN_IMAGE = "local/runwire-job-under-test";
 
-  static LocalCloud cloud;
-  static CloudClients clients;
-
-  @BeforeAll
-  static void start() throws Exception {
-    cloud =
-        LocalCloud.builder()
-            .profile("instant")
-            .imageCommand(OWN_IMAGE, JobCommand.onTestClasspath())
-            .start();
-    clients = FullApplyTest.clientsOf(cloud);
-    FullApplyTest.createCustomNetwork(clients, TestRequests.NETWORK);
-  }
-
-  @AfterAll
-  static void stop() {
-    clients.close();
-    cloud.close();
-  }
+  @RegisterExtension
+  static final LocalCloudExtension local =
+      LocalCloudExtension.instant().image(OWN_IMAGE).customNetwork(TestRequests.NETWORK);
 
   @Test
   void theProbeNamedByTheEnvironmentWinsThenTheOwnJobThenTheLocalDefault() {
-    String local = cloud.baseUrl();
+    String localCloud = local.cloud().baseUrl();
     assertEquals(
         new ProbeImage.Named("us-docker.pkg.dev/p/r/runwire-job:1"),
         JobConfig.fromEnv(
@@ -63,11 +43,11 @@ class OwnJobProbeImageTest {
             .probeImage());
     assertInstanceOf(
         ProbeImage.OwnJob.class,
-        JobConfig.fromEnv(Map.of("CLOUD_RUN_JOB", "runwire-job", "RUNWIRE_LOCAL_CLOUD", local))
+        JobConfig.fromEnv(Map.of("CLOUD_RUN_JOB", "runwire-job", "RUNWIRE_LOCAL_CLOUD", localCloud))
             .probeImage());
     assertEquals(
         new ProbeImage.Named(JobConfig.LOCAL_PROBE_IMAGE),
-        JobConfig.fromEnv(Map.of("RUNWIRE_LOCAL_CLOUD", local)).probeImage());
+        JobConfig.fromEnv(Map.of("RUNWIRE_LOCAL_CLOUD", localCloud)).probeImage());
     assertInstanceOf(ProbeImage.Missing.class, JobConfig.fromEnv(Map.of()).probeImage());
   }
 
@@ -82,7 +62,8 @@ class OwnJobProbeImageTest {
         .forEach((k, v) -> container.addEnv(EnvVar.newBuilder().setName(k).setValue(v)));
     String parent = "projects/runwire-home/locations/us-central1";
     Job job =
-        clients
+        local
+            .clients()
             .jobs()
             .createJobAsync(
                 CreateJobRequest.newBuilder()
@@ -100,12 +81,13 @@ class OwnJobProbeImageTest {
                     .build())
             .get();
 
-    Execution done = clients.jobs().runJobAsync(job.getName()).get();
+    Execution done = local.clients().jobs().runJobAsync(job.getName()).get();
 
     // The task exits 0 only when verify passed, i.e. the probe job ran with that image.
     assertEquals(1, done.getSucceededCount(), "the job's task failed: " + done);
     Job probe =
-        clients
+        local
+            .clients()
             .jobs()
             .getJob(
                 "projects/demo-project/locations/europe-west1/jobs/runwire-probe-visitor-counter");

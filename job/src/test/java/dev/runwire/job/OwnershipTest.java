@@ -18,17 +18,13 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.iam.v1.GetIamPolicyRequest;
-import dev.runwire.emulator.LocalCloud;
 import dev.runwire.emulator.core.RecordedRequest;
-import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.testing.TestRequests;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The job side of the hostile-publisher table (issue 12) on the real local cloud: what runwire did
@@ -51,27 +47,9 @@ class OwnershipTest {
   static final Map<String, String> PERMISSIVE =
       Map.of("RUNWIRE_ALLOW_PUBLIC_SERVICES", "true", "RUNWIRE_ALLOWED_IMAGE_PREFIXES", "local/");
 
-  static LocalCloud cloud;
-  static CloudClients clients;
-
-  @BeforeAll
-  static void start() {
-    cloud = JobRunTest.startCloud();
-    clients = FullApplyTest.clientsOf(cloud);
-  }
-
-  @AfterAll
-  static void stop() {
-    clients.close();
-    cloud.close();
-  }
-
-  @BeforeEach
-  void freshProjectWithACustomNetwork() throws Exception {
-    cloud.reset();
-    FullApplyTest.createCustomNetwork(clients, "runwire-net");
-    cloud.resetLog();
-  }
+  @RegisterExtension
+  static final LocalCloudExtension local =
+      LocalCloudExtension.withProbeJob().customNetwork("runwire-net").freshPerTest();
 
   @Test
   void takingOverAnUnownedServiceIsRefusedWithoutTouchingIt() throws Exception {
@@ -79,10 +57,10 @@ class OwnershipTest {
     JsonObject hostile = paymentsRequest();
     hostile.getAsJsonObject("service").addProperty("image", "local/evil-miner");
     hostile.getAsJsonObject("service").addProperty("allowUnauthenticated", true);
-    cloud.resetLog();
+    local.cloud().resetLog();
     JobOutput output = new JobOutput();
 
-    int code = JobRunTest.run(cloud, hostile, output, PERMISSIVE);
+    int code = local.run(hostile, output, PERMISSIVE);
 
     assertEquals(ExitCode.STEP_FAILED.code(), code, output.stdout());
     JsonObject service = JobRunTest.stepEnd(output, "cloud-run-service");
@@ -100,10 +78,10 @@ class OwnershipTest {
     hostile
         .getAsJsonObject("service")
         .add("envNames", JsonParser.parseString("{\"host\":\"DB_URL\"}"));
-    cloud.resetLog();
+    local.cloud().resetLog();
     JobOutput output = new JobOutput();
 
-    int code = JobRunTest.run(cloud, hostile, output, PERMISSIVE);
+    int code = local.run(hostile, output, PERMISSIVE);
 
     assertEquals(ExitCode.STEP_FAILED.code(), code, output.stdout());
     JsonObject error = JobRunTest.stepEnd(output, "cloud-run-service").getAsJsonObject("error");
@@ -121,11 +99,10 @@ class OwnershipTest {
         .getAsJsonObject("service")
         .add("envNames", JsonParser.parseString("{\"host\":\"DB_URL\"}"));
     hostile.addProperty("mode", "plan");
-    cloud.resetLog();
+    local.cloud().resetLog();
     JobOutput output = new JobOutput();
 
-    assertEquals(
-        ExitCode.OK.code(), JobRunTest.run(cloud, hostile, output, PERMISSIVE), output.stdout());
+    assertEquals(ExitCode.OK.code(), local.run(hostile, output, PERMISSIVE), output.stdout());
 
     JsonObject service = JobRunTest.stepEnd(output, "cloud-run-service");
     String message = service.get("message").getAsString();
@@ -134,7 +111,7 @@ class OwnershipTest {
     assertTrue(
         service.getAsJsonArray("diff").toString().contains("env.DB_URL"), service.toString());
     assertFalse(output.stdout().contains(DB_URL), "the variable's value is never printed");
-    assertEquals(List.of(), JobRunTest.mutations(cloud), "plan changes nothing");
+    assertEquals(List.of(), JobRunTest.mutations(local.cloud()), "plan changes nothing");
   }
 
   @Test
@@ -142,10 +119,9 @@ class OwnershipTest {
     seedPayments();
     JobOutput output = new JobOutput();
 
-    assertEquals(
-        ExitCode.OK.code(), JobRunTest.run(cloud, paymentsRequest(), output), output.stdout());
+    assertEquals(ExitCode.OK.code(), local.run(paymentsRequest(), output), output.stdout());
 
-    Service wired = clients.services().getService(PAYMENTS);
+    Service wired = local.clients().services().getService(PAYMENTS);
     Container container = wired.getTemplate().getContainers(0);
     assertEquals(VICTIM_IMAGE, container.getImage());
     assertEquals(DB_URL, env(container).get("DB_URL"));
@@ -157,9 +133,9 @@ class OwnershipTest {
     JsonObject destroy = paymentsRequest();
     destroy.addProperty("mode", "destroy");
     JobOutput undo = new JobOutput();
-    assertEquals(ExitCode.OK.code(), JobRunTest.run(cloud, destroy, undo), undo.stdout());
+    assertEquals(ExitCode.OK.code(), local.run(destroy, undo), undo.stdout());
 
-    Service restored = clients.services().getService(PAYMENTS);
+    Service restored = local.clients().services().getService(PAYMENTS);
     Container after = restored.getTemplate().getContainers(0);
     assertEquals(VICTIM_IMAGE, after.getImage());
     assertEquals(Map.of("DB_URL", DB_URL), env(after));
@@ -171,24 +147,14 @@ class OwnershipTest {
   @Test
   void destroyKeepsUnownedRedisSubnetRouterAddressAndAnotherServicesNat() throws Exception {
     seedUnownedStaticEgress();
-    clients
-        .redis()
-        .createInstanceAsync(
-            LOCATION,
-            "prod-cache",
-            Instance.newBuilder()
-                .setTier(Instance.Tier.BASIC)
-                .setMemorySizeGb(1)
-                .setAuthorizedNetwork("projects/demo-project/global/networks/runwire-net")
-                .build())
-        .get();
+    seedProdCache(Instance.newBuilder().setMemorySizeGb(1));
     JsonObject destroy = unownedRequest();
     destroy.addProperty("mode", "destroy");
     destroy.addProperty("allowDataLoss", true);
-    cloud.resetLog();
+    local.cloud().resetLog();
     JobOutput output = new JobOutput();
 
-    int code = JobRunTest.run(cloud, destroy, output);
+    int code = local.run(destroy, output);
 
     assertEquals(ExitCode.OK.code(), code, output.stdout());
     for (String step :
@@ -199,60 +165,41 @@ class OwnershipTest {
           end.get("message").getAsString().startsWith("kept: not created by runwire"),
           end.toString());
     }
-    assertEquals(List.of(), JobRunTest.mutations(cloud), "nothing unowned may be changed");
+    assertEquals(List.of(), JobRunTest.mutations(local.cloud()), "nothing unowned may be changed");
     assertEquals(
-        "READY", clients.redis().getInstance(LOCATION + "/instances/prod-cache").getState().name());
+        "READY",
+        local.clients().redis().getInstance(LOCATION + "/instances/prod-cache").getState().name());
     assertEquals(
         List.of("other-nat"),
-        clients.routers().get(PROJECT, REGION, "prod-router").getNatsList().stream()
+        local.clients().routers().get(PROJECT, REGION, "prod-router").getNatsList().stream()
             .map(RouterNat::getName)
             .toList());
-    clients.subnetworks().get(PROJECT, REGION, "prod-subnet");
-    clients.addresses().get(PROJECT, REGION, "prod-ip");
+    local.clients().subnetworks().get(PROJECT, REGION, "prod-subnet");
+    local.clients().addresses().get(PROJECT, REGION, "prod-ip");
   }
 
   @Test
   void aDifferenceOnAnUnownedRedisIsReportedNotChanged() throws Exception {
-    clients
-        .redis()
-        .createInstanceAsync(
-            LOCATION,
-            "prod-cache",
-            Instance.newBuilder()
-                .setTier(Instance.Tier.BASIC)
-                .setMemorySizeGb(2)
-                .setAuthorizedNetwork("projects/demo-project/global/networks/runwire-net")
-                .build())
-        .get();
+    seedProdCache(Instance.newBuilder().setMemorySizeGb(2));
     JsonObject apply = TestRequests.directVpcJson(false);
     apply.getAsJsonObject("redis").addProperty("name", "prod-cache");
-    cloud.resetLog();
+    local.cloud().resetLog();
     JobOutput output = new JobOutput();
 
-    assertEquals(
-        ExitCode.STEP_FAILED.code(), JobRunTest.run(cloud, apply, output), output.stdout());
+    assertEquals(ExitCode.STEP_FAILED.code(), local.run(apply, output), output.stdout());
 
     JsonObject error = JobRunTest.stepEnd(output, "redis-instance").getAsJsonObject("error");
     assertEquals("NotOwned", error.get("code").getAsString());
     assertTrue(error.get("message").getAsString().contains("memorySizeGb"), error.toString());
     assertEquals(List.of(), mutationsOn("/instances/prod-cache"));
     assertEquals(
-        2, clients.redis().getInstance(LOCATION + "/instances/prod-cache").getMemorySizeGb());
+        2,
+        local.clients().redis().getInstance(LOCATION + "/instances/prod-cache").getMemorySizeGb());
   }
 
   @Test
   void adoptionTakesOverTheListedKindsOnlyAndMarksThem() throws Exception {
-    clients
-        .redis()
-        .createInstanceAsync(
-            LOCATION,
-            "prod-cache",
-            Instance.newBuilder()
-                .setTier(Instance.Tier.BASIC)
-                .setMemorySizeGb(1)
-                .setAuthorizedNetwork("projects/demo-project/global/networks/runwire-net")
-                .build())
-        .get();
+    seedProdCache(Instance.newBuilder().setMemorySizeGb(1));
     seedSubnet("run-egress", "10.8.0.0/26", true);
     JsonObject apply = TestRequests.directVpcJson(false);
     apply.getAsJsonObject("redis").addProperty("name", "prod-cache");
@@ -262,17 +209,18 @@ class OwnershipTest {
     apply.add("adopt", adopt);
     JobOutput output = new JobOutput();
 
-    int code = JobRunTest.run(cloud, apply, output, Map.of("RUNWIRE_ALLOW_ADOPTION", "true"));
+    int code = local.run(apply, output, Map.of("RUNWIRE_ALLOW_ADOPTION", "true"));
 
     assertEquals(ExitCode.OK.code(), code, output.stdout());
     assertEquals(
         "runwire",
-        clients
+        local
+            .clients()
             .redis()
             .getInstance(LOCATION + "/instances/prod-cache")
             .getLabelsMap()
             .get("managed-by"));
-    Service service = clients.services().getService(LOCATION + "/services/visitor-counter");
+    Service service = local.clients().services().getService(LOCATION + "/services/visitor-counter");
     assertEquals("egress-subnet=run-egress", service.getAnnotationsMap().get("runwire.dev/owns"));
 
     // Owned from now on, without adopt: destroy with allowDataLoss deletes both.
@@ -281,7 +229,7 @@ class OwnershipTest {
     destroy.addProperty("mode", "destroy");
     destroy.addProperty("allowDataLoss", true);
     JobOutput undo = new JobOutput();
-    assertEquals(ExitCode.OK.code(), JobRunTest.run(cloud, destroy, undo), undo.stdout());
+    assertEquals(ExitCode.OK.code(), local.run(destroy, undo), undo.stdout());
     assertEquals("delete", JobRunTest.stepEnd(undo, "redis-instance").get("action").getAsString());
     assertEquals("delete", JobRunTest.stepEnd(undo, "egress-subnet").get("action").getAsString());
   }
@@ -292,12 +240,13 @@ class OwnershipTest {
     seedSecret("prod-cache-auth", auth);
 
     JobOutput output = new JobOutput();
-    int code = JobRunTest.run(cloud, adoptAuthCache(), output, ADOPTION);
+    int code = local.run(adoptAuthCache(), output, ADOPTION);
 
     assertEquals(ExitCode.OK.code(), code, output.stdout());
     assertEquals(
         "runwire",
-        clients
+        local
+            .clients()
             .secrets()
             .getSecret("projects/demo-project/secrets/prod-cache-auth")
             .getLabelsMap()
@@ -309,10 +258,10 @@ class OwnershipTest {
   void aSecretUnderTheAuthNameHoldingSomethingElseIsNeverTakenOver() throws Exception {
     seedAuthInstance();
     seedSecret("prod-cache-auth", "not-the-auth-string");
-    cloud.resetLog();
+    local.cloud().resetLog();
 
     JobOutput output = new JobOutput();
-    int code = JobRunTest.run(cloud, adoptAuthCache(), output, ADOPTION);
+    int code = local.run(adoptAuthCache(), output, ADOPTION);
 
     assertEquals(ExitCode.STEP_FAILED.code(), code, output.stdout());
     JsonObject secret = JobRunTest.stepEnd(output, "redis-auth-secret");
@@ -324,26 +273,32 @@ class OwnershipTest {
 
   /** prod-cache with AUTH on, not runwire's; returns its AUTH string. */
   private static String seedAuthInstance() throws Exception {
-    clients
-        .redis()
-        .createInstanceAsync(
-            LOCATION,
-            "prod-cache",
-            Instance.newBuilder()
-                .setTier(Instance.Tier.BASIC)
-                .setMemorySizeGb(1)
-                .setAuthEnabled(true)
-                .setAuthorizedNetwork("projects/demo-project/global/networks/runwire-net")
-                .build())
-        .get();
-    return clients
+    seedProdCache(Instance.newBuilder().setMemorySizeGb(1).setAuthEnabled(true));
+    return local
+        .clients()
         .redis()
         .getInstanceAuthString(LOCATION + "/instances/prod-cache")
         .getAuthString();
   }
 
+  /** prod-cache, BASIC on runwire-net, as {@code instance} says otherwise; not runwire's. */
+  private static void seedProdCache(Instance.Builder instance) throws Exception {
+    local
+        .clients()
+        .redis()
+        .createInstanceAsync(
+            LOCATION,
+            "prod-cache",
+            instance
+                .setTier(Instance.Tier.BASIC)
+                .setAuthorizedNetwork("projects/demo-project/global/networks/runwire-net")
+                .build())
+        .get();
+  }
+
   private static void seedSecret(String id, String value) {
-    clients
+    local
+        .clients()
         .secrets()
         .createSecret(
             "projects/demo-project",
@@ -355,7 +310,8 @@ class OwnershipTest {
                             com.google.cloud.secretmanager.v1.Replication.Automatic
                                 .getDefaultInstance()))
                 .build());
-    clients
+    local
+        .clients()
         .secrets()
         .addSecretVersion(
             "projects/demo-project/secrets/" + id,
@@ -385,10 +341,10 @@ class OwnershipTest {
     adopt.add("adopt", kinds);
     JobOutput output = new JobOutput();
 
-    int code = JobRunTest.run(cloud, adopt, output, Map.of("RUNWIRE_ALLOW_ADOPTION", "true"));
+    int code = local.run(adopt, output, Map.of("RUNWIRE_ALLOW_ADOPTION", "true"));
 
     assertEquals(ExitCode.OK.code(), code, output.stdout());
-    Service service = clients.services().getService(PAYMENTS);
+    Service service = local.clients().services().getService(PAYMENTS);
     assertEquals("local/visitor-counter", service.getTemplate().getContainers(0).getImage());
     assertEquals("true", service.getAnnotationsMap().get("runwire.dev/owned"));
     assertEquals(DB_URL, env(service.getTemplate().getContainers(0)).get("DB_URL"));
@@ -396,13 +352,14 @@ class OwnershipTest {
 
   private static void assertUntouchedPayments() {
     assertEquals(List.of(), mutationsOn("/services/payments"), "no mutating call against payments");
-    Service after = clients.services().getService(PAYMENTS);
+    Service after = local.clients().services().getService(PAYMENTS);
     Container container = after.getTemplate().getContainers(0);
     assertEquals(VICTIM_IMAGE, container.getImage());
     assertEquals(Map.of("DB_URL", DB_URL), env(container));
     assertFalse(after.getTemplate().hasVpcAccess());
     String policy =
-        clients
+        local
+            .clients()
             .services()
             .getIamPolicy(GetIamPolicyRequest.newBuilder().setResource(PAYMENTS).build())
             .toString();
@@ -410,7 +367,9 @@ class OwnershipTest {
   }
 
   private static List<RecordedRequest> mutationsOn(String pathPart) {
-    return JobRunTest.mutations(cloud).stream().filter(r -> r.path().contains(pathPart)).toList();
+    return JobRunTest.mutations(local.cloud()).stream()
+        .filter(r -> r.path().contains(pathPart))
+        .toList();
   }
 
   private static Map<String, String> env(Container container) {
@@ -431,7 +390,7 @@ class OwnershipTest {
                             .setImage(VICTIM_IMAGE)
                             .addEnv(EnvVar.newBuilder().setName("DB_URL").setValue(DB_URL))))
             .build();
-    clients.services().createServiceAsync(LOCATION, payments, "payments").get();
+    local.clients().services().createServiceAsync(LOCATION, payments, "payments").get();
   }
 
   /** A plain request for payments: no image, no public flag. */
@@ -445,7 +404,8 @@ class OwnershipTest {
   /** A subnet, an address and a shared router carrying another service's NAT, none runwire's. */
   private static void seedUnownedStaticEgress() throws Exception {
     seedSubnet("prod-subnet", "10.30.0.0/26", false);
-    clients
+    local
+        .clients()
         .addresses()
         .insertAsync(PROJECT, REGION, Address.newBuilder().setName("prod-ip").build())
         .get();
@@ -460,7 +420,8 @@ class OwnershipTest {
                     .setName("projects/demo-project/regions/europe-west1/subnetworks/prod-subnet")
                     .addSourceIpRangesToNat("ALL_IP_RANGES"))
             .build();
-    clients
+    local
+        .clients()
         .routers()
         .insertAsync(
             PROJECT,
@@ -475,7 +436,8 @@ class OwnershipTest {
 
   private static void seedSubnet(String name, String range, boolean privateGoogleAccess)
       throws Exception {
-    clients
+    local
+        .clients()
         .subnetworks()
         .insertAsync(
             PROJECT,

@@ -15,10 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -30,7 +28,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PolicyAtStartTest {
 
-  private static JobAtStart local;
+  @RegisterExtension
+  static final LocalCloudExtension local = LocalCloudExtension.withProbeJob().freshPerTest();
 
   @TempDir Path dir;
 
@@ -96,21 +95,6 @@ class PolicyAtStartTest {
             Map.of("RUNWIRE_ALLOWED_REGIONS", "us-central1"),
             "/target/region",
             PolicyReasons.REGION_NOT_ALLOWED));
-  }
-
-  @BeforeAll
-  static void startCloud() {
-    local = JobAtStart.start();
-  }
-
-  @AfterAll
-  static void stopCloud() {
-    local.close();
-  }
-
-  @BeforeEach
-  void clearLog() {
-    local.reset();
   }
 
   @ParameterizedTest(name = "{0}")

@@ -13,33 +13,17 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line and the checks made before any API call. */
 class RunwireJobTest {
 
-  private static JobAtStart local;
+  @RegisterExtension
+  static final LocalCloudExtension local = LocalCloudExtension.withProbeJob().freshPerTest();
 
   @TempDir Path dir;
-
-  @BeforeAll
-  static void startCloud() {
-    local = JobAtStart.start();
-  }
-
-  @AfterAll
-  static void stopCloud() {
-    local.close();
-  }
-
-  @BeforeEach
-  void clearLog() {
-    local.reset();
-  }
 
   @Test
   void aDestroyFilesDataLossPermissionDoesNotRideIntoAnApply() throws Exception {

@@ -1,17 +1,16 @@
 package dev.runwire.emulator.pubsub;
 
+import dev.runwire.processes.CommandOutput;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -118,27 +117,14 @@ public final class PubSubEmulatorJar {
   /** What {@code gcloud info --format=value(installation.sdk_root)} prints, if gcloud runs. */
   private static Optional<Path> gcloudSdkRoot() {
     try {
-      Process gcloud =
-          new ProcessBuilder("gcloud", "info", "--format=value(installation.sdk_root)")
-              .redirectErrorStream(false)
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      String out;
-      try (InputStream in = gcloud.getInputStream()) {
-        out = new String(in.readAllBytes(), StandardCharsets.UTF_8).trim();
-      }
-      if (!gcloud.waitFor(20, TimeUnit.SECONDS)) {
-        gcloud.destroyForcibly();
-        return Optional.empty();
-      }
-      return gcloud.exitValue() == 0 && !out.isEmpty()
-          ? Optional.of(Path.of(out))
-          : Optional.empty();
+      return CommandOutput.of(
+              new ProcessBuilder("gcloud", "info", "--format=value(installation.sdk_root)")
+                  .redirectError(ProcessBuilder.Redirect.DISCARD),
+              Duration.ofSeconds(20))
+          .filter(out -> out.succeeded() && !out.text().isBlank())
+          .map(out -> Path.of(out.text().trim()));
     } catch (IOException e) {
       return Optional.empty(); // no gcloud on PATH
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return Optional.empty();
     }
   }
 }

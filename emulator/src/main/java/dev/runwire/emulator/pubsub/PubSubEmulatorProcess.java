@@ -1,7 +1,7 @@
 package dev.runwire.emulator.pubsub;
 
 import dev.runwire.processes.ChildProcess;
-import dev.runwire.processes.FreePorts;
+import dev.runwire.processes.ListeningProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -27,12 +27,10 @@ public final class PubSubEmulatorProcess implements AutoCloseable {
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
   private static final int START_ATTEMPTS = 3;
 
-  private final ChildProcess process;
-  private final int port;
+  private final ListeningProcess process;
 
-  private PubSubEmulatorProcess(ChildProcess process, int port) {
+  private PubSubEmulatorProcess(ListeningProcess process) {
     this.process = process;
-    this.port = port;
   }
 
   /** Starts the emulator found by {@link PubSubEmulatorJar#locate}, logging to a temp file. */
@@ -55,44 +53,34 @@ public final class PubSubEmulatorProcess implements AutoCloseable {
   }
 
   public static PubSubEmulatorProcess start(Path jar, Path logFile) {
-    IllegalStateException last = null;
-    // A free port can be taken between choosing and binding it: try another one.
-    for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
-      int port = FreePorts.pick();
-      PubSubEmulatorProcess emulator = new PubSubEmulatorProcess(launch(jar, port, logFile), port);
-      try {
-        emulator.process.awaitPort(port, READY_TIMEOUT);
-        return emulator;
-      } catch (IllegalStateException e) {
-        emulator.close();
-        last = e;
-      } catch (RuntimeException e) {
-        emulator.close();
-        throw e;
-      }
-    }
-    throw last;
+    return new PubSubEmulatorProcess(
+        ListeningProcess.start(
+            "the Pub/Sub emulator (" + jar + ")",
+            port -> launch(jar, port, logFile),
+            logFile,
+            READY_TIMEOUT,
+            START_ATTEMPTS));
   }
 
   /** {@code 127.0.0.1:<port>}: the value of {@code PUBSUB_EMULATOR_HOST}. */
   public String hostPort() {
-    return HOST + ":" + port;
+    return HOST + ":" + process.port();
   }
 
   public int port() {
-    return port;
+    return process.port();
   }
 
   public long pid() {
-    return process.pid();
+    return process.process().pid();
   }
 
   public Path logFile() {
-    return process.logFile();
+    return process.process().logFile();
   }
 
   public boolean isAlive() {
-    return process.isAlive();
+    return process.process().isAlive();
   }
 
   /** Stops the emulator: SIGTERM, then SIGKILL after a few seconds. */
@@ -101,7 +89,7 @@ public final class PubSubEmulatorProcess implements AutoCloseable {
     process.close();
   }
 
-  private static ChildProcess launch(Path jar, int port, Path logFile) {
+  private static ProcessBuilder launch(Path jar, int port, Path logFile) {
     List<String> command =
         List.of(
             ChildProcess.javaBinary(),
@@ -118,6 +106,6 @@ public final class PubSubEmulatorProcess implements AutoCloseable {
             .redirectInput(ProcessBuilder.Redirect.PIPE);
     // The emulator must not think it is itself pointed at an emulator or a real project.
     builder.environment().remove("PUBSUB_EMULATOR_HOST");
-    return ChildProcess.start("the Pub/Sub emulator (" + jar + ")", builder, logFile);
+    return builder;
   }
 }

@@ -1,17 +1,17 @@
 package dev.runwire.emulator.redis;
 
+import dev.runwire.processes.CommandOutput;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -34,6 +34,8 @@ final class BundledRedis {
           "linux-386", "redis-server-6.2.7-linux-386",
           "darwin-amd64", "redis-server-6.2.6-v5-darwin-amd64",
           "darwin-arm64", "redis-server-6.2.6-v5-darwin-arm64");
+
+  private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(10);
 
   /** What {@link RedisServers#describe()} shows for a binary that came from here. */
   static final String LABEL = "bundled";
@@ -150,18 +152,10 @@ final class BundledRedis {
   }
 
   private static boolean versionRuns(Path binary) throws IOException {
-    try {
-      Process p =
-          new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!p.waitFor(10, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-        return false;
-      }
-      return p.exitValue() == 0 && out.contains("Redis server");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
+    return CommandOutput.of(
+            new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true),
+            VERSION_TIMEOUT)
+        .filter(out -> out.succeeded() && out.text().contains("Redis server"))
+        .isPresent();
   }
 }

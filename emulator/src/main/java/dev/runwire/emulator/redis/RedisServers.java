@@ -1,6 +1,7 @@
 package dev.runwire.emulator.redis;
 
 import dev.runwire.processes.ChildProcesses;
+import dev.runwire.processes.CommandOutput;
 import dev.runwire.processes.FreePorts;
 import java.io.BufferedReader;
 import java.io.File;
@@ -32,6 +33,7 @@ final class RedisServers {
 
   private static final Logger LOG = Logger.getLogger(RedisServers.class.getName());
   private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+  private static final Duration VERSION_TIMEOUT = Duration.ofSeconds(10);
 
   private final ChildProcesses processes;
   private final Path dataRoot;
@@ -205,17 +207,18 @@ final class RedisServers {
 
   private static String version(Path binary) {
     try {
-      Process p =
-          new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
-      String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      p.waitFor();
-      int v = out.indexOf("v=");
-      return v >= 0 ? "v" + out.substring(v + 2).split(" ")[0] : out;
+      return CommandOutput.of(
+              new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true),
+              VERSION_TIMEOUT)
+          .map(
+              out -> {
+                String text = out.text().trim();
+                int v = text.indexOf("v=");
+                return v >= 0 ? "v" + text.substring(v + 2).split(" ")[0] : text;
+              })
+          .orElse("unknown version");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return "unknown version";
     }
   }
 }
