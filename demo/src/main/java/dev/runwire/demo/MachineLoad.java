@@ -16,17 +16,16 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class MachineLoad implements AutoCloseable {
 
-  /** What was seen: load at start, peak load, peak accept queue and the backlog (-1: unknown). */
-  record Seen(double startLoad, double peakLoad, int peakAcceptQueue, int backlog) {
+  /** What was seen: load at start, peak load and peak accept queue (-1: unknown). */
+  record Seen(double startLoad, double peakLoad, int peakAcceptQueue) {
 
     String describe() {
       return String.format(
           Locale.ROOT,
-          "1-minute load %.1f at start, %.1f at peak; local cloud accept queue peak %d of backlog %d",
+          "1-minute load %.1f at start, %.1f at peak; local cloud accept queue (ss Recv-Q) peak %d",
           startLoad,
           peakLoad,
-          peakAcceptQueue,
-          backlog);
+          peakAcceptQueue);
     }
   }
 
@@ -34,7 +33,6 @@ final class MachineLoad implements AutoCloseable {
   private final double startLoad;
   private final AtomicLong peakLoadMilli = new AtomicLong();
   private final AtomicInteger peakQueue = new AtomicInteger(-1);
-  private final AtomicInteger backlog = new AtomicInteger(-1);
   private final Thread sampler;
   private volatile boolean running = true;
 
@@ -60,7 +58,7 @@ final class MachineLoad implements AutoCloseable {
   }
 
   Seen seen() {
-    return new Seen(startLoad, peakLoadMilli.get() / 1000.0, peakQueue.get(), backlog.get());
+    return new Seen(startLoad, peakLoadMilli.get() / 1000.0, peakQueue.get());
   }
 
   @Override
@@ -77,9 +75,8 @@ final class MachineLoad implements AutoCloseable {
         for (String line : Files.readAllLines(Path.of(table))) {
           String[] f = line.trim().split("\\s+");
           if (f.length > 4 && f[1].endsWith(hexPort) && "0A".equals(f[3])) {
-            String[] q = f[4].split(":");
-            backlog.set(Integer.parseInt(q[0], 16));
-            peakQueue.accumulateAndGet(Integer.parseInt(q[1], 16), Math::max);
+            String rxQueue = f[4].substring(f[4].indexOf(':') + 1);
+            peakQueue.accumulateAndGet(Integer.parseInt(rxQueue, 16), Math::max);
           }
         }
       } catch (IOException | RuntimeException e) {

@@ -8,10 +8,11 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -19,14 +20,16 @@ import java.util.concurrent.atomic.AtomicLong;
  * does on Linux without root: {@code /proc/net/tcp} and {@code /proc/net/tcp6} map the client's
  * port to its socket inode, and a process's {@code /proc/<pid>/fd} links name the inodes it holds.
  *
- * <p>Reading every workload's fd table costs about 0.2 s with 50 workloads of 70 fds each (measured
- * on 2 cores), too much for every metadata request and Redis connection of a fleet. So one scan
- * reads the fd tables of all workload processes at once and keeps every socket inode it saw with
- * its owner; a question about a socket the last scan saw (the next request on a keep-alive
- * connection) costs one read of the socket tables. A socket the last scan did not see needs a scan
- * that started after the question came: concurrent questions share one, so a burst of 50 costs at
- * most two scans, not 50. A socket that a scan started after it existed did not see belongs to no
- * workload.
+ * <p>Reading every workload's fd table for every question cost 204 ms (p50) with 50 workloads of 70
+ * fds each on 2 cores, and seconds at a fleet's load: too much for each metadata request and Redis
+ * connection. So every socket inode read is kept with its owner (a question about a socket already
+ * read, e.g. the next request on a keep-alive connection, costs one read of the socket tables), and
+ * an unknown socket is searched for in a pass over the workload processes, newest first (a probe
+ * task that just started is the likely caller), that stops when it finds it. A pass that started
+ * before the question can be continued, since its processes not read yet are read after the
+ * question; processes it has read are not read again. So a burst of questions reads each fd table
+ * about twice, not once per question. A socket that a whole pass started after the question did not
+ * find belongs to no workload.
  */
 public final class WorkloadIdentity {
 
@@ -38,18 +41,28 @@ public final class WorkloadIdentity {
   /** The owner of a socket: the process holding it and the workload that process runs as. */
   public record Owner(long pid, Workloads.Workload workload) {}
 
-  /** What one scan saw: socket inode to owner, and when the scan started. */
-  private record Scan(long startedNanos, Map<String, Owner> sockets) {}
+  /** One pass over the workload processes, newest first; {@code next} is the first not yet read. */
+  private static final class Pass {
+    final long startedNanos;
+    final Map<Long, Workloads.Workload> members;
+    final List<Long> newestFirst;
+    int next;
+
+    Pass(long startedNanos, Map<Long, Workloads.Workload> members) {
+      this.startedNanos = startedNanos;
+      this.members = members;
+      this.newestFirst = members.keySet().stream().sorted(Comparator.reverseOrder()).toList();
+    }
+  }
 
   private final Workloads workloads;
-  private final Object scanning = new Object();
-  private final AtomicLong scans = new AtomicLong();
-  private volatile Scan last;
+  private final Map<String, Owner> seen = new ConcurrentHashMap<>();
+  private final AtomicLong tablesRead = new AtomicLong();
+  private final Object searching = new Object();
+  private Pass pass; // guarded by searching
 
   public WorkloadIdentity(Workloads workloads) {
     this.workloads = workloads;
-    // "Started" before anything could ask: the first question always scans.
-    this.last = new Scan(System.nanoTime() - 1, Map.of());
   }
 
   /** Can this platform name the peer of a loopback connection? (Linux with a readable /proc.) */
@@ -70,36 +83,38 @@ public final class WorkloadIdentity {
     if (inode.isEmpty()) {
       return Optional.empty();
     }
-    Owner known = last.sockets().get(inode.get());
+    Owner known = seen.get(inode.get());
     if (known != null) {
       return Optional.of(known);
     }
-    return Optional.ofNullable(scanSince(asked).sockets().get(inode.get()));
+    return Optional.ofNullable(search(inode.get(), asked));
   }
 
-  /** How many fd-table scans ran so far (each reads every workload process's fd table). */
-  public long scans() {
-    return scans.get();
+  /** How many process fd tables were read so far. */
+  public long tablesRead() {
+    return tablesRead.get();
   }
 
-  /** A scan that started at or after {@code nanos}: the last one if it did, else a new one. */
-  private Scan scanSince(long nanos) {
-    Scan s = last;
-    if (s.startedNanos() - nanos >= 0) {
-      return s;
-    }
-    synchronized (scanning) {
-      s = last;
-      if (s.startedNanos() - nanos >= 0) {
-        return s;
+  private Owner search(String inode, long asked) {
+    synchronized (searching) {
+      Owner found = seen.get(inode);
+      if (found != null) {
+        return found;
       }
-      long started = System.nanoTime();
-      Map<String, Owner> sockets = new HashMap<>();
-      workloads.members().forEach((pid, w) -> socketsOf(pid, new Owner(pid, w), sockets));
-      scans.incrementAndGet();
-      s = new Scan(started, Map.copyOf(sockets));
-      last = s;
-      return s;
+      if (pass == null || pass.startedNanos - asked < 0) {
+        pass = new Pass(System.nanoTime(), workloads.members());
+        seen.values().removeIf(o -> !pass.members.containsKey(o.pid()));
+      }
+      while (pass.next < pass.newestFirst.size()) {
+        long pid = pass.newestFirst.get(pass.next++);
+        socketsOf(pid, new Owner(pid, pass.members.get(pid)), seen);
+        tablesRead.incrementAndGet();
+        found = seen.get(inode);
+        if (found != null) {
+          return found;
+        }
+      }
+      return null;
     }
   }
 
@@ -152,7 +167,7 @@ public final class WorkloadIdentity {
         try {
           String link = Files.readSymbolicLink(fd).toString();
           if (link.startsWith("socket:[") && link.endsWith("]")) {
-            into.putIfAbsent(link.substring(8, link.length() - 1), owner);
+            into.put(link.substring(8, link.length() - 1), owner);
           }
         } catch (IOException | UnsupportedOperationException e) {
           // the fd closed meanwhile
