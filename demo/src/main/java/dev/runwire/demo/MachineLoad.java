@@ -11,8 +11,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * What the machine was doing while a fleet ran, sampled once a second on Linux: the 1-minute load
  * average ({@code /proc/loadavg}) and the accept queue of the local cloud's listening socket (the
  * {@code rx_queue} of its LISTEN row in {@code /proc/net/tcp{,6}}, what {@code ss -ltn} shows as
- * Recv-Q; its {@code tx_queue}, Send-Q, is the backlog). A queue at the backlog means connections
- * wait for the local cloud to accept them. Elsewhere it reports nothing.
+ * Recv-Q; compare it with the backlog, 128 in {@code HttpFront}, which {@code /proc} does not
+ * show). A queue at the backlog means connections wait for the local cloud to accept them.
+ * Elsewhere it reports nothing.
  */
 final class MachineLoad implements AutoCloseable {
 
