@@ -75,5 +75,6 @@ final class FleetBench {
         (o.peakHeapBytes() / (1024 * 1024)) + " MiB",
         "sampled every 100 ms",
         Verdict.INFO);
+    table.addValue("7", label + ": the machine meanwhile", o.machine(), "", Verdict.INFO);
   }
 }

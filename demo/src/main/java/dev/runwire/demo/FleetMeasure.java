@@ -27,7 +27,8 @@ public final class FleetMeasure {
       List<String> unreported,
       int notExactlyOnce,
       boolean natsKept,
-      boolean createdOnce) {}
+      boolean createdOnce,
+      String machine) {}
 
   public static Outcome run(int services, double faultRate, double killRate, Duration timeout)
       throws Exception {
@@ -37,7 +38,12 @@ public final class FleetMeasure {
         LocalEnvironment.start(
             LocalEnvironment.Settings.of(layout, logs, "instant", 0), line -> {})) {
       List<FleetRun.Member> fleet = FleetRun.fleet(services);
-      FleetRun.Result r = FleetRun.run(env, fleet, faultRate, killRate, timeout);
+      FleetRun.Result r;
+      MachineLoad.Seen machine;
+      try (MachineLoad load = new MachineLoad(env.cloud().port())) {
+        r = FleetRun.run(env, fleet, faultRate, killRate, timeout);
+        machine = load.seen();
+      }
       return new Outcome(
           r.requests(),
           r.wall(),
@@ -51,7 +57,8 @@ public final class FleetMeasure {
           r.unreported(fleet),
           r.notExactlyOnce().size(),
           r.expectedNats().equals(r.natsOnSharedRouters()),
-          r.expectedCreates().equals(r.creates()));
+          r.expectedCreates().equals(r.creates()),
+          machine.describe());
     }
   }
 }

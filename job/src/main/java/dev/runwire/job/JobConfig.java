@@ -87,6 +87,7 @@ public record JobConfig(
     DeploymentPolicy.Reading policy = DeploymentPolicy.read(env);
     problems.addAll(policy.problems());
     String execution = blankToNull(env.get("CLOUD_RUN_EXECUTION"));
+    String cloudRunJob = blankToNull(env.get("CLOUD_RUN_JOB"));
     return new JobConfig(
         JobEnvironment.from(env).requestJson(),
         blankToNull(env.get(EVENTS_TOPIC)),
@@ -97,12 +98,12 @@ public record JobConfig(
         retry,
         parallelism,
         List.copyOf(order),
-        blankToNull(env.get("CLOUD_RUN_JOB")),
+        cloudRunJob,
         execution != null ? execution : "local-" + UUID.randomUUID().toString().substring(0, 8),
         taskIndex,
         taskCount,
         integer(env, "CLOUD_RUN_TASK_ATTEMPT", 0, 0, problems),
-        probeImage(env),
+        probeImage(env, cloudRunJob),
         List.copyOf(problems));
   }
 
@@ -111,15 +112,14 @@ public record JobConfig(
    * of runwire's own job (the probe is the same binary); else, on a command line against the local
    * cloud, {@code local/runwire-job}.
    */
-  private static ProbeImage probeImage(Map<String, String> env) {
+  private static ProbeImage probeImage(Map<String, String> env, String cloudRunJob) {
     String named = blankToNull(env.get(PROBE_IMAGE));
     if (named == null
-        && blankToNull(env.get("CLOUD_RUN_JOB")) == null
+        && cloudRunJob == null
         && blankToNull(env.get(CloudEndpoints.LOCAL_CLOUD_ENV)) != null) {
       named = LOCAL_PROBE_IMAGE;
     }
-    return ProbeImage.of(
-        named, blankToNull(env.get("CLOUD_RUN_JOB")), blankToNull(env.get("GCE_METADATA_HOST")));
+    return ProbeImage.of(named, cloudRunJob, blankToNull(env.get("GCE_METADATA_HOST")));
   }
 
   private static Duration duration(

@@ -2,6 +2,7 @@ package dev.runwire.emulator.core;
 
 import com.google.protobuf.Timestamp;
 import com.google.protobuf.util.Timestamps;
+import dev.runwire.emulator.network.WorkloadIdentity;
 import dev.runwire.processes.ChildProcesses;
 import java.net.URI;
 import java.nio.file.Path;
@@ -54,6 +55,7 @@ public final class CloudCore implements AutoCloseable {
   private volatile String baseUrl = "";
 
   private final Workloads workloads = new Workloads();
+  private final WorkloadIdentity identity = new WorkloadIdentity(workloads);
   private final NetworkLog networkLog = new NetworkLog();
 
   public CloudCore(Config config) {
@@ -153,6 +155,11 @@ public final class CloudCore implements AutoCloseable {
   /** The process trees that run as Cloud Run workloads, for the network's per-connection check. */
   public Workloads workloads() {
     return workloads;
+  }
+
+  /** Which workload opened a connection: one cache shared by the metadata server and Redis. */
+  public WorkloadIdentity identity() {
+    return identity;
   }
 
   /** Network decisions (who connected to which Redis instance, allowed or blocked, and why). */

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -330,18 +329,13 @@ public final class HttpFront implements HttpHandler, AutoCloseable {
    */
   private void serveMetadata(HttpExchange exchange, String path) throws IOException {
     Optional<Workloads.Workload> caller = Optional.empty();
-    Workloads workloads = core.workloads();
-    if (!workloads.isEmpty()) {
-      try {
-        OptionalLong pid =
-            WorkloadIdentity.pidOf(
-                exchange.getRemoteAddress().getPort(), port(), workloads.processes());
-        if (pid.isPresent()) {
-          caller = workloads.owning(pid.getAsLong());
-        }
-      } catch (IOException e) {
-        LOG.warning("could not read the socket table: " + e.getMessage());
-      }
+    try {
+      caller =
+          core.identity()
+              .ownerOf(exchange.getRemoteAddress().getPort(), port())
+              .map(WorkloadIdentity.Owner::workload);
+    } catch (IOException e) {
+      LOG.warning("could not read the socket table: " + e.getMessage());
     }
     MetadataServer.Answer answer =
         MetadataServer.answer(

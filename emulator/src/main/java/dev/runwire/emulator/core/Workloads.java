@@ -1,11 +1,8 @@
 package dev.runwire.emulator.core;
 
 import com.google.cloud.run.v2.VpcAccess;
-import java.util.HashSet;
-import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -47,31 +44,55 @@ public final class Workloads {
     return roots.isEmpty();
   }
 
-  /** The workload {@code pid} belongs to: its own or its nearest registered ancestor's. */
-  public Optional<Workload> owning(long pid) {
-    Optional<ProcessHandle> h = ProcessHandle.of(pid);
-    int depth = 0;
-    while (h.isPresent() && depth++ < 64) {
-      Workload w = roots.get(h.get().pid());
-      if (w != null) {
-        return Optional.of(w);
-      }
-      h = h.get().parent();
+  /**
+   * Every live process of every workload (the registered roots and their descendants) with the
+   * workload it runs as. On Linux one pass over {@code /proc/<pid>/stat} gives every parent at
+   * once; {@code ProcessHandle.descendants()} would walk {@code /proc} once per root, 50 walks for
+   * a 50-service fleet on every question.
+   */
+  public Map<Long, Workload> members() {
+    Map<Long, Workload> registered = Map.copyOf(roots);
+    if (registered.isEmpty()) {
+      return Map.of();
     }
-    return Optional.empty();
+    Map<Long, Long> parents = ProcessTable.parents();
+    if (parents.isEmpty()) {
+      return membersByHandles(registered);
+    }
+    Map<Long, Workload> out = new HashMap<>();
+    for (Long pid : parents.keySet()) {
+      Workload w = ownerIn(pid, parents, registered);
+      if (w != null) {
+        out.put(pid, w);
+      }
+    }
+    return out;
   }
 
-  /** Every live process of every workload: the registered roots and their descendants. */
-  public Set<Long> processes() {
-    Set<Long> out = new HashSet<>();
-    for (Long root : List.copyOf(roots.keySet())) {
-      ProcessHandle.of(root)
-          .ifPresent(
-              h -> {
-                out.add(root);
-                h.descendants().forEach(d -> out.add(d.pid()));
-              });
+  /** The workload of {@code pid}'s nearest registered ancestor (itself included), or null. */
+  private static Workload ownerIn(long pid, Map<Long, Long> parents, Map<Long, Workload> roots) {
+    Long p = pid;
+    for (int depth = 0; p != null && p > 0 && depth < 64; depth++) {
+      Workload w = roots.get(p);
+      if (w != null) {
+        return w;
+      }
+      p = parents.get(p);
     }
+    return null;
+  }
+
+  /** Where there is no {@code /proc}: each root's descendants from the JDK. */
+  private static Map<Long, Workload> membersByHandles(Map<Long, Workload> registered) {
+    Map<Long, Workload> out = new HashMap<>();
+    registered.forEach(
+        (root, w) ->
+            ProcessHandle.of(root)
+                .ifPresent(
+                    h -> {
+                      out.put(root, w);
+                      h.descendants().forEach(d -> out.putIfAbsent(d.pid(), w));
+                    }));
     return out;
   }
 }

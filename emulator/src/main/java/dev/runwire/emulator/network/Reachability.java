@@ -15,7 +15,6 @@ import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.logging.Logger;
 import java.util.regex.Matcher;
@@ -111,25 +110,22 @@ public final class Reachability {
    * frontPort}, recorded in the network log. Called without the state lock.
    */
   public Verdict admit(Target target, int clientPort, int frontPort) {
-    Workloads workloads = core.workloads();
     String who = "a process the local cloud did not start";
     Verdict verdict;
     if (!identifiable) {
       verdict = new Verdict(true, "the peer cannot be identified on this platform");
     } else {
-      OptionalLong pid = OptionalLong.empty();
-      Set<Long> candidates = workloads.isEmpty() ? Set.of() : workloads.processes();
+      Optional<WorkloadIdentity.Owner> owner = Optional.empty();
       try {
-        pid = WorkloadIdentity.pidOf(clientPort, frontPort, candidates);
+        owner = core.identity().ownerOf(clientPort, frontPort);
       } catch (IOException e) {
         LOG.warning("could not read the socket table: " + e.getMessage());
       }
-      Optional<Workloads.Workload> workload =
-          pid.isPresent() ? workloads.owning(pid.getAsLong()) : Optional.empty();
+      Optional<Workloads.Workload> workload = owner.map(WorkloadIdentity.Owner::workload);
       if (workload.isEmpty()) {
         verdict = new Verdict(true, "not a Cloud Run workload of the local cloud: on the network");
       } else {
-        who = workload.get().describe() + " (pid " + pid.getAsLong() + ")";
+        who = workload.get().describe() + " (pid " + owner.get().pid() + ")";
         verdict = core.locked(() -> decide(workload.get(), target));
       }
     }

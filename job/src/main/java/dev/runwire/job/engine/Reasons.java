@@ -26,6 +26,12 @@ public final class Reasons {
   /** The service already has an env var of that name that runwire did not set. */
   public static final String ENV_CONFLICT = "EnvConflict";
 
+  /**
+   * The metadata server did not answer after the retries Google's libraries make: transient, the
+   * task exits 1 and Cloud Run runs it again.
+   */
+  public static final String METADATA_UNAVAILABLE = "MetadataServerUnavailable";
+
   public static final String INTERNAL = "Internal";
 
   private Reasons() {}

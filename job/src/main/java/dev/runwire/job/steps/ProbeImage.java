@@ -5,13 +5,6 @@ import dev.runwire.job.cloud.CloudClients;
 import dev.runwire.job.engine.Reasons;
 import dev.runwire.job.engine.StepContext;
 import dev.runwire.job.engine.StepFailure;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 /**
  * The image the probe job runs: runwire's own job image, since the probe is the same binary with
@@ -63,17 +56,16 @@ public sealed interface ProbeImage {
   final class OwnJob implements ProbeImage {
 
     private final String job;
-    private final String metadataHost;
-    private final HttpClient http =
-        HttpClient.newBuilder()
-            .proxy(HttpClient.Builder.NO_PROXY)
-            .connectTimeout(Duration.ofSeconds(2))
-            .build();
+    private final MetadataReader metadata;
     private String image;
 
     OwnJob(String job, String metadataHost) {
+      this(job, new MetadataReader(metadataHost));
+    }
+
+    OwnJob(String job, MetadataReader metadata) {
       this.job = job;
-      this.metadataHost = metadataHost;
+      this.metadata = metadata;
     }
 
     @Override
@@ -95,46 +87,19 @@ public sealed interface ProbeImage {
 
     /** {@code projects/P/locations/R/jobs/J} from the metadata server's project and region. */
     String jobName() {
-      String project = metadata("project/project-id");
-      String region = metadata("instance/region"); // projects/NUMBER/regions/REGION
+      String purpose =
+          ", so runwire's own job "
+              + job
+              + " cannot be read for the probe job's image; set RUNWIRE_PROBE_IMAGE";
+      String project = metadata.read("project/project-id", purpose);
+      // projects/NUMBER/regions/REGION
+      String region = metadata.read("instance/region", purpose);
       return "projects/"
           + project
           + "/locations/"
           + region.substring(region.lastIndexOf('/') + 1)
           + "/jobs/"
           + job;
-    }
-
-    private String metadata(String path) {
-      URI uri = URI.create("http://" + metadataHost + "/computeMetadata/v1/" + path);
-      HttpRequest request =
-          HttpRequest.newBuilder(uri)
-              .header("Metadata-Flavor", "Google")
-              .timeout(Duration.ofSeconds(5))
-              .build();
-      String why;
-      try {
-        HttpResponse<String> response =
-            http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        if (response.statusCode() == 200 && !response.body().isBlank()) {
-          return response.body().trim();
-        }
-        why = "HTTP " + response.statusCode();
-      } catch (IOException e) {
-        why = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        why = "interrupted";
-      }
-      throw new StepFailure(
-          Reasons.VERIFY_FAILED,
-          "no image for the probe job: the metadata server did not answer "
-              + uri
-              + " ("
-              + why
-              + "), so runwire's own job "
-              + job
-              + " cannot be read; set RUNWIRE_PROBE_IMAGE");
     }
   }
 }
