@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** Hands each event to every sink; one sink failing does not stop the others. */
+/**
+ * Hands each event to every sink; one sink failing does not stop the others. Steps that run at the
+ * same time publish from their own threads: one event is handed to all sinks before the next, so
+ * the log and the Pub/Sub topic (one ordering key per request) hold the events in the same order.
+ */
 public final class FanOutEventSink implements EventSink {
 
   private static final Logger LOG = Logger.getLogger(FanOutEventSink.class.getName());
@@ -23,7 +27,7 @@ public final class FanOutEventSink implements EventSink {
   }
 
   @Override
-  public void publish(RunwireEvent event) {
+  public synchronized void publish(RunwireEvent event) {
     for (EventSink sink : sinks) {
       try {
         sink.publish(event);
