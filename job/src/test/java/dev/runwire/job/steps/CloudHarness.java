@@ -22,12 +22,16 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real local cloud (instant profile) and real clients pointed at it, for step tests: run one
- * step, or a whole plan, and count the mutating requests the cloud recorded.
+ * step, or a whole plan, and count the mutating requests the cloud recorded. A test class holds one
+ * as {@code @RegisterExtension static final CloudHarness harness = new CloudHarness();}: the cloud
+ * starts when the class does and closes after its last test.
  */
-final class CloudHarness implements AutoCloseable {
+final class CloudHarness implements AutoCloseable, AfterAllCallback {
 
   final LocalCloud cloud;
   final CloudClients clients;
@@ -144,6 +148,11 @@ final class CloudHarness implements AutoCloseable {
 
   List<RecordedRequest> mutations() {
     return cloud.requestLog().stream().filter(RecordedRequest::isMutation).toList();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   @Override

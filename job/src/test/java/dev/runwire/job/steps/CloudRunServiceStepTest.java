@@ -27,24 +27,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class CloudRunServiceStepTest {
 
-  static CloudHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = new CloudHarness();
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
+  @RegisterExtension static final CloudHarness harness = new CloudHarness();
 
   @BeforeEach
   void reset() {

@@ -30,10 +30,9 @@ import dev.runwire.schemas.events.StepEvent.Status;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.StreamSupport;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Compute and VPC Access steps, each three ways: absent, equal, drifted. */
 class ComputeStepsTest {
@@ -44,17 +43,7 @@ class ComputeStepsTest {
       "projects/demo-project/regions/europe-west1/routers/visitor-counter-router";
   static final String SUBNET = "projects/demo-project/regions/europe-west1/subnetworks/run-egress";
 
-  static CloudHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = new CloudHarness();
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
+  @RegisterExtension static final CloudHarness harness = new CloudHarness();
 
   @BeforeEach
   void freshProjectWithACustomNetwork() throws Exception {

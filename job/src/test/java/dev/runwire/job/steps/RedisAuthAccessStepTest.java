@@ -23,27 +23,16 @@ import dev.runwire.schemas.events.StepEvent.FieldDiff;
 import dev.runwire.schemas.events.StepEvent.Status;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RedisAuthAccessStepTest {
 
   static final String SECRET = "projects/demo-project/secrets/visitor-cache-auth";
   static final String ACCESSOR = "roles/secretmanager.secretAccessor";
 
-  static CloudHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = new CloudHarness();
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
+  @RegisterExtension static final CloudHarness harness = new CloudHarness();
 
   @BeforeEach
   void reset() {

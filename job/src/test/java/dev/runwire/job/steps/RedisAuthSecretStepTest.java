@@ -16,26 +16,15 @@ import dev.runwire.schemas.events.StepEvent.Action;
 import dev.runwire.schemas.events.StepEvent.FieldDiff;
 import dev.runwire.schemas.events.StepEvent.Status;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RedisAuthSecretStepTest {
 
   static final String SECRET = "projects/demo-project/secrets/visitor-cache-auth";
 
-  static CloudHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = new CloudHarness();
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
+  @RegisterExtension static final CloudHarness harness = new CloudHarness();
 
   @BeforeEach
   void reset() {

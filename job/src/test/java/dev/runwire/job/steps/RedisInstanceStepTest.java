@@ -15,10 +15,9 @@ import dev.runwire.schemas.events.StepEvent.FieldDiff;
 import dev.runwire.schemas.events.StepEvent.Status;
 import java.util.List;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 class RedisInstanceStepTest {
@@ -26,17 +25,7 @@ class RedisInstanceStepTest {
   static final String INSTANCE =
       "projects/demo-project/locations/europe-west1/instances/visitor-cache";
 
-  static CloudHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = new CloudHarness();
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
+  @RegisterExtension static final CloudHarness harness = new CloudHarness();
 
   @BeforeEach
   void reset() {

@@ -15,9 +15,8 @@ import dev.runwire.job.testing.TestRequests;
 import dev.runwire.schemas.ProvisioningRequest;
 import dev.runwire.schemas.events.StepEvent.Status;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A firewall rule with the request's name that runwire did not create is never changed: apply stops
@@ -29,17 +28,7 @@ class UnownedFirewallPlanTest {
   static final String PROJECT = "demo-project";
   static final String NETWORK = "projects/demo-project/global/networks/runwire-net";
 
-  static CloudHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = new CloudHarness();
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
+  @RegisterExtension static final CloudHarness harness = new CloudHarness();
 
   @Test
   void planSaysApplyWouldStopOnAnUnownedRuleAndApplyDoes() throws Exception {

@@ -13,9 +13,8 @@ import dev.runwire.job.engine.StepOutcome;
 import dev.runwire.job.testing.Scenarios;
 import dev.runwire.schemas.events.StepEvent.Status;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Verify reads the execution's name from the jobs:run answer (the RunJob operation's metadata is
@@ -24,17 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class VerifyRunPollsTest {
 
-  static CloudHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = new CloudHarness();
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
+  @RegisterExtension static final CloudHarness harness = new CloudHarness();
 
   @Test
   void verifyNeverPollsTheRunOperation() throws Exception {

@@ -19,10 +19,9 @@ import dev.runwire.job.engine.StepOutcome;
 import dev.runwire.job.testing.Scenarios;
 import dev.runwire.schemas.events.StepEvent.Status;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -34,17 +33,7 @@ class VerifyStepTest {
   static final String PROBE_JOB_NAME =
       "projects/demo-project/locations/europe-west1/jobs/runwire-probe-visitor-counter";
 
-  static CloudHarness harness;
-
-  @BeforeAll
-  static void start() {
-    harness = new CloudHarness();
-  }
-
-  @AfterAll
-  static void stop() {
-    harness.close();
-  }
+  @RegisterExtension static final CloudHarness harness = new CloudHarness();
 
   @BeforeEach
   void reset() {
