@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.api.gax.httpjson.HttpJsonCallContext;
 import com.google.api.gax.rpc.AbortedException;
+import com.google.api.gax.rpc.ApiCallContext;
+import com.google.api.gax.rpc.InvalidArgumentException;
 import com.google.api.gax.rpc.NotFoundException;
 import com.google.cloud.run.v2.Condition;
 import com.google.cloud.run.v2.Container;
@@ -16,12 +19,14 @@ import com.google.cloud.run.v2.ExecutionTemplate;
 import com.google.cloud.run.v2.ExecutionsClient;
 import com.google.cloud.run.v2.Job;
 import com.google.cloud.run.v2.JobsClient;
+import com.google.cloud.run.v2.ListExecutionsRequest;
 import com.google.cloud.run.v2.RunJobRequest;
 import com.google.cloud.run.v2.TaskTemplate;
 import com.google.protobuf.util.Durations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.BeforeAll;
@@ -276,6 +281,60 @@ class RunJobsContractTest {
             .toList();
 
     assertEquals(List.of(second.getName(), first.getName()), names);
+  }
+
+  /** System parameter X-Goog-FieldMask (cloud.google.com/apis/docs/system-parameters). */
+  @Test
+  void aFieldMaskHeaderAnswersOnlyTheSelectedFields() throws Exception {
+    Job created = jobs.createJobAsync(PARENT, job(PROBE, 1, 0, "MARK", "m1"), "masked").get();
+    Execution run = jobs.runJobAsync(created.getName()).get();
+    ApiCallContext masked =
+        HttpJsonCallContext.createDefault()
+            .withExtraHeaders(
+                Map.of(
+                    "X-Goog-FieldMask",
+                    List.of("executions(name,createTime,template.containers.env),nextPageToken")));
+
+    List<Execution> listed =
+        StreamSupport.stream(
+                executions
+                    .listExecutionsPagedCallable()
+                    .call(
+                        ListExecutionsRequest.newBuilder().setParent(created.getName()).build(),
+                        masked)
+                    .iterateAll()
+                    .spliterator(),
+                false)
+            .toList();
+
+    assertEquals(1, listed.size());
+    Execution only = listed.get(0);
+    assertEquals(run.getName(), only.getName());
+    assertTrue(only.hasCreateTime());
+    assertTrue(
+        only.getTemplate().getContainers(0).getEnvList().stream()
+            .anyMatch(e -> e.getName().equals("MARK") && e.getValue().equals("m1")));
+    assertEquals("", only.getTemplate().getContainers(0).getImage());
+    assertEquals(0, only.getConditionsCount());
+    assertEquals("", only.getJob());
+    assertFalse(only.hasTemplate() && only.getTemplate().hasTimeout());
+  }
+
+  @Test
+  void aMalformedFieldMaskIsRefusedWith400() throws Exception {
+    Job created = jobs.createJobAsync(PARENT, job(PROBE, 1, 0), "badmask").get();
+    ApiCallContext malformed =
+        HttpJsonCallContext.createDefault()
+            .withExtraHeaders(Map.of("X-Goog-FieldMask", List.of("executions(name")));
+
+    assertThrows(
+        InvalidArgumentException.class,
+        () ->
+            executions
+                .listExecutionsCallable()
+                .call(
+                    ListExecutionsRequest.newBuilder().setParent(created.getName()).build(),
+                    malformed));
   }
 
   @Test

@@ -148,6 +148,8 @@ public final class HttpFront implements HttpHandler, AutoCloseable {
     int status;
     byte[] out;
     try {
+      PartialResponse selection =
+          PartialResponse.of(query, exchange.getRequestHeaders().getFirst(PartialResponse.HEADER));
       PathTemplate.Split split = PathTemplate.Split.of(rawPath, true);
       Route route = null;
       Map<String, String> vars = null;
@@ -166,7 +168,7 @@ public final class HttpFront implements HttpHandler, AutoCloseable {
       api = route.api().apply(request);
       kind = route.kind();
       injectFaults(api);
-      out = render(route, request);
+      out = selection.apply(render(route, request));
       status = 200;
     } catch (ApiException e) {
       status = e.httpStatus();
