@@ -367,18 +367,20 @@ final class CloudRunJobLauncher implements AutoCloseable {
 
   /** The request an execution serves: its marker env, else the requestId inside the request. */
   static String requestIdOf(Execution execution) {
-    String fromRequest = null;
+    String request = null;
     for (Container container : execution.getTemplate().getContainersList()) {
       for (EnvVar env : container.getEnvList()) {
         if (env.getName().equals(REQUEST_ID_ENV) && !env.getValue().isEmpty()) {
           return env.getValue();
         }
         if (env.getName().equals(REQUEST_ENV)) {
-          fromRequest = requestIdInside(env.getValue());
+          request = env.getValue();
         }
       }
     }
-    return fromRequest;
+    // Parsed only without the marker (a run started by hand): the scan reads ~100 executions per
+    // event, and parsing each one's request whenever its env lists it first was 14 % of the CPU.
+    return request == null ? null : requestIdInside(request);
   }
 
   private static String requestIdInside(String requestJson) {
