@@ -3,6 +3,7 @@ package dev.runwire.job.engine;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import java.util.function.Predicate;
 import java.util.logging.Logger;
 
 /**
@@ -53,11 +54,19 @@ public final class RetryPolicy {
   }
 
   public <T> T call(ApiCall<T> call) {
+    return call(call, ApiErrors::isTransient);
+  }
+
+  /**
+   * The same schedule for a call that is not a Google API's (e.g. the metadata server): {@code
+   * retryable} says which of its failures are worth another try.
+   */
+  public <T> T call(ApiCall<T> call, Predicate<RuntimeException> retryable) {
     for (int attempt = 1; ; attempt++) {
       try {
         return ApiCall.unchecked(call);
       } catch (RuntimeException e) {
-        if (attempt >= maxAttempts || !ApiErrors.isTransient(e)) {
+        if (attempt >= maxAttempts || !retryable.test(e)) {
           throw e;
         }
         Duration delay = delayBefore(attempt + 1);

@@ -1,6 +1,7 @@
 package dev.runwire.job.steps;
 
 import dev.runwire.job.engine.Reasons;
+import dev.runwire.job.engine.RetryPolicy;
 import dev.runwire.job.engine.Sleeper;
 import dev.runwire.job.engine.StepFailure;
 import java.io.IOException;
@@ -19,12 +20,13 @@ import java.util.function.DoubleSupplier;
  * or briefly absent server costs a pause, not the run. google-auth-library-java (1.43.0): a request
  * keeps google-http-client's default timeouts (connect and read 20 s, {@code HttpRequest}); a 500,
  * 503, 408 or 429 is retryable ({@code OAuth2Utils.TOKEN_ENDPOINT_RETRYABLE_STATUS_CODES}), with
- * {@code DEFAULT_NUMBER_OF_RETRIES} 3 after the first try, the first pause {@code
- * INITIAL_RETRY_INTERVAL_MILLIS} 1 s, {@code RETRY_MULTIPLIER} 2 and {@code
- * RETRY_RANDOMIZATION_FACTOR} 0.1; its metadata ping tries {@code MAX_COMPUTE_PING_TRIES} 3 times.
- * A timeout or a refused connection is retried like a 5xx. What still fails after the last try is
- * {@link Reasons#METADATA_UNAVAILABLE}, transient: the task exits 1 and Cloud Run runs it again.
- * Any other answer (403, 404) will not change by asking again: {@link Reasons#VERIFY_FAILED}.
+ * {@code DEFAULT_NUMBER_OF_RETRIES} 3 after the first try and the first pause {@code
+ * INITIAL_RETRY_INTERVAL_MILLIS} 1 s, doubled ({@code RETRY_MULTIPLIER} 2); its metadata ping tries
+ * {@code MAX_COMPUTE_PING_TRIES} 3 times. The pauses are the job's one {@link RetryPolicy} with
+ * that start (its own jitter). A timeout or a refused connection is retried like a 5xx. What still
+ * fails after the last try is {@link Reasons#METADATA_UNAVAILABLE}, transient: the task exits 1 and
+ * Cloud Run runs it again. Any other answer (403, 404) will not change by asking again: {@link
+ * Reasons#VERIFY_FAILED}.
  */
 final class MetadataReader {
 
@@ -37,14 +39,11 @@ final class MetadataReader {
   /** {@code OAuth2Utils.INITIAL_RETRY_INTERVAL_MILLIS}, doubled after each retry. */
   static final Duration FIRST_PAUSE = Duration.ofSeconds(1);
 
-  private static final double RANDOMIZATION = 0.1;
   private static final Set<Integer> RETRYABLE = Set.of(500, 503, 408, 429);
 
   private final String host;
   private final Duration timeout;
-  private final Duration firstPause;
-  private final Sleeper sleeper;
-  private final DoubleSupplier random;
+  private final RetryPolicy retry;
   private final HttpClient http;
 
   MetadataReader(String host) {
@@ -55,9 +54,9 @@ final class MetadataReader {
       String host, Duration timeout, Duration firstPause, Sleeper sleeper, DoubleSupplier random) {
     this.host = host;
     this.timeout = timeout;
-    this.firstPause = firstPause;
-    this.sleeper = sleeper;
-    this.random = random;
+    this.retry =
+        new RetryPolicy(
+            ATTEMPTS, firstPause, firstPause.multipliedBy(1L << ATTEMPTS), sleeper, random);
     this.http =
         HttpClient.newBuilder().proxy(HttpClient.Builder.NO_PROXY).connectTimeout(timeout).build();
   }
@@ -71,53 +70,50 @@ final class MetadataReader {
     URI uri = URI.create("http://" + host + "/computeMetadata/v1/" + path);
     HttpRequest request =
         HttpRequest.newBuilder(uri).header("Metadata-Flavor", "Google").timeout(timeout).build();
-    String why = "";
-    Duration pause = firstPause;
-    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-      try {
-        HttpResponse<String> response =
-            http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        int status = response.statusCode();
-        if (status == 200 && !response.body().isBlank()) {
-          return response.body().trim();
-        }
-        why = status == 200 ? "an empty answer" : "HTTP " + status;
-        if (status != 200 && !RETRYABLE.contains(status)) {
-          throw new StepFailure(
-              Reasons.VERIFY_FAILED,
-              "the metadata server answered " + uri + " with " + why + purpose);
-        }
-      } catch (IOException e) {
-        why = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StepFailure(Reasons.INTERNAL, "interrupted reading " + uri);
-      }
-      if (attempt < ATTEMPTS) {
-        try {
-          sleeper.sleep(jittered(pause));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new StepFailure(Reasons.INTERNAL, "interrupted reading " + uri);
-        }
-        pause = pause.multipliedBy(2);
-      }
+    try {
+      return retry.call(() -> ask(request, purpose), e -> e instanceof Unanswered);
+    } catch (Unanswered e) {
+      throw new StepFailure(
+          Reasons.METADATA_UNAVAILABLE,
+          "the metadata server did not answer "
+              + uri
+              + " in "
+              + ATTEMPTS
+              + " tries ("
+              + e.getMessage()
+              + ")"
+              + purpose);
     }
-    throw new StepFailure(
-        Reasons.METADATA_UNAVAILABLE,
-        "the metadata server did not answer "
-            + uri
-            + " in "
-            + ATTEMPTS
-            + " tries ("
-            + why
-            + ")"
-            + purpose);
   }
 
-  /** {@code pause} ± 10 %, as google-http-client's {@code ExponentialBackOff} randomizes it. */
-  private Duration jittered(Duration pause) {
-    double factor = 1 + RANDOMIZATION * (2 * random.getAsDouble() - 1);
-    return Duration.ofMillis(Math.round(pause.toMillis() * factor));
+  /** One request: the value, an {@link Unanswered} worth asking again, or a final failure. */
+  private String ask(HttpRequest request, String purpose) throws InterruptedException {
+    HttpResponse<String> response;
+    try {
+      response = http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new Unanswered(
+          e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+    }
+    int status = response.statusCode();
+    if (status == 200 && !response.body().isBlank()) {
+      return response.body().trim();
+    }
+    if (status == 200) {
+      throw new Unanswered("an empty answer");
+    }
+    if (RETRYABLE.contains(status)) {
+      throw new Unanswered("HTTP " + status);
+    }
+    throw new StepFailure(
+        Reasons.VERIFY_FAILED,
+        "the metadata server answered " + request.uri() + " with HTTP " + status + purpose);
+  }
+
+  /** A try the metadata server did not answer usefully; its message says why (no body). */
+  private static final class Unanswered extends RuntimeException {
+    Unanswered(String why) {
+      super(why, null, false, false);
+    }
   }
 }

@@ -72,9 +72,10 @@ class MetadataReaderTest {
     return "127.0.0.1:" + server.getAddress().getPort();
   }
 
+  /** Random 1.0: the top of RetryPolicy's equal jitter, i.e. the full doubling pause. */
   private MetadataReader reader(String host) {
     return new MetadataReader(
-        host, Duration.ofMillis(300), Duration.ofSeconds(1), pauses::add, () -> 0.5);
+        host, Duration.ofMillis(300), Duration.ofSeconds(1), pauses::add, () -> 1.0);
   }
 
   @Test
