@@ -27,6 +27,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,6 +73,14 @@ class EventarcBridgeTest {
     if (receiver != null) {
       receiver.stop(0);
     }
+  }
+
+  /** The bridge from the topology's requests subscription to a fresh receiver, started. */
+  private EventarcBridge startBridge(PubSubTopology topology, Consumer<String> log)
+      throws IOException {
+    return new EventarcBridge(
+            pubsub, topology.requestsSubscription(), topology.requestsTopic(), startReceiver(), log)
+        .start();
   }
 
   URI startReceiver() throws IOException {
@@ -123,14 +132,7 @@ class EventarcBridgeTest {
   void messageArrivesAsBinaryModeCloudEventLikeEventarcSendsIt() throws Exception {
     PubSubTopology topology = freshTopology();
     List<String> log = new java.util.concurrent.CopyOnWriteArrayList<>();
-    try (EventarcBridge bridge =
-        new EventarcBridge(
-                pubsub,
-                topology.requestsSubscription(),
-                topology.requestsTopic(),
-                startReceiver(),
-                log::add)
-            .start()) {
+    try (EventarcBridge bridge = startBridge(topology, log::add)) {
       String json = "{\"requestId\":\"r-1\",\"mode\":\"plan\"}";
       String messageId = publish(topology, json, Map.of("origin", "test"));
 
@@ -182,14 +184,7 @@ class EventarcBridgeTest {
                 })
             .build();
     dlq.startAsync().awaitRunning();
-    try (EventarcBridge bridge =
-        new EventarcBridge(
-                pubsub,
-                topology.requestsSubscription(),
-                topology.requestsTopic(),
-                startReceiver(),
-                line -> {})
-            .start()) {
+    try (EventarcBridge bridge = startBridge(topology, line -> {})) {
       String messageId = publish(topology, "{}", Map.of());
 
       PubsubMessage dead = deadLetters.poll(30, TimeUnit.SECONDS);
@@ -222,14 +217,7 @@ class EventarcBridgeTest {
   @Test
   void messagePublishedAfterAQuietMinuteIsStillDelivered() throws Exception {
     PubSubTopology topology = freshTopology();
-    try (EventarcBridge bridge =
-        new EventarcBridge(
-                pubsub,
-                topology.requestsSubscription(),
-                topology.requestsTopic(),
-                startReceiver(),
-                line -> {})
-            .start()) {
+    try (EventarcBridge bridge = startBridge(topology, line -> {})) {
       Thread.sleep(Duration.ofSeconds(65).toMillis());
       String messageId = publish(topology, "{}", Map.of());
 
