@@ -1,5 +1,6 @@
 package dev.runwire.bench;
 
+import dev.runwire.demo.MachineLoad;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -114,11 +115,8 @@ public final class BenchMain {
 
   /** The 1-minute load average (other work on the machine moves absolute times; ratios less). */
   static String loadAverage() {
-    try {
-      return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
-    } catch (IOException | RuntimeException e) {
-      return "?";
-    }
+    double load = MachineLoad.load();
+    return load < 0 ? "?" : String.format(Locale.ROOT, "%.2f", load);
   }
 
   static String render(ResultTable table, Duration took, boolean quick, String load) {

@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * show). A queue at the backlog means connections wait for the local cloud to accept them.
  * Elsewhere it reports nothing.
  */
-final class MachineLoad implements AutoCloseable {
+public final class MachineLoad implements AutoCloseable {
 
   /** What was seen: load at start, peak load and peak accept queue (-1: unknown). */
   record Seen(double startLoad, double peakLoad, int peakAcceptQueue) {
@@ -86,7 +86,8 @@ final class MachineLoad implements AutoCloseable {
     }
   }
 
-  private static double load() {
+  /** The 1-minute load average from {@code /proc/loadavg}; -1 where there is none. */
+  public static double load() {
     try {
       return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
     } catch (IOException | RuntimeException e) {
