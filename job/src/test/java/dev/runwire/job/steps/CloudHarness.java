@@ -1,5 +1,6 @@
 package dev.runwire.job.steps;
 
+import com.google.cloud.compute.v1.Network;
 import dev.runwire.emulator.LocalCloud;
 import dev.runwire.emulator.core.RecordedRequest;
 import dev.runwire.job.JobConfig;
@@ -143,6 +144,15 @@ final class CloudHarness implements AutoCloseable, AfterAllCallback {
         .services()
         .createServiceAsync(
             "projects/demo-project/locations/europe-west1", service, "visitor-counter")
+        .get();
+  }
+
+  /** Creates a custom-mode VPC network {@code name} (no auto subnetworks) in {@code project}. */
+  void customNetwork(String project, String name) throws Exception {
+    clients
+        .networks()
+        .insertAsync(
+            project, Network.newBuilder().setName(name).setAutoCreateSubnetworks(false).build())
         .get();
   }
 

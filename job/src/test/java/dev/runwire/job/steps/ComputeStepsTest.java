@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.cloud.compute.v1.Denied;
 import com.google.cloud.compute.v1.Firewall;
-import com.google.cloud.compute.v1.Network;
 import com.google.cloud.compute.v1.Router;
 import com.google.cloud.compute.v1.RouterNat;
 import com.google.cloud.compute.v1.Subnetwork;
@@ -48,13 +47,7 @@ class ComputeStepsTest {
   @BeforeEach
   void freshProjectWithACustomNetwork() throws Exception {
     harness.cloud.reset();
-    harness
-        .clients
-        .networks()
-        .insertAsync(
-            PROJECT,
-            Network.newBuilder().setName("runwire-net").setAutoCreateSubnetworks(false).build())
-        .get();
+    harness.customNetwork(PROJECT, "runwire-net");
     harness.cloud.resetLog();
   }
 

@@ -6,7 +6,6 @@ import static dev.runwire.job.engine.StepKind.EGRESS_SUBNET;
 import static dev.runwire.job.engine.StepKind.STATIC_ADDRESS;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.google.cloud.compute.v1.Network;
 import com.google.cloud.compute.v1.Router;
 import com.google.cloud.compute.v1.RouterNat;
 import com.google.gson.JsonObject;
@@ -41,13 +40,7 @@ class SharedRouterTest {
   @BeforeAll
   static void start() throws Exception {
     harness = new CloudHarness(b -> b.seed(7).duration("compute.router", Duration.ofMillis(150)));
-    harness
-        .clients
-        .networks()
-        .insertAsync(
-            PROJECT,
-            Network.newBuilder().setName("runwire-net").setAutoCreateSubnetworks(false).build())
-        .get();
+    harness.customNetwork(PROJECT, "runwire-net");
   }
 
   @AfterAll

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.cloud.compute.v1.Allowed;
 import com.google.cloud.compute.v1.Denied;
 import com.google.cloud.compute.v1.Firewall;
-import com.google.cloud.compute.v1.Network;
 import dev.runwire.job.engine.Reasons;
 import dev.runwire.job.engine.StepOutcome;
 import dev.runwire.job.testing.TestRequests;
@@ -32,13 +31,7 @@ class UnownedFirewallPlanTest {
 
   @Test
   void planSaysApplyWouldStopOnAnUnownedRuleAndApplyDoes() throws Exception {
-    harness
-        .clients
-        .networks()
-        .insertAsync(
-            PROJECT,
-            Network.newBuilder().setName("runwire-net").setAutoCreateSubnetworks(false).build())
-        .get();
+    harness.customNetwork(PROJECT, "runwire-net");
     harness.runSteps(request("apply"), REDIS_INSTANCE);
     insert(
         Firewall.newBuilder()

@@ -14,7 +14,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.cloud.compute.v1.Allowed;
 import com.google.cloud.compute.v1.Denied;
 import com.google.cloud.compute.v1.Firewall;
-import com.google.cloud.compute.v1.Network;
 import com.google.cloud.compute.v1.Subnetwork;
 import com.google.cloud.run.v2.Service;
 import com.google.cloud.run.v2.VpcAccess;
@@ -52,12 +51,7 @@ class VerifyPathTest {
   void directVpcOnAnotherNetworkFailsWithWrongNetworkThenApplyFixesIt() throws Exception {
     ProvisioningRequest request = Scenarios.onDefaultNetwork("apply", json -> {});
     assertPasses(apply(request));
-    harness
-        .clients
-        .networks()
-        .insertAsync(
-            PROJECT, Network.newBuilder().setName("other").setAutoCreateSubnetworks(false).build())
-        .get();
+    harness.customNetwork(PROJECT, "other");
     harness
         .clients
         .subnetworks()
